@@ -1,0 +1,563 @@
+/* cmd_run.c — `bench run`: checks every option before anything is written, expands them into
+ * runs, runs each in its own pinned worker process, writes the results folder, then the
+ * summary, the report tables and the plots. */
+#include "commands.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dataset.h"
+#include "machine.h"
+#include "plan.h"
+#include "plot.h"
+#include "report.h"
+#include "results.h"
+#include "runner.h"
+#include "schema.h"
+#include "summary.h"
+#include "util.h"
+
+static const char run_usage[] =
+    "Usage: bench run [OPTION]...\n"
+    "Run scenarios, each mode and repeat in its own worker process, and write a results\n"
+    "folder (machine.csv, runs.csv, samples.csv, summary.csv, plots/), then print the\n"
+    "tables and verdicts.\n"
+    "\n"
+    "  --scenario NAME[,NAME...]|all  scenarios to run (see 'bench list') [all]\n"
+    "  --runtime native               runtime to run them in [native]\n"
+    "  --iterations N                 iterations per run [10]\n"
+    "  --repeat R                     runs per scenario, setting and mode [1]\n"
+    "  --gc MODE[,MODE...]            forced (collect after every iteration), auto\n"
+    "                                 (automatic collection only), off (collector\n"
+    "                                 disabled) [forced,auto]\n"
+    "  --threshold T0,T1,T2           collector thresholds; repeat the option for one\n"
+    "                                 setting each [the policy's: 700,10,10]\n"
+    "  --policy py311                 memory-management policy [py311]\n"
+    "  --allocator malloc             object allocator [malloc]\n"
+    "  --param KEY=VALUE              set a scenario parameter (see 'bench list'); may repeat\n"
+    "  --interval-ms X                tick sampling period of /proc/PID/statm, 0 for none [10]\n"
+    "  --pin auto|none|CPU            pin each worker to a CPU: auto = the last one [auto]\n"
+    "  --max-rss SIZE                 kill a worker whose RSS exceeds SIZE (K, M, G suffixes)\n"
+    "                                 [half of RAM]\n"
+    "  --timeout SECONDS              kill a worker running longer than this [none]\n"
+    "  --out DIR                      write results under DIR/<date>-<host>/, and link\n"
+    "                                 DIR/latest to it [results]\n"
+    "  --no-plot                      do not draw plots\n"
+    "  --quiet                        print only errors and the results folder\n"
+    "  --help                         show this help\n"
+    "\n"
+    "Exit status: 0 every run succeeded; 1 a run failed, crashed or was killed (the others\n"
+    "still ran); 2 bad options (nothing written); 130 interrupted (what ran is kept).\n";
+
+enum { PIN_AUTO = -2, PIN_NONE = -1 };
+
+typedef struct run_cli {
+    plan_options plan;
+    const scn_scenario *scenario_list[64];
+    int64_t interval_ms;
+    int pin;
+    uint64_t max_rss_bytes; /* 0: half of RAM, decided once the machine is known */
+    double timeout_s;
+    const char *out;
+    bool no_plot, quiet;
+} run_cli;
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* ---- option parsing: each returns 0, or -1 after printing the usage error --------------- */
+
+static int add_scenario(run_cli *c, const scn_scenario *s)
+{
+    for (size_t i = 0; i < c->plan.nscenarios; i++)
+        if (c->scenario_list[i] == s)
+            return 0;
+    if (c->plan.nscenarios == sizeof c->scenario_list / sizeof c->scenario_list[0])
+        return -1;
+    c->scenario_list[c->plan.nscenarios++] = s;
+    return 0;
+}
+
+static void list_names(char *buf, size_t len)
+{
+    size_t n, used = 0;
+    const scn_scenario *const *all = scn_all(&n);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", all[i]->name);
+}
+
+static int parse_scenarios(run_cli *c, const char *arg)
+{
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", arg);
+    char *save = NULL;
+    for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+        size_t len = strlen(name);
+        if (strcmp(name, "all") == 0) {
+            size_t n;
+            const scn_scenario *const *all = scn_all(&n);
+            for (size_t i = 0; i < n; i++)
+                add_scenario(c, all[i]);
+        } else if (len > 3 && strcmp(name + len - 3, ".py") == 0) {
+            gcb_usage_error("run",
+                            "--scenario %s: Python scenario files run on the CPython runtime, "
+                            "which this build does not have yet; use a built-in scenario",
+                            name);
+            return -1;
+        } else {
+            const scn_scenario *s = scn_find(name);
+            if (s == NULL) {
+                char names[512];
+                list_names(names, sizeof names);
+                gcb_usage_error("run", "unknown scenario '%s'; available: %s, or all", name,
+                                names);
+                return -1;
+            }
+            add_scenario(c, s);
+        }
+    }
+    if (c->plan.nscenarios == 0) {
+        gcb_usage_error("run", "--scenario '%s' names no scenario", arg);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_modes(run_cli *c, const char *arg)
+{
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", arg);
+    memset(c->plan.modes, 0, sizeof c->plan.modes);
+    bool any = false;
+    char *save = NULL;
+    for (char *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+        int i = 0;
+        while (i < PLAN_MODES && strcmp(plan_mode_names[i], m) != 0)
+            i++;
+        if (i == PLAN_MODES) {
+            gcb_usage_error("run", "unknown --gc mode '%s'; use forced, auto or off", m);
+            return -1;
+        }
+        c->plan.modes[i] = any = true;
+    }
+    if (!any) {
+        gcb_usage_error("run", "--gc '%s' names no mode; use forced, auto or off", arg);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_threshold(run_cli *c, const char *arg)
+{
+    int t[3];
+    char extra;
+    if (sscanf(arg, "%d,%d,%d%c", &t[0], &t[1], &t[2], &extra) != 3 || t[0] < 0 || t[1] < 0 ||
+        t[2] < 0) {
+        gcb_usage_error("run",
+                        "bad --threshold '%s': expected T0,T1,T2, three whole numbers >= 0 "
+                        "(e.g. 700,10,10)",
+                        arg);
+        return -1;
+    }
+    if (c->plan.nthresholds == PLAN_MAX_THRESHOLDS) {
+        gcb_usage_error("run", "too many --threshold settings (at most %d)", PLAN_MAX_THRESHOLDS);
+        return -1;
+    }
+    memcpy(c->plan.thresholds[c->plan.nthresholds++], t, sizeof t);
+    return 0;
+}
+
+static int parse_param(run_cli *c, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    int64_t v;
+    if (eq == NULL || eq == arg || gcb_parse_i64(eq + 1, 0, LONG_MAX, &v) != 0) {
+        gcb_usage_error("run", "bad --param '%s': expected KEY=VALUE with a whole number >= 0",
+                        arg);
+        return -1;
+    }
+    if (c->plan.nparams == PLAN_MAX_PARAMS) {
+        gcb_usage_error("run", "too many --param options (at most %d)", PLAN_MAX_PARAMS);
+        return -1;
+    }
+    size_t klen = (size_t)(eq - arg);
+    char *key = strndup(arg, klen);
+    if (key == NULL)
+        return -1;
+    c->plan.param_keys[c->plan.nparams] = key;
+    c->plan.param_values[c->plan.nparams++] = (long)v;
+    return 0;
+}
+
+/* A --param key must belong to at least one chosen scenario. */
+static int check_params(const run_cli *c)
+{
+    for (size_t i = 0; i < c->plan.nparams; i++) {
+        bool used = false;
+        for (size_t s = 0; s < c->plan.nscenarios; s++)
+            used |= scn_param_index(c->plan.scenarios[s], c->plan.param_keys[i]) >= 0;
+        if (!used) {
+            gcb_usage_error("run",
+                            "--param %s: no chosen scenario has a parameter '%s' (see 'bench "
+                            "list')",
+                            c->plan.param_keys[i], c->plan.param_keys[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int parse_pin(run_cli *c, const char *arg)
+{
+    int64_t v;
+    if (strcmp(arg, "auto") == 0)
+        c->pin = PIN_AUTO;
+    else if (strcmp(arg, "none") == 0)
+        c->pin = PIN_NONE;
+    else if (gcb_parse_i64(arg, 0, 1 << 20, &v) == 0)
+        c->pin = (int)v;
+    else {
+        gcb_usage_error("run", "bad --pin '%s': use auto, none or a CPU number", arg);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_number(const char *opt, const char *arg, int64_t min, int64_t max,
+                        int64_t *out)
+{
+    if (gcb_parse_i64(arg, min, max, out) != 0) {
+        gcb_usage_error("run", "bad %s '%s': expected a whole number from %lld to %lld", opt,
+                        arg, (long long)min, (long long)max);
+        return -1;
+    }
+    return 0;
+}
+
+enum {
+    OPT_SCENARIO = 256, OPT_RUNTIME, OPT_ITERATIONS, OPT_REPEAT, OPT_GC, OPT_THRESHOLD,
+    OPT_POLICY, OPT_ALLOCATOR, OPT_PARAM, OPT_INTERVAL, OPT_PIN, OPT_MAX_RSS, OPT_TIMEOUT,
+    OPT_OUT, OPT_NO_PLOT, OPT_QUIET, OPT_HELP
+};
+
+static int parse_one(run_cli *c, int opt, const char *arg)
+{
+    switch (opt) {
+    case OPT_SCENARIO:
+        c->plan.nscenarios = 0;
+        return parse_scenarios(c, arg);
+    case OPT_RUNTIME:
+        if (strcmp(arg, "native") != 0) {
+            gcb_usage_error("run", "unknown --runtime '%s'; this build has: native", arg);
+            return -1;
+        }
+        return 0;
+    case OPT_ITERATIONS:
+        return parse_number("--iterations", arg, 1, 1000000000, &c->plan.iterations);
+    case OPT_REPEAT:
+        return parse_number("--repeat", arg, 1, 1000000, &c->plan.repeat);
+    case OPT_GC:
+        return parse_modes(c, arg);
+    case OPT_THRESHOLD:
+        return parse_threshold(c, arg);
+    case OPT_POLICY:
+        if (gcr_policy_parse(arg, &c->plan.config.policy) != 0) {
+            gcb_usage_error("run", "unknown --policy '%s'; this build has: py311", arg);
+            return -1;
+        }
+        return 0;
+    case OPT_ALLOCATOR:
+        if (gcr_allocator_parse(arg, &c->plan.config.allocator) != 0) {
+            gcb_usage_error("run", "unknown --allocator '%s'; this build has: malloc", arg);
+            return -1;
+        }
+        return 0;
+    case OPT_PARAM:
+        return parse_param(c, arg);
+    case OPT_INTERVAL:
+        return parse_number("--interval-ms", arg, 0, 3600000, &c->interval_ms);
+    case OPT_PIN:
+        return parse_pin(c, arg);
+    case OPT_MAX_RSS:
+        if (gcb_parse_size(arg, &c->max_rss_bytes) != 0 || c->max_rss_bytes == 0) {
+            gcb_usage_error("run", "bad --max-rss '%s': expected a size such as 512M or 4G", arg);
+            return -1;
+        }
+        return 0;
+    case OPT_TIMEOUT:
+        if (gcb_parse_seconds(arg, &c->timeout_s) != 0) {
+            gcb_usage_error("run", "bad --timeout '%s': expected seconds > 0 (e.g. 60 or 2.5)",
+                            arg);
+            return -1;
+        }
+        return 0;
+    case OPT_OUT:
+        if (*arg == '\0') {
+            gcb_usage_error("run", "--out needs a folder");
+            return -1;
+        }
+        c->out = arg;
+        return 0;
+    case OPT_NO_PLOT:
+        c->no_plot = true;
+        return 0;
+    case OPT_QUIET:
+        c->quiet = true;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Returns 0, 1 for --help (printed), or -1 after a usage error. */
+static int parse_run(int argc, char **argv, run_cli *c)
+{
+    static const struct option opts[] = {
+        {"scenario", required_argument, NULL, OPT_SCENARIO},
+        {"runtime", required_argument, NULL, OPT_RUNTIME},
+        {"iterations", required_argument, NULL, OPT_ITERATIONS},
+        {"repeat", required_argument, NULL, OPT_REPEAT},
+        {"gc", required_argument, NULL, OPT_GC},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        {"policy", required_argument, NULL, OPT_POLICY},
+        {"allocator", required_argument, NULL, OPT_ALLOCATOR},
+        {"param", required_argument, NULL, OPT_PARAM},
+        {"interval-ms", required_argument, NULL, OPT_INTERVAL},
+        {"pin", required_argument, NULL, OPT_PIN},
+        {"max-rss", required_argument, NULL, OPT_MAX_RSS},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"out", required_argument, NULL, OPT_OUT},
+        {"no-plot", no_argument, NULL, OPT_NO_PLOT},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    memset(c, 0, sizeof *c);
+    c->plan.scenarios = c->scenario_list;
+    c->plan.modes[PLAN_FORCED] = c->plan.modes[PLAN_AUTO] = true;
+    c->plan.iterations = 10;
+    c->plan.repeat = 1;
+    c->interval_ms = 10;
+    c->pin = PIN_AUTO;
+    c->out = "results";
+    bool scenario_given = false;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            fputs(run_usage, stdout);
+            return 1;
+        }
+        if (opt == '?' || opt == ':') {
+            gcb_usage_error("run", "%s '%s'", opt == ':' ? "missing value for" : "unknown option",
+                            argv[optind - 1]);
+            return -1;
+        }
+        scenario_given |= opt == OPT_SCENARIO;
+        if (parse_one(c, opt, optarg) != 0)
+            return -1;
+    }
+    if (optind < argc) {
+        gcb_usage_error("run", "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    if (!scenario_given && parse_scenarios(c, "all") != 0)
+        return -1;
+    return check_params(c);
+}
+
+/* ---- running ---------------------------------------------------------------------------- */
+
+static int find_worker(char *buf, size_t len)
+{
+    char dir[PATH_MAX];
+    if (gcb_exe_dir(dir, sizeof dir) != 0)
+        return -1;
+    static const char *const places[] = {"%s/bench-worker", "%s/../libexec/gcbench/bench-worker"};
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++)
+        if (snprintf(buf, len, places[i], dir) < (int)len && access(buf, X_OK) == 0)
+            return 0;
+    return -1;
+}
+
+/* The CPU the workers are pinned to (-1: none), checked against the machine. */
+static int resolve_pin(const run_cli *c, const machine *m, int *cpu)
+{
+    if (c->pin == PIN_NONE) {
+        *cpu = -1;
+    } else if (c->pin == PIN_AUTO) {
+        *cpu = machine_auto_cpu(m);
+    } else if (!machine_has_cpu(m, c->pin)) {
+        gcb_usage_error("run", "--pin %d: this machine has no such CPU (see 'bench info')",
+                        c->pin);
+        return -1;
+    } else {
+        *cpu = c->pin;
+    }
+    return 0;
+}
+
+static void print_progress(const run_cli *c, size_t i, size_t n, const plan_run *r,
+                           const run_result *rr)
+{
+    bool ok = strcmp(rr->status, "ok") == 0;
+    if (c->quiet && ok)
+        return;
+    char peak[32];
+    gcb_fmt_mib(peak, sizeof peak, rr->peak_rss_bytes);
+    fprintf(stderr, "bench: [%zu/%zu] %s %s %s repeat %lld: %s (%lld/%lld iterations, %.2f s, "
+                    "peak %s MiB)%s%s\n",
+            i + 1, n, r->scenario->name, r->threshold_text, plan_mode_names[r->mode],
+            (long long)r->repeat, rr->status, (long long)rr->iterations_done,
+            (long long)r->iterations, (double)rr->wall_ns / 1e9, peak, ok ? "" : ": ",
+            ok ? "" : rr->message);
+}
+
+/* Runs every planned run; returns how many did not end ok (or -1 on a write error). */
+static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env *env,
+                    results *res)
+{
+    long failed = 0;
+    for (size_t i = 0; i < n && !interrupted; i++) {
+        if (isatty(STDERR_FILENO) && !c->quiet)
+            fprintf(stderr, "bench: [%zu/%zu] %s %s %s repeat %lld: running…\r", i + 1, n,
+                    runs[i].scenario->name, runs[i].threshold_text,
+                    plan_mode_names[runs[i].mode], (long long)runs[i].repeat);
+        run_result rr;
+        if (runner_run(&runs[i], env, &rr) != 0) {
+            gcb_error("%s", rr.message[0] ? rr.message : "cannot write samples.csv");
+            return -1;
+        }
+        if (isatty(STDERR_FILENO) && !c->quiet)
+            fputs("\033[K", stderr);
+        print_progress(c, i, n, &runs[i], &rr);
+        if (results_add_run(res, &runs[i], env->cpu, &rr) != 0) {
+            gcb_error("cannot write %s/%s: %s", res->dir, GCB_RUNS_CSV, strerror(errno));
+            return -1;
+        }
+        failed += strcmp(rr.status, "ok") != 0;
+    }
+    return failed;
+}
+
+/* summary.csv, the tables on stdout and the plots, from the folder just written. */
+static int finish(const run_cli *c, const char *dir)
+{
+    char err[1024], path[PATH_MAX + 32];
+    ds d;
+    if (ds_load(&d, dir, err, sizeof err) != 0) {
+        gcb_error("%s", err);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, GCB_SUMMARY_CSV);
+    int rc = summary_write(&d, path);
+    if (rc != 0)
+        gcb_error("cannot write %s: %s", path, strerror(errno));
+    ds_free(&d);
+    if (rc == 0 && ds_load(&d, dir, err, sizeof err) == 0) { /* reload: with the summary */
+        if (!c->quiet)
+            report_print(stdout, &d, NULL, 0);
+        if (!c->no_plot && plot_results(&d, dir, "png", c->quiet) != 0)
+            rc = -1;
+        ds_free(&d);
+    }
+    return rc;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns and sees the flag */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int run_planned(run_cli *c, machine *m, int argc, char **argv)
+{
+    char worker[PATH_MAX], err[PATH_MAX + 256];
+    if (find_worker(worker, sizeof worker) != 0) {
+        gcb_error("cannot find bench-worker next to bench; reinstall gcbench");
+        return GCB_EXIT_FAILED;
+    }
+    int cpu;
+    if (resolve_pin(c, m, &cpu) != 0)
+        return GCB_EXIT_USAGE;
+    size_t n;
+    plan_run *runs = plan_expand(&c->plan, &n);
+    if (runs == NULL) {
+        gcb_error("out of memory planning the runs");
+        return GCB_EXIT_FAILED;
+    }
+    results res;
+    if (results_create(&res, c->out, err, sizeof err) != 0) {
+        gcb_usage_error("run", "%s", err);
+        free(runs);
+        return GCB_EXIT_USAGE;
+    }
+    char path[PATH_MAX + 32];
+    results_path(&res, GCB_MACHINE_CSV, path, sizeof path);
+    if (machine_write_csv(m, path, argc, argv) != 0)
+        gcb_error("cannot write %s: %s", path, strerror(errno));
+    install_signals();
+    if (cpu >= 0)
+        machine_bind_away(m, cpu);
+    runner_env env = {
+        .worker_path = worker,
+        .machine = m,
+        .cpu = cpu,
+        .max_rss_bytes = c->max_rss_bytes ? c->max_rss_bytes : machine_memory_bytes(m) / 2,
+        .timeout_ns = (int64_t)(c->timeout_s * 1e9),
+        .interval_ns = c->interval_ms * 1000000,
+        .interrupted = &interrupted,
+        .samples = &res.samples,
+    };
+    long failed = run_all(c, runs, n, &env, &res);
+    free(runs);
+    int closed = results_close(&res, c->out);
+    int finished = failed >= 0 && closed == 0 ? finish(c, res.dir) : -1;
+    printf("results: %s\n", res.dir);
+    if (interrupted) {
+        gcb_error("interrupted; the runs that finished are in %s", res.dir);
+        return GCB_EXIT_INTERRUPTED;
+    }
+    if (failed != 0 || finished != 0) {
+        if (failed > 0)
+            gcb_error("%ld run(s) did not succeed; see %s/%s", failed, res.dir, GCB_RUNS_CSV);
+        return GCB_EXIT_FAILED;
+    }
+    return GCB_EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_cli c;
+    int rc = parse_run(argc, argv, &c);
+    if (rc != 0) {
+        for (size_t i = 0; i < c.plan.nparams; i++)
+            free((char *)c.plan.param_keys[i]);
+        return rc > 0 ? GCB_EXIT_OK : GCB_EXIT_USAGE;
+    }
+    machine *m = machine_open();
+    if (m == NULL)
+        rc = GCB_EXIT_FAILED;
+    else
+        rc = run_planned(&c, m, argc, argv);
+    machine_close(m);
+    for (size_t i = 0; i < c.plan.nparams; i++)
+        free((char *)c.plan.param_keys[i]);
+    return rc;
+}

@@ -1,0 +1,11 @@
+/* commands.h — the bench commands. Each takes the arguments from the command's own name on
+ * (argv[0] = "run", …) and returns the process exit status (util.h). */
+#ifndef GCB_COMMANDS_H
+#define GCB_COMMANDS_H
+
+int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+/* report_main and plot_main: report.h and plot.h */
+
+#endif /* GCB_COMMANDS_H */

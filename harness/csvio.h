@@ -1,0 +1,65 @@
+/* csvio.h — reading and writing the results' CSV files through libcsv.
+ *
+ * Writing: one header row, then rows of exactly as many cells; a cell is quoted (by libcsv)
+ * only when it holds a comma, a quote, a line break or surrounding spaces. Integers are
+ * written as integers (bytes and nanoseconds), an unknown value as an empty cell.
+ *
+ * Reading: a whole file into memory as a table of strings, addressed by column name, so
+ * that files with extra or missing optional columns still load. Errors name the file and
+ * the line.
+ */
+#ifndef GCB_CSVIO_H
+#define GCB_CSVIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- writer ---------------------------------------------------------------------------- */
+
+typedef struct csvw {
+    FILE *fp;
+    size_t ncols; /* cells per row */
+    size_t col;   /* cells written in the current row */
+    bool failed;  /* a write failed; csvw_close reports it */
+} csvw;
+
+/* Creates (truncates) path and writes the header row. Returns 0, or -1 with errno set. */
+int csvw_open(csvw *w, const char *path, const char *const *header, size_t ncols);
+void csvw_str(csvw *w, const char *s); /* NULL writes an empty cell */
+void csvw_i64(csvw *w, int64_t v);
+void csvw_u64(csvw *w, uint64_t v);
+void csvw_f64(csvw *w, double v); /* %.6g; NaN writes an empty cell */
+void csvw_empty(csvw *w);
+/* Ends the row (asserting it has ncols cells) and flushes it, so that a file stopped at any
+ * moment holds only whole rows. Returns 0, or -1 when a write failed. */
+int csvw_end_row(csvw *w);
+/* Returns 0, or -1 if any write failed. */
+int csvw_close(csvw *w);
+
+/* ---- reader ---------------------------------------------------------------------------- */
+
+typedef struct csvt {
+    char *path;
+    size_t ncols;
+    char **header; /* ncols names */
+    size_t nrows;
+    char **cells;  /* nrows * ncols strings, never NULL */
+    size_t *lines; /* the line each row ends on, for messages */
+} csvt;
+
+/* Loads path. Returns 0, or -1 with "FILE:LINE: what is wrong" in err: unreadable file,
+ * no header, a row whose cell count differs from the header's, a quote left open. */
+int csvt_load(csvt *t, const char *path, char *err, size_t errlen);
+void csvt_free(csvt *t);
+/* The index of column name, or -1 when the file has no such column. */
+int csvt_col(const csvt *t, const char *name);
+/* The cell, or "" when col < 0. */
+const char *csvt_get(const csvt *t, size_t row, int col);
+/* Parses the cell as an integer / a double. Returns false (leaving *out alone) when the
+ * column is absent or the cell is empty; sets *bad (if not NULL) when it is not a number. */
+bool csvt_i64(const csvt *t, size_t row, int col, int64_t *out, bool *bad);
+bool csvt_f64(const csvt *t, size_t row, int col, double *out, bool *bad);
+
+#endif /* GCB_CSVIO_H */

@@ -1,0 +1,578 @@
+/* dataset.c — loads a results folder (runs.csv, samples.csv, machine.csv, summary.csv) into
+ * a ds: runs with their samples, grouped into settings and modes (see dataset.h).
+ *
+ * Invariants after a successful ds_load:
+ * - every ds_run's strings point into d->runs_csv's cells (never NULL, "" when absent);
+ * - every run's mode_index is 0..2 and setting < d->nsettings;
+ * - every run appears in exactly one settings[s].runs[m], which lists runs by repeat
+ *   (then by their order in runs.csv);
+ * - a run's iters are sorted by iteration with no iteration twice; its ticks by t_ns;
+ * - samples.csv is not kept: its cells are parsed into the runs and the table is freed.
+ *
+ * Only runs whose status is "ok" feed ds_iter_stat: a run that stopped early (failed,
+ * rss_limit, timeout, crashed, interrupted) keeps its samples in run->iters, so a report or
+ * a plot can show it on its own, but it never moves a median.
+ *
+ * Cost: one hash table maps run_id to run, so loading is linear in the number of samples
+ * (plus a sort of each run's samples when samples.csv did not list them in order).
+ */
+#include "dataset.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "schema.h"
+#include "stats.h"
+
+const char *const ds_mode_names[DS_MODES] = {"forced", "auto", "off"};
+const char *const ds_mode_titles[DS_MODES] = {"With GC", "Without GC", "GC off"};
+
+int ds_mode_index(const char *mode)
+{
+    for (int m = 0; m < DS_MODES; m++)
+        if (strcmp(mode, ds_mode_names[m]) == 0)
+            return m;
+    return -1;
+}
+
+/* ==== column tables ======================================================================== */
+
+/* A numeric column and where its value goes in a struct. */
+typedef struct num_field {
+    const char *column;
+    size_t offset;
+} num_field;
+
+static const num_field run_fields[] = {
+    {"repeat", offsetof(ds_run, repeat)},
+    {"iterations", offsetof(ds_run, iterations)},
+    {"cpu", offsetof(ds_run, cpu)},
+    {"wall_ns", offsetof(ds_run, wall_ns)},
+    {"peak_rss_bytes", offsetof(ds_run, peak_rss_bytes)},
+    {"collections", offsetof(ds_run, collections)},
+    {"collected", offsetof(ds_run, collected)},
+    {"uncollectable", offsetof(ds_run, uncollectable)},
+    {"garbage", offsetof(ds_run, garbage)},
+    {"objects_scanned", offsetof(ds_run, objects_scanned)},
+    {"pause_ns_total", offsetof(ds_run, pause_ns_total)},
+    {"pause_ns_median", offsetof(ds_run, pause_ns_median)},
+    {"pause_ns_p95", offsetof(ds_run, pause_ns_p95)},
+    {"pause_ns_max", offsetof(ds_run, pause_ns_max)},
+};
+#define N_RUN_FIELDS (sizeof run_fields / sizeof run_fields[0])
+
+static const num_field sample_fields[] = {
+    {"iteration", offsetof(ds_sample, iteration)},
+    {"t_ns", offsetof(ds_sample, t_ns)},
+    {"rss_bytes", offsetof(ds_sample, rss_bytes)},
+    {"rss_anon_bytes", offsetof(ds_sample, rss_anon_bytes)},
+    {"iter_peak_rss_bytes", offsetof(ds_sample, iter_peak_rss_bytes)},
+    {"live_objects", offsetof(ds_sample, live_objects)},
+    {"live_bytes", offsetof(ds_sample, live_bytes)},
+    {"collections", offsetof(ds_sample, collections)},
+    {"collected", offsetof(ds_sample, collected)},
+    {"uncollectable", offsetof(ds_sample, uncollectable)},
+    {"garbage", offsetof(ds_sample, garbage)},
+    {"pause_ns", offsetof(ds_sample, pause_ns)},
+    {"objects_scanned", offsetof(ds_sample, objects_scanned)},
+};
+#define N_SAMPLE_FIELDS (sizeof sample_fields / sizeof sample_fields[0])
+
+/* The string columns of runs.csv and where they go in a ds_run; `required` marks those a
+ * run cannot do without (a missing one fails the load: "runs.csv: no column 'mode'"). */
+typedef struct str_field {
+    const char *column;
+    size_t offset;
+    bool required;
+} str_field;
+
+static const str_field run_strings[] = {
+    {"run_id", offsetof(ds_run, run_id), true},
+    {"scenario", offsetof(ds_run, scenario), true},
+    {"runtime", offsetof(ds_run, runtime), true},
+    {"policy", offsetof(ds_run, policy), false},
+    {"allocator", offsetof(ds_run, allocator), false},
+    {"threshold", offsetof(ds_run, threshold), false},
+    {"mode", offsetof(ds_run, mode), true},
+    {"params", offsetof(ds_run, params), false},
+    {"status", offsetof(ds_run, status), true},
+    {"message", offsetof(ds_run, message), false},
+};
+#define N_RUN_STRINGS (sizeof run_strings / sizeof run_strings[0])
+
+static const char *const samples_required[] = {"run_id", "kind", "iteration", "rss_bytes"};
+#define N_SAMPLES_REQUIRED (sizeof samples_required / sizeof samples_required[0])
+
+static int64_t *field_at(void *base, size_t offset) { return (int64_t *)((char *)base + offset); }
+static int64_t field_get(const void *base, size_t offset)
+{
+    return *(const int64_t *)((const char *)base + offset);
+}
+
+/* ==== run_id hash table ==================================================================== */
+
+/* Open addressing over run indexes; slot value 0 = empty, else run index + 1. The table has
+ * a power-of-two size at least twice the number of runs, so probing always ends. */
+typedef struct id_table {
+    size_t *slots;
+    size_t mask;
+} id_table;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static int id_table_init(id_table *t, size_t nkeys)
+{
+    size_t size = 16;
+    while (size < 2 * nkeys)
+        size *= 2;
+    t->slots = calloc(size, sizeof *t->slots);
+    t->mask = size - 1;
+    return t->slots == NULL ? -1 : 0;
+}
+
+/* The slot holding id, or the empty slot where it would go. */
+static size_t *id_table_slot(const id_table *t, const ds_run *runs, const char *id)
+{
+    size_t i = (size_t)hash_str(id) & t->mask;
+    while (t->slots[i] != 0 && strcmp(runs[t->slots[i] - 1].run_id, id) != 0)
+        i = (i + 1) & t->mask;
+    return &t->slots[i];
+}
+
+/* ==== errors =============================================================================== */
+
+/* "FILE:LINE: COLUMN is 'CELL', not a number" for row's cell, when it is not one. */
+static int parse_num(const csvt *t, size_t row, int col, int64_t *out, char *err, size_t errlen)
+{
+    bool bad = false;
+    *out = DS_MISSING;
+    if (!csvt_i64(t, row, col, out, &bad) && bad) {
+        snprintf(err, errlen, "%s:%zu: %s is '%s', not a number", t->path, t->lines[row],
+                 t->header[col], csvt_get(t, row, col));
+        return -1;
+    }
+    return 0;
+}
+
+static int need_column(const csvt *t, const char *name, char *err, size_t errlen)
+{
+    int col = csvt_col(t, name);
+    if (col < 0)
+        snprintf(err, errlen, "%s: no column '%s'", t->path, name);
+    return col;
+}
+
+static void path_join(char *buf, size_t len, const char *dir, const char *file)
+{
+    snprintf(buf, len, "%s/%s", dir, file);
+}
+
+/* ==== runs.csv ============================================================================= */
+
+/* Fills run from runs.csv row; cols[] are the run_strings' then run_fields' column indexes. */
+static int parse_run(ds_run *run, const csvt *t, size_t row, const int *cols, char *err,
+                     size_t errlen)
+{
+    memset(run, 0, sizeof *run);
+    for (size_t i = 0; i < N_RUN_STRINGS; i++)
+        *(const char **)((char *)run + run_strings[i].offset) = csvt_get(t, row, cols[i]);
+    for (size_t i = 0; i < N_RUN_FIELDS; i++)
+        if (parse_num(t, row, cols[N_RUN_STRINGS + i], field_at(run, run_fields[i].offset), err,
+                      errlen) != 0)
+            return -1;
+    if (*run->run_id == '\0') {
+        snprintf(err, errlen, "%s:%zu: run_id is empty", t->path, t->lines[row]);
+        return -1;
+    }
+    run->mode_index = ds_mode_index(run->mode);
+    if (run->mode_index < 0) {
+        snprintf(err, errlen, "%s:%zu: mode is '%s'; expected forced, auto or off", t->path,
+                 t->lines[row], run->mode);
+        return -1;
+    }
+    run->ok = strcmp(run->status, "ok") == 0;
+    return 0;
+}
+
+static bool same_setting(const ds_setting *s, const ds_run *r)
+{
+    return strcmp(s->scenario, r->scenario) == 0 && strcmp(s->runtime, r->runtime) == 0 &&
+           strcmp(s->policy, r->policy) == 0 && strcmp(s->allocator, r->allocator) == 0 &&
+           strcmp(s->threshold, r->threshold) == 0;
+}
+
+/* The index of run's setting, appending a new one when it is the first of its kind. Settings
+ * are few (scenarios × thresholds × …), so a linear search is enough. */
+static size_t find_or_add_setting(ds *d, const ds_run *r)
+{
+    for (size_t s = 0; s < d->nsettings; s++)
+        if (same_setting(&d->settings[s], r))
+            return s;
+    ds_setting *set = &d->settings[d->nsettings];
+    memset(set, 0, sizeof *set);
+    set->scenario = r->scenario;
+    set->runtime = r->runtime;
+    set->policy = r->policy;
+    set->allocator = r->allocator;
+    set->threshold = r->threshold;
+    return d->nsettings++;
+}
+
+/* Fills settings[].runs[m] with run indexes ordered by repeat, then by runs.csv order
+ * (insertion sort: runs.csv normally lists them in order already, making this linear). */
+static int group_runs(ds *d)
+{
+    d->settings = calloc(d->nruns > 0 ? d->nruns : 1, sizeof *d->settings);
+    if (d->settings == NULL)
+        return -1;
+    for (size_t i = 0; i < d->nruns; i++) {
+        d->runs[i].setting = find_or_add_setting(d, &d->runs[i]);
+        d->settings[d->runs[i].setting].nruns[d->runs[i].mode_index]++;
+    }
+    for (size_t s = 0; s < d->nsettings; s++)
+        for (int m = 0; m < DS_MODES; m++) {
+            d->settings[s].runs[m] = calloc(d->settings[s].nruns[m] + 1, sizeof(size_t));
+            if (d->settings[s].runs[m] == NULL)
+                return -1;
+            d->settings[s].nruns[m] = 0;
+        }
+    for (size_t i = 0; i < d->nruns; i++) {
+        ds_setting *set = &d->settings[d->runs[i].setting];
+        int m = d->runs[i].mode_index;
+        size_t *list = set->runs[m], n = set->nruns[m]++;
+        while (n > 0 && d->runs[list[n - 1]].repeat > d->runs[i].repeat) {
+            list[n] = list[n - 1];
+            n--;
+        }
+        list[n] = i;
+    }
+    return 0;
+}
+
+/* Loads runs.csv into d->runs_csv and d->runs, checking run_ids are unique (ids is built
+ * here and used again for samples.csv). */
+static int load_runs(ds *d, id_table *ids, char *err, size_t errlen)
+{
+    char path[4096];
+    path_join(path, sizeof path, d->dir, GCB_RUNS_CSV);
+    if (csvt_load(&d->runs_csv, path, err, errlen) != 0)
+        return -1;
+    const csvt *t = &d->runs_csv;
+    int cols[N_RUN_STRINGS + N_RUN_FIELDS];
+    for (size_t i = 0; i < N_RUN_STRINGS; i++) {
+        cols[i] = run_strings[i].required ? need_column(t, run_strings[i].column, err, errlen)
+                                          : csvt_col(t, run_strings[i].column);
+        if (run_strings[i].required && cols[i] < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < N_RUN_FIELDS; i++)
+        cols[N_RUN_STRINGS + i] = csvt_col(t, run_fields[i].column);
+    d->runs = calloc(t->nrows > 0 ? t->nrows : 1, sizeof *d->runs);
+    if (d->runs == NULL || id_table_init(ids, t->nrows) != 0)
+        goto oom;
+    for (size_t row = 0; row < t->nrows; row++) {
+        ds_run *run = &d->runs[row];
+        if (parse_run(run, t, row, cols, err, errlen) != 0)
+            return -1;
+        size_t *slot = id_table_slot(ids, d->runs, run->run_id);
+        if (*slot != 0) {
+            snprintf(err, errlen, "%s:%zu: run_id '%s' is already on line %zu", t->path,
+                     t->lines[row], run->run_id, t->lines[*slot - 1]);
+            return -1;
+        }
+        *slot = row + 1;
+        d->nruns++;
+    }
+    if (group_runs(d) != 0)
+        goto oom;
+    return 0;
+oom:
+    snprintf(err, errlen, "%s: out of memory", path);
+    return -1;
+}
+
+/* ==== samples.csv ========================================================================== */
+
+enum { KIND_ITER, KIND_TICK };
+
+/* samples.csv's column indexes and, per row, what the first pass learned. */
+typedef struct sample_pass {
+    const csvt *t;
+    int col_run_id, col_kind;
+    int cols[N_SAMPLE_FIELDS];
+    size_t *row_run; /* per row: run index */
+    unsigned char *row_kind;
+} sample_pass;
+
+/* First pass: resolves each row's run and kind and counts them per run. */
+static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *err, size_t errlen)
+{
+    const csvt *t = p->t;
+    for (size_t row = 0; row < t->nrows; row++) {
+        const char *id = csvt_get(t, row, p->col_run_id);
+        size_t slot = *id_table_slot(ids, d->runs, id);
+        if (slot == 0) {
+            snprintf(err, errlen, "%s:%zu: run_id '%s' is not in %s", t->path, t->lines[row],
+                     id, GCB_RUNS_CSV);
+            return -1;
+        }
+        const char *kind = csvt_get(t, row, p->col_kind);
+        ds_run *run = &d->runs[slot - 1];
+        if (strcmp(kind, "iter") == 0) {
+            p->row_kind[row] = KIND_ITER;
+            run->niters++;
+        } else if (strcmp(kind, "tick") == 0) {
+            p->row_kind[row] = KIND_TICK;
+            run->nticks++;
+        } else {
+            snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter or tick", t->path,
+                     t->lines[row], kind);
+            return -1;
+        }
+        p->row_run[row] = slot - 1;
+    }
+    return 0;
+}
+
+static int alloc_run_samples(ds *d)
+{
+    for (size_t i = 0; i < d->nruns; i++) {
+        ds_run *run = &d->runs[i];
+        run->iters = calloc(run->niters + 1, sizeof *run->iters);
+        run->ticks = calloc(run->nticks + 1, sizeof *run->ticks);
+        if (run->iters == NULL || run->ticks == NULL)
+            return -1;
+        run->niters = run->nticks = 0;
+    }
+    return 0;
+}
+
+/* Second pass: parses each row's numbers into its run's iters or ticks. */
+static int fill_samples(ds *d, const sample_pass *p, char *err, size_t errlen)
+{
+    const csvt *t = p->t;
+    for (size_t row = 0; row < t->nrows; row++) {
+        ds_run *run = &d->runs[p->row_run[row]];
+        ds_sample *s = p->row_kind[row] == KIND_ITER ? &run->iters[run->niters++]
+                                                      : &run->ticks[run->nticks++];
+        for (size_t f = 0; f < N_SAMPLE_FIELDS; f++)
+            if (parse_num(t, row, p->cols[f], field_at(s, sample_fields[f].offset), err,
+                          errlen) != 0)
+                return -1;
+        if (p->row_kind[row] == KIND_ITER && s->iteration == DS_MISSING) {
+            snprintf(err, errlen, "%s:%zu: iteration is empty in an iter sample", t->path,
+                     t->lines[row]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int cmp_iteration(const void *a, const void *b)
+{
+    int64_t x = ((const ds_sample *)a)->iteration, y = ((const ds_sample *)b)->iteration;
+    return (x > y) - (x < y);
+}
+
+static int cmp_t_ns(const void *a, const void *b)
+{
+    int64_t x = ((const ds_sample *)a)->t_ns, y = ((const ds_sample *)b)->t_ns;
+    return (x > y) - (x < y);
+}
+
+/* Sorts v[0..n) by cmp unless it already is (the usual case: samples.csv is in order). */
+static void sort_if_needed(ds_sample *v, size_t n, int (*cmp)(const void *, const void *))
+{
+    for (size_t i = 1; i < n; i++)
+        if (cmp(&v[i - 1], &v[i]) > 0) {
+            qsort(v, n, sizeof *v, cmp);
+            return;
+        }
+}
+
+/* Sorts every run's samples; an iteration sampled twice in one run is an error. */
+static int sort_samples(ds *d, const char *path, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < d->nruns; i++) {
+        ds_run *run = &d->runs[i];
+        sort_if_needed(run->iters, run->niters, cmp_iteration);
+        sort_if_needed(run->ticks, run->nticks, cmp_t_ns);
+        for (size_t k = 1; k < run->niters; k++)
+            if (run->iters[k].iteration == run->iters[k - 1].iteration) {
+                snprintf(err, errlen, "%s: run '%s' has two iter samples for iteration %lld",
+                         path, run->run_id, (long long)run->iters[k].iteration);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+static int load_samples(ds *d, const id_table *ids, char *err, size_t errlen)
+{
+    char path[4096];
+    path_join(path, sizeof path, d->dir, GCB_SAMPLES_CSV);
+    csvt t;
+    if (csvt_load(&t, path, err, errlen) != 0)
+        return -1;
+    int rc = -1;
+    sample_pass p = {.t = &t};
+    for (size_t i = 0; i < N_SAMPLES_REQUIRED; i++)
+        if (need_column(&t, samples_required[i], err, errlen) < 0)
+            goto out;
+    p.col_run_id = csvt_col(&t, "run_id");
+    p.col_kind = csvt_col(&t, "kind");
+    for (size_t f = 0; f < N_SAMPLE_FIELDS; f++)
+        p.cols[f] = csvt_col(&t, sample_fields[f].column);
+    p.row_run = malloc((t.nrows + 1) * sizeof *p.row_run);
+    p.row_kind = malloc(t.nrows + 1);
+    if (p.row_run == NULL || p.row_kind == NULL) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto out;
+    }
+    if (classify_samples(d, ids, &p, err, errlen) != 0)
+        goto out;
+    if (alloc_run_samples(d) != 0) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto out;
+    }
+    if (fill_samples(d, &p, err, errlen) != 0 || sort_samples(d, path, err, errlen) != 0)
+        goto out;
+    rc = 0;
+out:
+    free(p.row_run);
+    free(p.row_kind);
+    csvt_free(&t);
+    return rc;
+}
+
+/* ==== optional files ======================================================================= */
+
+/* Loads DIR/name into *t when the file exists; *present says whether it did. A file that
+ * exists but cannot be read or parsed is an error. */
+static int load_optional(const char *dir, const char *name, csvt *t, bool *present, char *err,
+                         size_t errlen)
+{
+    char path[4096];
+    path_join(path, sizeof path, dir, name);
+    memset(t, 0, sizeof *t);
+    *present = access(path, F_OK) == 0;
+    if (!*present)
+        return 0;
+    return csvt_load(t, path, err, errlen);
+}
+
+/* ==== public =============================================================================== */
+
+int ds_load(ds *d, const char *dir, char *err, size_t errlen)
+{
+    memset(d, 0, sizeof *d);
+    d->dir = strdup(dir);
+    if (d->dir == NULL) {
+        snprintf(err, errlen, "%s: out of memory", dir);
+        return -1;
+    }
+    id_table ids = {0};
+    bool has_machine;
+    int rc = -1;
+    if (load_runs(d, &ids, err, errlen) != 0 || load_samples(d, &ids, err, errlen) != 0)
+        goto out;
+    if (load_optional(dir, GCB_MACHINE_CSV, &d->machine, &has_machine, err, errlen) != 0 ||
+        load_optional(dir, GCB_SUMMARY_CSV, &d->summary, &d->has_summary, err, errlen) != 0)
+        goto out;
+    rc = 0;
+out:
+    free(ids.slots);
+    if (rc != 0)
+        ds_free(d);
+    return rc;
+}
+
+void ds_free(ds *d)
+{
+    for (size_t i = 0; d->runs != NULL && i < d->nruns; i++) {
+        free(d->runs[i].iters);
+        free(d->runs[i].ticks);
+    }
+    for (size_t s = 0; d->settings != NULL && s < d->nsettings; s++)
+        for (int m = 0; m < DS_MODES; m++)
+            free(d->settings[s].runs[m]);
+    free(d->runs);
+    free(d->settings);
+    csvt_free(&d->machine);
+    csvt_free(&d->runs_csv);
+    csvt_free(&d->summary);
+    free(d->dir);
+    memset(d, 0, sizeof *d);
+}
+
+const char *ds_machine(const ds *d, const char *key)
+{
+    int kcol = csvt_col(&d->machine, "key"), vcol = csvt_col(&d->machine, "value");
+    for (size_t row = 0; kcol >= 0 && row < d->machine.nrows; row++)
+        if (strcmp(csvt_get(&d->machine, row, kcol), key) == 0)
+            return csvt_get(&d->machine, row, vcol);
+    return "";
+}
+
+/* The run's iter sample for iteration, or NULL (binary search: iters are sorted). */
+static const ds_sample *find_iter(const ds_run *run, int64_t iteration)
+{
+    size_t lo = 0, hi = run->niters;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (run->iters[mid].iteration < iteration)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < run->niters && run->iters[lo].iteration == iteration ? &run->iters[lo] : NULL;
+}
+
+size_t ds_iter_stat(const ds *d, size_t setting, int mode, int64_t iteration, size_t field,
+                    int64_t *median, int64_t *min, int64_t *max)
+{
+    assert(setting < d->nsettings && mode >= 0 && mode < DS_MODES && "ds_iter_stat: no such group");
+    assert(field % sizeof(int64_t) == 0 && field < sizeof(ds_sample) &&
+           "ds_iter_stat: field is not a ds_sample member");
+    const ds_setting *set = &d->settings[setting];
+    int64_t *v = malloc((set->nruns[mode] + 1) * sizeof *v);
+    if (v == NULL)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < set->nruns[mode]; i++) {
+        const ds_run *run = &d->runs[set->runs[mode][i]];
+        const ds_sample *s = run->ok ? find_iter(run, iteration) : NULL;
+        if (s != NULL && field_get(s, field) != DS_MISSING)
+            v[n++] = field_get(s, field);
+    }
+    if (n > 0) {
+        *median = stats_median_i64(v, n); /* sorts v */
+        *min = v[0];
+        *max = v[n - 1];
+    }
+    free(v);
+    return n;
+}
+
+int64_t ds_last_iteration(const ds *d, size_t setting, int mode)
+{
+    assert(setting < d->nsettings && mode >= 0 && mode < DS_MODES && "ds_last_iteration: no such group");
+    const ds_setting *set = &d->settings[setting];
+    int64_t last = -1;
+    for (size_t i = 0; i < set->nruns[mode]; i++) {
+        const ds_run *run = &d->runs[set->runs[mode][i]];
+        if (run->niters > 0 && run->iters[run->niters - 1].iteration > last)
+            last = run->iters[run->niters - 1].iteration;
+    }
+    return last;
+}

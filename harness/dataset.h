@@ -1,0 +1,100 @@
+/* dataset.h — a results folder loaded into memory: its runs, each run's samples, and the
+ * settings and modes they group into. What summary, report, plot and compare read; they
+ * never re-run anything (DESIGN.md §1).
+ *
+ * A setting is one (scenario, runtime, policy, allocator, threshold); a group is one setting
+ * in one mode ("forced", "auto", "off"), holding its repeats. Settings are kept in the
+ * order their first run appears in runs.csv; modes in the order forced, auto, off.
+ *
+ * Loading is tolerant of what can legitimately vary (optional columns missing, runs with no
+ * samples because they failed at once) and strict about what cannot (a required column
+ * missing, a non-numeric number, a sample whose run_id is in no run): those fail with
+ * "FILE:LINE: …".
+ */
+#ifndef GCB_DATASET_H
+#define GCB_DATASET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csvio.h"
+
+#define DS_MISSING INT64_MIN /* a number the file does not have */
+
+/* The modes, in the order tables and plots show them. */
+#define DS_MODES 3
+extern const char *const ds_mode_names[DS_MODES];  /* "forced", "auto", "off" */
+extern const char *const ds_mode_titles[DS_MODES]; /* "With GC", "Without GC", "GC off" */
+int ds_mode_index(const char *mode);               /* 0..2, or -1 */
+
+/* One row of samples.csv. */
+typedef struct ds_sample {
+    int64_t iteration;
+    int64_t t_ns;
+    int64_t rss_bytes;
+    int64_t rss_anon_bytes;
+    int64_t iter_peak_rss_bytes;
+    int64_t live_objects;
+    int64_t live_bytes;
+    int64_t collections;
+    int64_t collected;
+    int64_t uncollectable;
+    int64_t garbage;
+    int64_t pause_ns;
+    int64_t objects_scanned;
+} ds_sample;
+
+/* One row of runs.csv with its samples. Strings are never NULL ("" when absent). */
+typedef struct ds_run {
+    const char *run_id, *scenario, *runtime, *policy, *allocator, *threshold, *mode;
+    const char *params, *status, *message;
+    int64_t repeat, iterations, cpu;
+    int64_t wall_ns, peak_rss_bytes, collections, collected, uncollectable, garbage;
+    int64_t objects_scanned, pause_ns_total, pause_ns_median, pause_ns_p95, pause_ns_max;
+    bool ok;        /* status == "ok" */
+    size_t setting; /* index into ds.settings */
+    int mode_index; /* 0..2 */
+    ds_sample *iters; /* kind "iter", sorted by iteration (0 = baseline) */
+    size_t niters;
+    ds_sample *ticks; /* kind "tick", sorted by t_ns */
+    size_t nticks;
+} ds_run;
+
+typedef struct ds_setting {
+    const char *scenario, *runtime, *policy, *allocator, *threshold;
+    /* runs[m] lists the indexes (into ds.runs) of this setting's runs in mode m, by repeat */
+    size_t *runs[DS_MODES];
+    size_t nruns[DS_MODES];
+} ds_setting;
+
+typedef struct ds {
+    char *dir;
+    csvt machine; /* key,value rows (empty table if machine.csv is missing) */
+    csvt runs_csv;
+    ds_run *runs;
+    size_t nruns;
+    ds_setting *settings;
+    size_t nsettings;
+    csvt summary;     /* summary.csv as written, when present */
+    bool has_summary;
+} ds;
+
+/* Loads DIR/runs.csv and DIR/samples.csv (required), DIR/machine.csv and DIR/summary.csv
+ * (optional). Returns 0, or -1 with a message naming the file and line in err. */
+int ds_load(ds *d, const char *dir, char *err, size_t errlen);
+void ds_free(ds *d);
+
+/* The machine.csv value for key, or "" if absent. */
+const char *ds_machine(const ds *d, const char *key);
+
+/* The median over the setting's successful runs in mode m of the iteration sample
+ * `iteration`'s field (offsetof a ds_sample member), with the min and max beside it.
+ * Returns the number of runs that had it (0: nothing to show; *median etc. untouched). */
+size_t ds_iter_stat(const ds *d, size_t setting, int mode, int64_t iteration, size_t field,
+                    int64_t *median, int64_t *min, int64_t *max);
+
+/* The largest iteration number any run of (setting, mode) reached (-1 if none). */
+int64_t ds_last_iteration(const ds *d, size_t setting, int mode);
+
+#endif /* GCB_DATASET_H */

@@ -1,0 +1,73 @@
+/* plan.c — expanding `bench run`'s options into the list of runs (see plan.h). */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const plan_mode_names[PLAN_MODES] = {"forced", "auto", "off"};
+
+/* The scenario's parameters: defaults, then the --param overrides it has a key for. */
+static void fill_params(const plan_options *o, plan_run *r)
+{
+    const scn_scenario *s = r->scenario;
+    scn_defaults(s, &r->params);
+    for (size_t i = 0; i < o->nparams; i++) {
+        int k = scn_param_index(s, o->param_keys[i]);
+        if (k >= 0)
+            r->params.v[k] = o->param_values[i];
+    }
+    size_t used = 0;
+    r->params_text[0] = '\0';
+    for (size_t k = 0; k < s->param_count && used < sizeof r->params_text; k++)
+        used += (size_t)snprintf(r->params_text + used, sizeof r->params_text - used, "%s%s=%ld",
+                                 k ? ";" : "", s->params[k].key, r->params.v[k]);
+}
+
+/* The setting's thresholds, and their text: the given ones or the policy's defaults. */
+static void fill_threshold(const plan_options *o, size_t t, plan_run *r)
+{
+    r->threshold_set = o->nthresholds > 0;
+    if (r->threshold_set) {
+        memcpy(r->threshold, o->thresholds[t], sizeof r->threshold);
+    } else {
+        gcr_runtime *rt = gcr_open(&o->config); /* the policy's defaults, as the worker sees */
+        if (rt != NULL) {
+            gcr_gc_get_threshold(rt, r->threshold);
+            gcr_close(rt);
+        }
+    }
+    snprintf(r->threshold_text, sizeof r->threshold_text, "%d/%d/%d", r->threshold[0],
+             r->threshold[1], r->threshold[2]);
+}
+
+plan_run *plan_expand(const plan_options *o, size_t *count)
+{
+    size_t nsettings = o->nthresholds > 0 ? o->nthresholds : 1;
+    size_t nmodes = 0;
+    for (int m = 0; m < PLAN_MODES; m++)
+        nmodes += o->modes[m];
+    size_t n = o->nscenarios * nsettings * (size_t)o->repeat * nmodes;
+    plan_run *runs = calloc(n ? n : 1, sizeof *runs);
+    if (runs == NULL)
+        return NULL;
+    size_t i = 0;
+    for (size_t s = 0; s < o->nscenarios; s++)
+        for (size_t t = 0; t < nsettings; t++)
+            for (int64_t rep = 1; rep <= o->repeat; rep++)
+                for (int m = 0; m < PLAN_MODES; m++) {
+                    if (!o->modes[m])
+                        continue;
+                    plan_run *r = &runs[i++];
+                    snprintf(r->run_id, sizeof r->run_id, "r%04zu", i);
+                    r->scenario = o->scenarios[s];
+                    fill_params(o, r);
+                    fill_threshold(o, t, r);
+                    r->mode = (plan_mode)m;
+                    r->repeat = rep;
+                    r->iterations = o->iterations;
+                    r->config = o->config;
+                }
+    *count = n;
+    return runs;
+}

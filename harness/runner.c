@@ -1,0 +1,341 @@
+/* runner.c — running one worker process and sampling it (see runner.h).
+ *
+ * The parent's loop, until both of the worker's pipes are closed:
+ *   poll(data pipe, stderr pipe; until the next tick)
+ *   data  -> a wire record: an iteration sample (written to samples.csv) or the DONE record
+ *   tick  -> /proc/PID/statm (written to samples.csv), then the limits:
+ *            RSS over --max-rss -> SIGKILL, rss_limit; past --timeout -> SIGKILL, timeout
+ *   Ctrl-C -> SIGKILL, interrupted
+ * then wait4() for the exit status and rusage.
+ */
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "util.h"
+
+/* What the loop knows about the live worker. */
+typedef struct watch {
+    pid_t pid;
+    int64_t start_ns;
+    int64_t last_iteration; /* -1 before the baseline sample */
+    int64_t largest_rss;
+    const char *kill_status; /* why we killed it, or NULL */
+    char kill_message[512];
+    char err_tail[4096];     /* the last bytes the worker wrote to stderr */
+    size_t err_len;
+    wire_msg msg;            /* a record being read */
+    size_t msg_got;
+} watch;
+
+static void write_iter(const runner_env *env, const plan_run *r, const watch *w,
+                       const wire_iter *s)
+{
+    csvw *c = env->samples;
+    csvw_str(c, r->run_id);
+    csvw_str(c, "iter");
+    csvw_i64(c, s->iteration);
+    csvw_i64(c, s->t_ns - w->start_ns);
+    csvw_i64(c, s->rss_bytes);
+    csvw_i64(c, s->rss_anon_bytes);
+    if (s->iter_peak_rss_bytes >= 0)
+        csvw_i64(c, s->iter_peak_rss_bytes);
+    else
+        csvw_empty(c);
+    csvw_i64(c, s->live_objects);
+    csvw_i64(c, s->live_bytes);
+    csvw_i64(c, s->collections);
+    csvw_i64(c, s->collected);
+    csvw_i64(c, s->uncollectable);
+    csvw_i64(c, s->garbage);
+    csvw_i64(c, s->pause_ns);
+    csvw_i64(c, s->rss_file_bytes);
+    for (int g = 0; g < 3; g++)
+        csvw_i64(c, s->count[g]);
+    csvw_i64(c, s->step_wall_ns);
+    csvw_i64(c, s->step_cpu_ns);
+    csvw_i64(c, s->gc_wall_ns);
+    csvw_i64(c, s->gc_cpu_ns);
+    csvw_i64(c, s->objects_scanned);
+    csvw_end_row(c);
+}
+
+static void write_tick(const runner_env *env, const plan_run *r, const watch *w,
+                       const procfs_mem *m, int64_t now)
+{
+    csvw *c = env->samples;
+    int64_t in_progress = w->last_iteration < r->iterations ? w->last_iteration + 1
+                                                            : w->last_iteration;
+    csvw_str(c, r->run_id);
+    csvw_str(c, "tick");
+    csvw_i64(c, in_progress);
+    csvw_i64(c, now - w->start_ns);
+    csvw_i64(c, m->rss_bytes);
+    csvw_i64(c, m->rss_anon_bytes);
+    for (int i = 0; i < 8; i++) /* iter_peak … pause_ns: not measured by a tick */
+        csvw_empty(c);
+    csvw_i64(c, m->rss_file_bytes);
+    for (int i = 0; i < 8; i++) /* counts, step and gc times, objects_scanned */
+        csvw_empty(c);
+    csvw_end_row(c);
+}
+
+static void kill_worker(watch *w, const char *status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void kill_worker(watch *w, const char *status, const char *fmt, ...)
+{
+    if (w->kill_status != NULL)
+        return;
+    w->kill_status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->kill_message, sizeof w->kill_message, fmt, ap);
+    va_end(ap);
+    kill(w->pid, SIGKILL);
+}
+
+static void check_rss(const runner_env *env, watch *w, int64_t rss)
+{
+    if (rss > w->largest_rss)
+        w->largest_rss = rss;
+    if (env->max_rss_bytes > 0 && rss > (int64_t)env->max_rss_bytes) {
+        char got[32], lim[32];
+        gcb_fmt_mib(got, sizeof got, rss);
+        gcb_fmt_mib(lim, sizeof lim, (int64_t)env->max_rss_bytes);
+        kill_worker(w, "rss_limit",
+                    "RSS %s MiB exceeded --max-rss %s MiB during iteration %lld; killed", got,
+                    lim, (long long)(w->last_iteration + 1));
+    }
+}
+
+/* Reads what the data pipe has; returns false at end of file. */
+static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w,
+                      run_result *out)
+{
+    char *dst = (char *)&w->msg + w->msg_got;
+    ssize_t n = read(fd, dst, sizeof w->msg - w->msg_got);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN;
+    if (n == 0)
+        return false;
+    w->msg_got += (size_t)n;
+    if (w->msg_got < sizeof w->msg)
+        return true;
+    w->msg_got = 0;
+    if (w->msg.kind == WIRE_ITER) {
+        const wire_iter *s = &w->msg.u.iter;
+        w->last_iteration = s->iteration;
+        if (s->iteration == 0)
+            out->baseline_rss_bytes = s->rss_bytes;
+        else
+            out->final_rss_bytes = s->rss_bytes;
+        out->iterations_done = s->iteration;
+        write_iter(env, r, w, s);
+        check_rss(env, w, s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes
+                                                                 : s->rss_bytes);
+    } else if (w->msg.kind == WIRE_DONE) {
+        out->done = w->msg.u.done;
+        out->have_done = true;
+    }
+    return true;
+}
+
+/* Keeps the tail of what the worker writes to stderr; false at end of file. */
+static bool read_err(int fd, watch *w)
+{
+    char buf[1024];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN;
+    if (n == 0)
+        return false;
+    /* invariant: err_tail holds the last err_len (< its size) bytes written, NUL-ended */
+    size_t cap = sizeof w->err_tail - 1;
+    _Static_assert(sizeof buf < sizeof w->err_tail, "a read must fit in the tail");
+    if (w->err_len + (size_t)n > cap) {
+        size_t drop = w->err_len + (size_t)n - cap;
+        memmove(w->err_tail, w->err_tail + drop, w->err_len - drop);
+        w->err_len -= drop;
+    }
+    memcpy(w->err_tail + w->err_len, buf, (size_t)n);
+    w->err_len += (size_t)n;
+    w->err_tail[w->err_len] = '\0';
+    return true;
+}
+
+static void tick(const plan_run *r, const runner_env *env, watch *w)
+{
+    procfs_mem m;
+    int64_t now = gcb_now_ns();
+    if (procfs_statm(w->pid, &m) == 0) {
+        write_tick(env, r, w, &m, now);
+        check_rss(env, w, m.rss_bytes);
+    }
+    if (env->timeout_ns > 0 && now - w->start_ns > env->timeout_ns)
+        kill_worker(w, "timeout", "still running after --timeout %.3g s (iteration %lld); killed",
+                    (double)env->timeout_ns / 1e9, (long long)(w->last_iteration + 1));
+}
+
+/* The worker's argv. Strings live in buf. */
+static void build_argv(const plan_run *r, char *const *out, size_t max, char buf[][128])
+{
+    char **argv = (char **)out;
+    size_t n = 0, b = 0;
+#define ARG(...) (snprintf(buf[b], 128, __VA_ARGS__), argv[n++] = buf[b++])
+    ARG("bench-worker");
+    ARG("--fd=3");
+    ARG("--scenario=%s", r->scenario->name);
+    ARG("--mode=%s", plan_mode_names[r->mode]);
+    ARG("--iterations=%lld", (long long)r->iterations);
+    ARG("--policy=%s", gcr_policy_name(r->config.policy));
+    ARG("--allocator=%s", gcr_allocator_name(r->config.allocator));
+    if (r->threshold_set)
+        ARG("--threshold=%d,%d,%d", r->threshold[0], r->threshold[1], r->threshold[2]);
+    for (size_t k = 0; k < r->scenario->param_count && n + 2 < max; k++)
+        ARG("--param=%s=%ld", r->scenario->params[k].key, r->params.v[k]);
+#undef ARG
+    argv[n] = NULL;
+}
+
+/* In the child: pin, wire the pipes to fds 3 and 2, exec the worker. Never returns. */
+static void exec_worker(const plan_run *r, const runner_env *env, int data_w, int err_w)
+{
+    if (env->cpu >= 0)
+        machine_bind_self(env->machine, env->cpu);
+    if (dup2(data_w, 3) < 0 || dup2(err_w, 2) < 0)
+        _exit(127);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    char buf[SCN_MAX_PARAMS + 16][128];
+    char *argv[SCN_MAX_PARAMS + 16];
+    build_argv(r, argv, sizeof argv / sizeof argv[0], buf);
+    execv(env->worker_path, argv);
+    dprintf(2, "cannot run the worker %s: %s\n", env->worker_path, strerror(errno));
+    _exit(127);
+}
+
+static const char *signal_name(int sig)
+{
+    const char *s = strsignal(sig);
+    return s != NULL ? s : "unknown signal";
+}
+
+/* Sets status and message from how the worker ended. */
+static void classify(const watch *w, int wstatus, run_result *out)
+{
+    out->exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+    out->signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
+    const char *tail = w->err_tail;
+    if (w->kill_status != NULL) {
+        out->status = w->kill_status;
+        snprintf(out->message, sizeof out->message, "%s", w->kill_message);
+    } else if (out->signal == SIGINT) {
+        out->status = "interrupted";
+        snprintf(out->message, sizeof out->message, "interrupted (Ctrl-C)");
+    } else if (out->signal != 0) {
+        out->status = "crashed";
+        snprintf(out->message, sizeof out->message, "worker killed by signal %d (%s)%s%s",
+                 out->signal, signal_name(out->signal), *tail ? ": " : "", tail);
+    } else if (out->have_done && out->done.ok && out->exit_code == 0) {
+        out->status = "ok";
+    } else if (out->have_done) {
+        out->status = "failed";
+        snprintf(out->message, sizeof out->message, "%s", out->done.message);
+    } else {
+        out->status = "failed";
+        snprintf(out->message, sizeof out->message, "worker exited with status %d%s%s",
+                 out->exit_code, *tail ? ": " : "", tail);
+    }
+    /* one line in runs.csv: newlines of a captured stderr become " | " */
+    for (char *p = out->message; *p; p++)
+        if (*p == '\n')
+            *p = (p[1] == '\0') ? '\0' : '|';
+}
+
+static void wait_loop(const plan_run *r, const runner_env *env, watch *w, int data_r,
+                      int err_r, run_result *out)
+{
+    struct pollfd fds[2] = {{data_r, POLLIN, 0}, {err_r, POLLIN, 0}};
+    int64_t next_tick = w->start_ns + env->interval_ns;
+    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+        if (*env->interrupted)
+            kill_worker(w, "interrupted", "interrupted (Ctrl-C) during iteration %lld",
+                        (long long)(w->last_iteration + 1));
+        int64_t now = gcb_now_ns();
+        int64_t wait_ns = env->interval_ns > 0 ? next_tick - now : 100000000;
+        if (env->interval_ns > 0 && wait_ns <= 0) {
+            tick(r, env, w);
+            next_tick += env->interval_ns;
+            if (next_tick < now)
+                next_tick = now + env->interval_ns;
+            continue;
+        }
+        if (env->interval_ns == 0 && env->timeout_ns > 0 &&
+            now - w->start_ns > env->timeout_ns)
+            tick(r, env, w); /* no tick sampling: still enforce the timeout */
+        int rc = poll(fds, 2, (int)((wait_ns + 999999) / 1000000));
+        if (rc < 0)
+            continue; /* EINTR: the flag is checked at the top */
+        if (fds[0].fd >= 0 && fds[0].revents && !read_data(data_r, r, env, w, out))
+            fds[0].fd = -1;
+        if (fds[1].fd >= 0 && fds[1].revents && !read_err(err_r, w))
+            fds[1].fd = -1;
+    }
+}
+
+int runner_run(const plan_run *r, const runner_env *env, run_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->baseline_rss_bytes = out->final_rss_bytes = -1;
+    int data[2], err[2];
+    if (pipe2(data, O_CLOEXEC) != 0)
+        goto no_start;
+    if (pipe2(err, O_CLOEXEC) != 0) {
+        close(data[0]);
+        close(data[1]);
+        goto no_start;
+    }
+    watch w = {.last_iteration = -1, .largest_rss = -1};
+    w.start_ns = gcb_now_ns();
+    w.pid = fork();
+    if (w.pid == 0)
+        exec_worker(r, env, data[1], err[1]);
+    close(data[1]);
+    close(err[1]);
+    if (w.pid < 0) {
+        close(data[0]);
+        close(err[0]);
+        goto no_start;
+    }
+    wait_loop(r, env, &w, data[0], err[0], out);
+    close(data[0]);
+    close(err[0]);
+    int wstatus = 0;
+    struct rusage ru;
+    while (wait4(w.pid, &wstatus, 0, &ru) < 0 && errno == EINTR)
+        ;
+    out->wall_ns = gcb_now_ns() - w.start_ns;
+    out->rusage_maxrss_bytes = (int64_t)ru.ru_maxrss * 1024;
+    out->user_cpu_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000 + ru.ru_utime.tv_usec * 1000;
+    out->sys_cpu_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000 + ru.ru_stime.tv_usec * 1000;
+    out->peak_rss_bytes = out->have_done && out->done.peak_rss_bytes > 0
+                              ? out->done.peak_rss_bytes
+                              : w.largest_rss;
+    classify(&w, wstatus, out);
+    return env->samples->failed ? -1 : 0;
+
+no_start:
+    snprintf(out->message, sizeof out->message, "cannot start a worker: %s", strerror(errno));
+    return -1;
+}

@@ -1,0 +1,13 @@
+/* summary.h — writing summary.csv from a loaded results folder: per (scenario, runtime,
+ * policy, allocator, threshold, mode) the baseline, final and peak RSS, the growth per
+ * iteration (median over repeats, with min and max), gc work and pauses, and the setting's
+ * verdict (verdict.h) repeated on each of its mode rows. */
+#ifndef GCB_SUMMARY_H
+#define GCB_SUMMARY_H
+
+#include "dataset.h"
+
+/* Writes path (truncating it). Returns 0, or -1 with errno set. */
+int summary_write(const ds *d, const char *path);
+
+#endif /* GCB_SUMMARY_H */

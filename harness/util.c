@@ -1,0 +1,168 @@
+/* util.c — small shared pieces of the bench program (see util.h). */
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void gcb_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void gcb_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (cmd != NULL)
+        fprintf(stderr, "Try 'bench %s --help'.\n", cmd);
+    else
+        fputs("Try 'bench --help'.\n", stderr);
+}
+
+int gcb_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    if (s == NULL || *s == '\0')
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int gcb_parse_size(const char *s, uint64_t *out)
+{
+    if (s == NULL || *s < '0' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || end == s || v < 0)
+        return -1;
+    static const struct {
+        const char *suffix;
+        double scale;
+    } units[] = {
+        {"", 1.0},           {"b", 1.0},
+        {"k", 1024.0},       {"kb", 1024.0},       {"kib", 1024.0},
+        {"m", 1048576.0},    {"mb", 1048576.0},    {"mib", 1048576.0},
+        {"g", 1073741824.0}, {"gb", 1073741824.0}, {"gib", 1073741824.0},
+        {"t", 1099511627776.0}, {"tb", 1099511627776.0}, {"tib", 1099511627776.0},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcasecmp(end, units[i].suffix) == 0) {
+            double bytes = v * units[i].scale;
+            if (bytes >= 18446744073709551615.0)
+                return -1;
+            *out = (uint64_t)bytes;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int gcb_parse_seconds(const char *s, double *out)
+{
+    if (s == NULL || *s == '\0')
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || *end != '\0' || !(v > 0) || v > 1e9)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int64_t clock_ns(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t gcb_now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
+int64_t gcb_cpu_ns(void) { return clock_ns(CLOCK_PROCESS_CPUTIME_ID); }
+
+int gcb_exe_dir(char *buf, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    if (n <= 0 || (size_t)n >= len - 1)
+        return -1;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (slash == NULL)
+        return -1;
+    *slash = '\0';
+    return 0;
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int gcb_plots_dir(char *buf, size_t len)
+{
+    const char *env = getenv("GCBENCH_PLOTS_DIR");
+    if (env != NULL && *env != '\0') {
+        snprintf(buf, len, "%s", env);
+        return is_dir(buf) ? 0 : -1;
+    }
+    char exe[PATH_MAX];
+    if (gcb_exe_dir(exe, sizeof exe) == 0) {
+        snprintf(buf, len, "%s/../share/gcbench/plots", exe);
+        if (is_dir(buf))
+            return 0;
+    }
+    snprintf(buf, len, "%s", GCB_SOURCE_PLOTS_DIR);
+    return is_dir(buf) ? 0 : -1;
+}
+
+int gcb_mkdirs(const char *path)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+        return -1;
+    if (!is_dir(tmp)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+void gcb_fmt_mib(char *buf, size_t len, int64_t bytes)
+{
+    snprintf(buf, len, "%.2f", (double)bytes / 1048576.0);
+}

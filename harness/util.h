@@ -1,0 +1,43 @@
+/* util.h — small shared pieces of the bench program: user messages, number and size
+ * parsing, paths, clocks. Nothing here keeps state. */
+#ifndef GCB_UTIL_H
+#define GCB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes (DESIGN.md §5). */
+enum { GCB_EXIT_OK = 0, GCB_EXIT_FAILED = 1, GCB_EXIT_USAGE = 2, GCB_EXIT_INTERRUPTED = 130 };
+
+/* "bench: <message>\n" on stderr. */
+void gcb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "bench: <message>\n" on stderr, plus "Try 'bench CMD --help'." — for usage errors. */
+void gcb_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Whole decimal number in [min, max]. Returns 0, or -1 (not a number, out of range). */
+int gcb_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+/* A size: a number with an optional suffix K, M, G, T (powers of 1024; KiB/MiB/… and
+ * lower case accepted, B alone means bytes). Returns 0, or -1. */
+int gcb_parse_size(const char *s, uint64_t *out);
+/* Seconds, possibly fractional ("2", "0.5"); > 0. Returns 0, or -1. */
+int gcb_parse_seconds(const char *s, double *out);
+
+/* CLOCK_MONOTONIC and CLOCK_PROCESS_CPUTIME_ID in nanoseconds. */
+int64_t gcb_now_ns(void);
+int64_t gcb_cpu_ns(void);
+
+/* The folder holding the running executable (from /proc/self/exe), in buf. 0 or -1. */
+int gcb_exe_dir(char *buf, size_t len);
+/* The folder of the gnuplot scripts: $GCBENCH_PLOTS_DIR, else the installed share folder
+ * next to the executable, else the source tree's plots/. Returns 0 with the path in buf,
+ * or -1 when none of them exists. */
+int gcb_plots_dir(char *buf, size_t len);
+
+/* mkdir -p. Returns 0, or -1 with errno. */
+int gcb_mkdirs(const char *path);
+
+/* Formats bytes as MiB with two decimals ("38.66"). */
+void gcb_fmt_mib(char *buf, size_t len, int64_t bytes);
+
+#endif /* GCB_UTIL_H */

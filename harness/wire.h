@@ -1,0 +1,48 @@
+/* wire.h — the records a worker sends its parent over a pipe: one WIRE_ITER per boundary
+ * sample (iteration 0 = after setup), then one WIRE_DONE. Every record is one fixed-size
+ * wire_msg, written with a single write() (smaller than PIPE_BUF, so never interleaved or
+ * split), read whole by the parent. Both ends are built from this header, so the layout
+ * needs no versioning. */
+#ifndef GCB_WIRE_H
+#define GCB_WIRE_H
+
+#include <stdint.h>
+
+enum { WIRE_ITER = 1, WIRE_DONE = 2 };
+
+typedef struct wire_iter {
+    int64_t iteration;
+    int64_t t_ns; /* CLOCK_MONOTONIC, shared by parent and worker */
+    int64_t rss_bytes, rss_anon_bytes, rss_file_bytes;
+    int64_t iter_peak_rss_bytes; /* -1 when the peak cannot be reset */
+    int64_t live_objects, live_bytes;
+    /* cumulative since the runtime was created */
+    int64_t collections, collected, uncollectable, garbage, pause_ns, objects_scanned;
+    int64_t count[3];
+    int64_t step_wall_ns, step_cpu_ns, gc_wall_ns, gc_cpu_ns; /* of this iteration */
+} wire_iter;
+
+typedef struct wire_done {
+    int32_t ok; /* 1: every iteration ran; 0: the scenario failed (message says why) */
+    int32_t iter_peak_supported;
+    int64_t iterations_done;
+    int64_t collections, collected, uncollectable, garbage, objects_scanned;
+    int64_t pause_ns_total, pause_ns_median, pause_ns_p95, pause_ns_max;
+    /* The run's peak RSS seen from inside: the largest VmHWM over its iterations. (The
+     * parent's wait4 rusage also counts the forked copy of `bench` before exec.) */
+    int64_t peak_rss_bytes;
+    char message[2048];
+} wire_done;
+
+typedef struct wire_msg {
+    uint32_t kind;
+    uint32_t reserved;
+    union {
+        wire_iter iter;
+        wire_done done;
+    } u;
+} wire_msg;
+
+_Static_assert(sizeof(wire_msg) <= 4096, "a wire record must fit in PIPE_BUF");
+
+#endif /* GCB_WIRE_H */

@@ -1,0 +1,174 @@
+/* list.c — the list type: a 56-byte container (GC header included) with a separately
+ * allocated item buffer that grows exactly as CPython 3.11's list_resize makes it grow. */
+#include <assert.h>
+
+#include "runtime.h"
+
+/* CPython's PyListObject: ob_size, ob_item, allocated. */
+typedef struct list_object {
+    gcr_object ob;
+    size_t size;
+    gcr_object **items; /* allocated slots, the first size of them set; NULL when allocated 0 */
+    size_t allocated;
+} list_object;
+
+_Static_assert(sizeof(gc_head) + sizeof(list_object) == 56, "an empty list is 56 bytes");
+
+static int list_traverse(gcr_object *o, obj_visit_fn visit, void *arg);
+static void list_clear(gcr_runtime *rt, gcr_object *o);
+
+const gcr_type list_type = {
+    .name = "list",
+    .kind = OBJ_LIST,
+    .is_gc = true,
+    .traverse = list_traverse,
+    .clear = list_clear,
+};
+
+static list_object *list_cast(const gcr_object *o)
+{
+    assert(o->type == &list_type && "not a list");
+    return (list_object *)(uintptr_t)o;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Growth
+ * ------------------------------------------------------------------------------------- */
+
+/* The capacity CPython 3.11's list_resize gives a list of size old_size resized to new_size
+ * when the current capacity does not fit: about 1/8 over-allocation plus 6, rounded down to a
+ * multiple of 4 (0, 4, 8, 16, 24, 32, 40, 52, 64, 76, … for appends), no over-allocation
+ * when the jump is large, nothing for an empty list. */
+static size_t list_grown_capacity(size_t old_size, size_t new_size)
+{
+    size_t capacity = (new_size + (new_size >> 3) + 6) & ~(size_t)3;
+    if (new_size - old_size > capacity - new_size)
+        capacity = (new_size + 3) & ~(size_t)3;
+    if (new_size == 0)
+        capacity = 0;
+    return capacity;
+}
+
+/* CPython's list_resize for growth: makes room for new_size items and sets size to it; the
+ * new slots are uninitialised. Returns 0, or -1 (list unchanged) when memory ran out. */
+static int list_resize(gcr_runtime *rt, list_object *l, size_t new_size)
+{
+    if (l->allocated >= new_size && new_size >= (l->allocated >> 1)) {
+        l->size = new_size;
+        return 0;
+    }
+    size_t capacity = list_grown_capacity(l->size, new_size);
+    assert(capacity > 0 && "list_resize: shrinking to nothing is list_clear's job");
+    gcr_object **items = mem_realloc(&rt->mem, l->items, l->allocated * sizeof(gcr_object *),
+                                     capacity * sizeof(gcr_object *));
+    if (items == NULL)
+        return -1;
+    l->items = items;
+    l->allocated = capacity;
+    l->size = new_size;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Public API
+ * ------------------------------------------------------------------------------------- */
+
+gcr_object *gcr_list_new(gcr_runtime *rt)
+{
+    gcr_object *o = obj_new_container(rt, &list_type, sizeof(gc_head) + sizeof(list_object));
+    if (o == NULL)
+        return NULL;
+    list_object *l = (list_object *)o;
+    l->size = 0;
+    l->items = NULL;
+    l->allocated = 0;
+    gc_track(&rt->gc, o);
+    return o;
+}
+
+int gcr_list_append(gcr_runtime *rt, gcr_object *list, gcr_object *item)
+{
+    list_object *l = list_cast(list);
+    assert(item != NULL && item->refcnt > 0 && "gcr_list_append: item is not a live object");
+    size_t n = l->size;
+    if (l->allocated > n)
+        l->size = n + 1;
+    else if (list_resize(rt, l, n + 1) != 0)
+        return -1;
+    gcr_incref(item);
+    l->items[n] = item;
+    return 0;
+}
+
+size_t gcr_list_len(const gcr_object *list) { return list_cast(list)->size; }
+
+size_t gcr_list_capacity(const gcr_object *list) { return list_cast(list)->allocated; }
+
+gcr_object *gcr_list_get(const gcr_object *list, size_t index)
+{
+    const list_object *l = list_cast(list);
+    assert(index < l->size && "gcr_list_get: index out of range");
+    return l->items[index];
+}
+
+void gcr_list_set(gcr_runtime *rt, gcr_object *list, size_t index, gcr_object *item)
+{
+    list_object *l = list_cast(list);
+    assert(index < l->size && "gcr_list_set: index out of range");
+    assert(item != NULL && item->refcnt > 0 && "gcr_list_set: item is not a live object");
+    gcr_object *old = l->items[index];
+    gcr_incref(item);
+    l->items[index] = item;
+    gcr_decref(rt, old);
+}
+
+void gcr_list_clear(gcr_runtime *rt, gcr_object *list) { list_clear(rt, list); }
+
+/* ---------------------------------------------------------------------------------------
+ * Type hooks
+ * ------------------------------------------------------------------------------------- */
+
+static int list_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
+{
+    const list_object *l = (const list_object *)o;
+    for (size_t i = 0; i < l->size; i++) {
+        int rc = visit(l->items[i], arg);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* CPython's _list_clear (also tp_clear): the list is emptied and its buffer detached before
+ * any item is dropped, so that whatever the drops free never sees a half-cleared list. */
+static void list_clear(gcr_runtime *rt, gcr_object *o)
+{
+    list_object *l = list_cast(o);
+    gcr_object **items = l->items;
+    size_t n = l->size;
+    size_t buffer_bytes = l->allocated * sizeof(gcr_object *);
+    if (items == NULL)
+        return;
+    l->size = 0;
+    l->items = NULL;
+    l->allocated = 0;
+    while (n-- > 0)
+        gcr_decref(rt, items[n]);
+    mem_free(&rt->mem, items, buffer_bytes);
+}
+
+size_t list_sizeof(const gcr_object *o)
+{
+    return sizeof(gc_head) + sizeof(list_object) +
+           ((const list_object *)o)->allocated * sizeof(gcr_object *);
+}
+
+void list_dealloc(gcr_runtime *rt, gcr_object *o)
+{
+    list_object *l = (list_object *)o;
+    size_t n = l->size;
+    while (n-- > 0)
+        gcr_decref(rt, l->items[n]);
+    mem_free(&rt->mem, l->items, l->allocated * sizeof(gcr_object *));
+    obj_free_container(rt, o, sizeof(gc_head) + sizeof(list_object));
+}

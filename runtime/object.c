@@ -1,0 +1,156 @@
+/* object.c — object allocation and deallocation: gcr_dealloc_ with its trashcan (freeing
+ * without recursion on the C stack), and the per-object queries of gcr.h (type name,
+ * getsizeof). */
+#include <assert.h>
+
+#include "runtime.h"
+
+/* ---------------------------------------------------------------------------------------
+ * Allocation
+ * ------------------------------------------------------------------------------------- */
+
+gcr_object *obj_new(gcr_runtime *rt, const gcr_type *type, size_t size)
+{
+    rt_check(rt);
+    assert(!type->is_gc && size >= sizeof(gcr_object));
+    gcr_object *o = mem_object_alloc(&rt->mem, size);
+    if (o == NULL)
+        return NULL;
+    o->refcnt = 1;
+    o->type = type;
+    return o;
+}
+
+gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size)
+{
+    rt_check(rt);
+    assert(type->is_gc && size >= sizeof(gc_head) + sizeof(gcr_object));
+    gc_head *g = mem_object_alloc(&rt->mem, size);
+    if (g == NULL)
+        return NULL;
+    g->next = 0;
+    g->prev = 0;
+    gcr_object *o = obj_from_gc(g);
+    o->refcnt = 1;
+    o->type = type;
+    /* CPython's _PyObject_GC_Link: the new object is untracked, so a collection run here
+     * cannot see it. */
+    rt->gc.generations[0].count++;
+    if (gc_should_collect(&rt->gc))
+        gc_collect_generations(rt);
+    return o;
+}
+
+void obj_free(gcr_runtime *rt, gcr_object *o, size_t size)
+{
+    assert(!obj_is_gc(o));
+    mem_object_free(&rt->mem, o, size);
+}
+
+void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size)
+{
+    assert(obj_is_gc(o) && !gc_is_tracked(o) && "obj_free_container: object still tracked");
+    gc_generation *g0 = &rt->gc.generations[0];
+    if (g0->count > 0)
+        g0->count--;
+    mem_object_free(&rt->mem, obj_as_gc(o), size);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Deallocation and the trashcan
+ *
+ * A container's dealloc drops the references it holds, which may free further containers,
+ * whose deallocs would nest on the C stack as deep as the chain (a list in a list in a list
+ * … ten million deep). As CPython's Py_TRASHCAN, a container reaching zero while another
+ * container's dealloc is under way is not freed at once but deposited on rt->trash.later,
+ * linked through its (now unused) GC header; the outermost dealloc then empties that list.
+ * The C stack stays one dealloc deep whatever the shape of the object graph. Non-containers
+ * own nothing and are freed on the spot.
+ * ------------------------------------------------------------------------------------- */
+
+/* Drops what container o owns and frees it. Before: o is untracked, refcnt 0. */
+static void obj_destroy_container(gcr_runtime *rt, gcr_object *o)
+{
+    switch (o->type->kind) {
+    case OBJ_LIST:
+        list_dealloc(rt, o);
+        return;
+    case OBJ_INSTANCE:
+        inst_dealloc(rt, o);
+        return;
+    case OBJ_FLOAT:
+    case OBJ_STR:
+    case OBJ_BYTES:
+        break;
+    }
+    assert(0 && "obj_destroy_container: not a container kind");
+}
+
+/* Frees container o and, iteratively, every container its death frees in turn. */
+static void obj_dealloc_container(gcr_runtime *rt, gcr_object *o)
+{
+    obj_trash *trash = &rt->trash;
+    gc_head *g = obj_as_gc(o);
+    if (g->next != 0)
+        gc_untrack(&rt->gc, o);
+    if (trash->depth > 0) {
+        g->prev = (uintptr_t)trash->later;
+        trash->later = g;
+        return;
+    }
+    trash->depth = 1;
+    obj_destroy_container(rt, o);
+    while (trash->later != NULL) {
+        g = trash->later;
+        trash->later = (gc_head *)g->prev;
+        g->prev = 0;
+        obj_destroy_container(rt, obj_from_gc(g));
+    }
+    trash->depth = 0;
+}
+
+void gcr_dealloc_(gcr_runtime *rt, gcr_object *o)
+{
+    rt_check(rt);
+    assert(o->refcnt == 0 && "gcr_dealloc_: called on an object whose count is not zero");
+    switch (o->type->kind) {
+    case OBJ_FLOAT:
+        float_dealloc(rt, o);
+        return;
+    case OBJ_STR:
+        str_dealloc(rt, o);
+        return;
+    case OBJ_BYTES:
+        bytes_dealloc(rt, o);
+        return;
+    case OBJ_LIST:
+    case OBJ_INSTANCE:
+        obj_dealloc_container(rt, o);
+        return;
+    }
+    assert(0 && "gcr_dealloc_: object of an unknown type (freed, or not an object)");
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Queries
+ * ------------------------------------------------------------------------------------- */
+
+const char *gcr_type_name(const gcr_object *o) { return o->type->name; }
+
+size_t gcr_sizeof(const gcr_object *o)
+{
+    switch (o->type->kind) {
+    case OBJ_FLOAT:
+        return FLOAT_SIZE;
+    case OBJ_STR:
+        return str_sizeof(o);
+    case OBJ_BYTES:
+        return bytes_sizeof(o);
+    case OBJ_LIST:
+        return list_sizeof(o);
+    case OBJ_INSTANCE:
+        return INST_SIZE;
+    }
+    assert(0 && "gcr_sizeof: object of an unknown type");
+    return 0;
+}

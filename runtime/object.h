@@ -1,0 +1,134 @@
+/* object.h — the object model inside the runtime: the gcr_type descriptor every object points
+ * to, the GC header in front of containers (CPython's PyGC_Head), object allocation, and the
+ * hooks each type file provides (float.c, str.c, bytes.c, list.c, instance.c).
+ *
+ * Memory layout of a container (list, instance), as in CPython 3.11:
+ *
+ *     block from mem_object_alloc ─▶ ┌──────────────┐
+ *                                    │ gc_head      │ 16 bytes: next, prev
+ *     gcr_object * ────────────────▶ ├──────────────┤
+ *                                    │ refcnt, type │ 16 bytes
+ *                                    │ type fields  │
+ *                                    └──────────────┘
+ *
+ * Between collections a tracked container's gc_head links it into one generation list
+ * (next = 0 means untracked). During a collection the prev word holds gc_refs shifted left by
+ * GC_PREV_SHIFT with flag bits below, and next may carry GC_NEXT_MASK_UNREACHABLE; the
+ * collector restores plain pointers before it returns (see collector.c).
+ */
+#ifndef GCR_OBJECT_H
+#define GCR_OBJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gcr.h"
+
+/* ---------------------------------------------------------------------------------------
+ * The GC header
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct gc_head {
+    uintptr_t next; /* next in the generation list; 0 when untracked */
+    uintptr_t prev; /* previous in the list, or gc_refs during a collection; low bits: flags */
+} gc_head;
+
+/* Flags in the low bits of prev (CPython's _PyGC_PREV_MASK_*). */
+#define GC_PREV_MASK_FINALIZED ((uintptr_t)1)  /* tp_finalize already called (PEP 442) */
+#define GC_PREV_MASK_COLLECTING ((uintptr_t)2) /* in the generations being collected */
+#define GC_PREV_SHIFT 2
+#define GC_PREV_MASK (~(uintptr_t)0 << GC_PREV_SHIFT)
+/* Flag in next, only while move_unreachable runs: the object is in the unreachable list. */
+#define GC_NEXT_MASK_UNREACHABLE ((uintptr_t)1)
+
+/* The header in front of a container, and the container behind a header. */
+static inline gc_head *obj_as_gc(const gcr_object *o) { return (gc_head *)(uintptr_t)o - 1; }
+static inline gcr_object *obj_from_gc(gc_head *g) { return (gcr_object *)(g + 1); }
+
+/* ---------------------------------------------------------------------------------------
+ * Types
+ * ------------------------------------------------------------------------------------- */
+
+/* The built-in kinds. Hot paths (dealloc, sizeof) switch on the kind instead of calling
+ * through a pointer. */
+typedef enum obj_kind { OBJ_FLOAT, OBJ_STR, OBJ_BYTES, OBJ_LIST, OBJ_INSTANCE } obj_kind;
+
+/* tp_traverse: calls visit(child, arg) for every object o holds a reference to, stopping
+ * at (and returning) the first non-zero result. */
+typedef int (*obj_visit_fn)(gcr_object *child, void *arg);
+typedef int (*obj_traverse_fn)(gcr_object *o, obj_visit_fn visit, void *arg);
+/* tp_clear: drops every reference o holds (o itself stays valid, emptied). The caller holds
+ * a reference to o for the duration. */
+typedef void (*obj_clear_fn)(gcr_runtime *rt, gcr_object *o);
+
+struct gcr_type {
+    const char *name;         /* "float", "list", or a class name */
+    obj_kind kind;            /* which type file implements it */
+    bool is_gc;               /* a container: GC header in front, traverse and clear set */
+    obj_traverse_fn traverse; /* containers only */
+    obj_clear_fn clear;       /* containers only */
+};
+
+/* The built-in type descriptors (constant; each defined in its type's file). Instances point
+ * to the gcr_type inside their gcr_class. */
+extern const gcr_type float_type;
+extern const gcr_type str_type;
+extern const gcr_type bytes_type;
+extern const gcr_type list_type;
+
+static inline bool obj_is_gc(const gcr_object *o) { return o->type->is_gc; }
+
+/* Fixed sizes, as sys.getsizeof reports them (containers include the GC header). */
+#define FLOAT_SIZE 24
+#define INST_SIZE 56
+
+/* ---------------------------------------------------------------------------------------
+ * The trashcan: containers whose deallocation was deferred (CPython's Py_TRASHCAN)
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct obj_trash {
+    int depth;        /* 1 while a container deallocation is under way, else 0 */
+    gc_head *later;   /* deferred containers, linked through gc_head.prev (next stays 0) */
+} obj_trash;
+
+/* ---------------------------------------------------------------------------------------
+ * Allocation (object.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* A new non-container object of size bytes with refcnt 1 and type set; the rest is
+ * uninitialised. NULL when memory ran out. */
+gcr_object *obj_new(gcr_runtime *rt, const gcr_type *type, size_t size);
+
+/* A new untracked container: size counts the GC header (it is getsizeof's size), the object
+ * gets refcnt 1 and type set. As CPython's gc_alloc, counts one allocation in generation 0,
+ * which may run an automatic collection before this returns. The caller initialises the
+ * object, then calls gc_track. NULL when memory ran out. */
+gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size);
+
+/* Frees the memory of an object whose references are already dropped; size as allocated.
+ * obj_free_container also counts the deallocation in generation 0. The object must be
+ * untracked. */
+void obj_free(gcr_runtime *rt, gcr_object *o, size_t size);
+void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size);
+
+/* ---------------------------------------------------------------------------------------
+ * Type hooks, called by object.c's switch on the kind
+ * ------------------------------------------------------------------------------------- */
+
+/* Frees a non-container (it owns no references). */
+void float_dealloc(gcr_runtime *rt, gcr_object *o);
+void str_dealloc(gcr_runtime *rt, gcr_object *o);
+void bytes_dealloc(gcr_runtime *rt, gcr_object *o);
+/* Drops what an (untracked) container owns, and frees it. */
+void list_dealloc(gcr_runtime *rt, gcr_object *o);
+void inst_dealloc(gcr_runtime *rt, gcr_object *o);
+
+size_t str_sizeof(const gcr_object *o);
+size_t bytes_sizeof(const gcr_object *o);
+size_t list_sizeof(const gcr_object *o);
+
+/* Frees every class of the runtime (gcr_close, after every instance is gone). */
+void inst_classes_free(gcr_runtime *rt);
+
+#endif /* GCR_OBJECT_H */

@@ -1,0 +1,128 @@
+/* runtime.c — a runtime's life cycle (gcr_open, gcr_close), the names of its settings, and
+ * its counters. */
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime.h"
+
+/* ---------------------------------------------------------------------------------------
+ * Life cycle
+ * ------------------------------------------------------------------------------------- */
+
+gcr_runtime *gcr_open(const gcr_config *config)
+{
+    static const gcr_config defaults = {.policy = GCR_POLICY_PY311,
+                                        .allocator = GCR_ALLOC_MALLOC};
+    if (config == NULL)
+        config = &defaults;
+    if (gcr_policy_name(config->policy) == NULL || gcr_allocator_name(config->allocator) == NULL)
+        return NULL;
+    gcr_runtime *rt = mem_meta_alloc(sizeof *rt);
+    if (rt == NULL)
+        return NULL;
+    *rt = (gcr_runtime){.magic = RT_MAGIC, .config = *config};
+    mem_init(&rt->mem, config->allocator);
+    gc_init(&rt->gc, config->policy);
+    return rt;
+}
+
+/* Every container is cleared and freed (gc_free_all), which drops every object held by one;
+ * non-containers still alive after that are held only by references the caller never
+ * dropped, which the runtime cannot find: a bug in the caller, reported here. */
+void gcr_close(gcr_runtime *rt)
+{
+    if (rt == NULL)
+        return;
+    rt_check(rt);
+    gc_free_all(rt);
+    assert(rt->trash.depth == 0 && rt->trash.later == NULL);
+    if (rt->mem.live_objects != 0)
+        fprintf(stderr,
+                "gcr_close: %" PRIu64 " objects (%" PRIu64 " bytes) still referenced by the "
+                "caller; drop every reference before gcr_close\n",
+                rt->mem.live_objects, rt->mem.live_bytes);
+    assert(rt->mem.live_objects == 0 && "gcr_close: objects leaked by the caller");
+    assert((rt->mem.live_objects != 0 || rt->mem.live_bytes == 0) &&
+           "gcr_close: buffer bytes not returned by the runtime");
+    inst_classes_free(rt);
+    rt->magic = 0;
+    mem_meta_free(rt);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Names of the settings
+ * ------------------------------------------------------------------------------------- */
+
+static const char *const policy_names[] = {[GCR_POLICY_PY311] = "py311"};
+static const char *const allocator_names[] = {[GCR_ALLOC_MALLOC] = "malloc"};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The name at index in names, or NULL when index is out of range. */
+static const char *rt_name(const char *const *names, size_t count, int index)
+{
+    return index >= 0 && (size_t)index < count ? names[index] : NULL;
+}
+
+/* The index of name in names, or -1. */
+static int rt_parse(const char *const *names, size_t count, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < count; i++)
+        if (strcmp(names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *gcr_policy_name(gcr_policy policy)
+{
+    return rt_name(policy_names, COUNT_OF(policy_names), (int)policy);
+}
+
+int gcr_policy_parse(const char *name, gcr_policy *out)
+{
+    int i = rt_parse(policy_names, COUNT_OF(policy_names), name);
+    if (i < 0)
+        return -1;
+    *out = (gcr_policy)i;
+    return 0;
+}
+
+const char *gcr_allocator_name(gcr_allocator allocator)
+{
+    return rt_name(allocator_names, COUNT_OF(allocator_names), (int)allocator);
+}
+
+int gcr_allocator_parse(const char *name, gcr_allocator *out)
+{
+    int i = rt_parse(allocator_names, COUNT_OF(allocator_names), name);
+    if (i < 0)
+        return -1;
+    *out = (gcr_allocator)i;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Counters
+ * ------------------------------------------------------------------------------------- */
+
+void gcr_counters_get(const gcr_runtime *rt, gcr_counters *out)
+{
+    rt_check(rt);
+    const gc_state *gc = &rt->gc;
+    *out = (gcr_counters){
+        .live_objects = rt->mem.live_objects,
+        .live_bytes = rt->mem.live_bytes,
+        .tracked_objects = gc->tracked,
+        .allocated_objects_total = rt->mem.allocated_objects_total,
+        .freed_objects_total = rt->mem.freed_objects_total,
+        .collections = gc->collections,
+        .collected = gc->collected,
+        .uncollectable = gc->uncollectable,
+        .objects_scanned = gc->objects_scanned,
+        .pause_ns_total = gc->pause_ns_total,
+        .pause_ns_max = gc->pause_ns_max,
+        .garbage_len = 0, /* gc.garbage is not modelled yet: nothing is uncollectable */
+    };
+}

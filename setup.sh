@@ -1,0 +1,24 @@
+#!/bin/sh
+# setup.sh — installs gcbench's build and test dependencies from Debian 12's packages, then
+# configures and builds into build/. Safe to run again. Uses sudo when not root.
+set -eu
+cd "$(dirname "$0")"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+PACKAGES="gcc meson ninja-build pkg-config python3 libhwloc-dev libcsv-dev libcmocka-dev
+libpython3.11-dev gnuplot-nox valgrind git"
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "setup.sh: installing:$missing"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+if [ -f build/build.ninja ]; then
+    meson setup --reconfigure build >/dev/null
+else
+    meson setup build
+fi
+meson compile -C build

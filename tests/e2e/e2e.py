@@ -1,0 +1,464 @@
+#!/usr/bin/env python3
+"""e2e.py — end-to-end tests of the bench program: each test runs `bench` on a temporary
+folder and reads back its CSV with Python's csv module (independent of gcbench's own CSV
+code). Usage: e2e.py BENCH TEST | e2e.py --list. Exit 0 pass, 1 fail, 77 skip."""
+
+import csv
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH = None
+TESTS = {}
+
+RUNS_COLUMNS = ["run_id", "scenario", "runtime", "policy", "allocator", "threshold", "mode",
+                "repeat", "iterations", "params", "cpu", "status", "message", "wall_ns",
+                "peak_rss_bytes"]
+SAMPLES_COLUMNS = ["run_id", "kind", "iteration", "t_ns", "rss_bytes", "rss_anon_bytes",
+                   "iter_peak_rss_bytes", "live_objects", "live_bytes", "collections",
+                   "collected", "uncollectable", "garbage", "pause_ns"]
+SUMMARY_COLUMNS = ["scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeats",
+                   "baseline_rss_bytes", "final_rss_bytes", "peak_rss_bytes",
+                   "rss_growth_bytes_per_iter", "rss_growth_bytes_per_iter_min",
+                   "rss_growth_bytes_per_iter_max", "garbage_growth_per_iter", "collections",
+                   "objects_scanned", "pause_ns_median", "pause_ns_p95", "pause_ns_max",
+                   "wall_ns", "verdict"]
+MIB = 1024 * 1024
+
+
+def test(fn):
+    TESTS[fn.__name__] = fn
+    return fn
+
+
+class Skip(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def bench(*args, env=None, timeout=600):
+    """Runs bench; returns (exit code, stdout, stderr)."""
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    p = subprocess.run([BENCH, *args], capture_output=True, text=True, env=full_env,
+                       timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    check(len(rows) >= 1, f"{path}: no header")
+    header = rows[0]
+    for i, r in enumerate(rows[1:], start=2):
+        check(len(r) == len(header), f"{path}:{i}: {len(r)} cells, header has {len(header)}")
+    return [dict(zip(header, r)) for r in rows[1:]], header
+
+
+def results_dir(out):
+    latest = os.path.join(out, "latest")
+    check(os.path.islink(latest), f"{latest} is not a symlink")
+    return os.path.realpath(latest)
+
+
+def load(out):
+    d = results_dir(out)
+    runs, rh = read_csv(os.path.join(d, "runs.csv"))
+    samples, sh = read_csv(os.path.join(d, "samples.csv"))
+    for col in RUNS_COLUMNS:
+        check(col in rh, f"runs.csv lacks column {col}")
+    for col in SAMPLES_COLUMNS:
+        check(col in sh, f"samples.csv lacks column {col}")
+    return d, runs, samples
+
+
+def summary(d):
+    rows, header = read_csv(os.path.join(d, "summary.csv"))
+    for col in SUMMARY_COLUMNS:
+        check(col in header, f"summary.csv lacks column {col}")
+    return rows
+
+
+def verdicts(rows):
+    return {(r["scenario"], r["threshold"]): r["verdict"] for r in rows}
+
+
+def run_ok(out, *args, env=None, quiet=True):
+    rc, so, se = bench("run", "--out", out, *(["--quiet"] if quiet else []), *args, env=env)
+    check(rc == 0, f"bench run exited {rc}\nstdout:\n{so}\nstderr:\n{se}")
+    return so, se
+
+
+def usage_error(args, needle, env=None):
+    """bench ARGS must exit 2 with one 'bench: ' line naming needle, writing nothing."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "res")
+        full = list(args)
+        if full and full[0] == "run" and "--out" not in full:
+            full += ["--out", out]
+        rc, so, se = bench(*full, env=env)
+        check(rc == 2, f"{full}: exit {rc}, expected 2; stderr: {se}")
+        first = se.splitlines()[0] if se else ""
+        check(first.startswith("bench: "), f"stderr does not start with 'bench: ': {se!r}")
+        check(needle in first, f"message does not name {needle!r}: {first!r}")
+        check(not os.path.exists(out), f"{out} was created for a usage error")
+
+
+# ---- the main job ------------------------------------------------------------------------
+
+@test
+def run_all_defaults():
+    """`bench run --scenario all` with the defaults: 4 CSV files, one PNG per scenario, the
+    verdicts of DESIGN.md §4, the report tables."""
+    with tempfile.TemporaryDirectory() as out:
+        so, _ = run_ok(out, "--scenario", "all", quiet=False)
+        d, runs, samples = load(out)
+        check(os.path.isfile(os.path.join(d, "machine.csv")), "no machine.csv")
+        scen = sorted({r["scenario"] for r in runs})
+        check(scen == ["cross_reference", "global_cache"], f"scenarios {scen}")
+        check(len(runs) == 4, f"{len(runs)} runs, expected 2 scenarios x 2 modes")
+        for r in runs:
+            check(r["status"] == "ok", f"run {r['run_id']} status {r['status']}: {r['message']}")
+            check(r["iterations"] == "10", f"iterations {r['iterations']}")
+            check(r["runtime"] == "native" and r["policy"] == "py311", "runtime/policy")
+            check(r["threshold"] == "700/10/10", f"threshold {r['threshold']}")
+            check(int(r["peak_rss_bytes"]) > 30 * MIB, f"peak {r['peak_rss_bytes']}")
+            iters = [s for s in samples if s["run_id"] == r["run_id"] and s["kind"] == "iter"]
+            check([int(s["iteration"]) for s in iters] == list(range(11)),
+                  f"{r['run_id']}: iterations {[s['iteration'] for s in iters]}")
+        check(any(s["kind"] == "tick" for s in samples), "no tick samples")
+        v = verdicts(summary(d))
+        check(v[("cross_reference", "700/10/10")] == "delayed", f"cross_reference: {v}")
+        check(v[("global_cache", "700/10/10")] == "leak", f"global_cache: {v}")
+        if shutil.which("gnuplot"):
+            for name in scen:
+                png = os.path.join(d, "plots", name + ".png")
+                check(os.path.isfile(png), f"no {png}")
+                with open(png, "rb") as f:
+                    check(f.read(4) == b"\x89PNG", f"{png} is not a PNG")
+        check("With GC" in so and "Without GC" in so, "run did not print the tables")
+
+
+@test
+def samples_are_consistent():
+    """Boundary samples: forced cross_reference returns to the same RSS every iteration,
+    frees every object, and the iteration peak is at least the RSS after it."""
+    with tempfile.TemporaryDirectory() as out:
+        run_ok(out, "--scenario", "cross_reference,global_cache", "--iterations", "6")
+        d, runs, samples = load(out)
+        by_id = {r["run_id"]: r for r in runs}
+        for s in samples:
+            if s["kind"] != "iter":
+                continue
+            r = by_id[s["run_id"]]
+            if s["iter_peak_rss_bytes"]:
+                check(int(s["iter_peak_rss_bytes"]) >= int(s["rss_bytes"]) - 4096,
+                      f"peak below rss in {s}")
+            if r["scenario"] == "cross_reference" and r["mode"] == "forced":
+                # every object of the iteration is freed by the forced collection
+                check(int(s["live_objects"]) == 0, f"live objects after forced gc: {s}")
+                if int(s["iteration"]) >= 1:
+                    check(int(s["collected"]) == 300 * int(s["iteration"]),
+                          f"collected {s['collected']} at iteration {s['iteration']}")
+            if r["scenario"] == "global_cache" and r["mode"] == "forced":
+                k = int(s["iteration"])
+                # per B: the B, its name str, its A, the list and 10 000 floats; plus the
+                # global list itself
+                if k >= 1:
+                    check(int(s["live_objects"]) == 1 + k * 100 * (4 + 10000),
+                          f"live objects {s['live_objects']} at iteration {k}")
+        rows = summary(d)
+        g = [r for r in rows if r["scenario"] == "global_cache" and r["mode"] == "forced"][0]
+        growth = int(g["rss_growth_bytes_per_iter"]) / MIB
+        # CPython 3.11: 100 lists of 10 000 floats = 38.7 MiB per iteration
+        check(36 < growth < 42, f"global_cache growth {growth:.2f} MiB/iter")
+        c = [r for r in rows if r["scenario"] == "cross_reference" and r["mode"] == "forced"][0]
+        check(abs(int(c["rss_growth_bytes_per_iter"])) < MIB,
+              f"cross_reference forced growth {c['rss_growth_bytes_per_iter']}")
+
+
+@test
+def repeats_and_modes():
+    """--repeat 2 --gc forced,auto,off: 6 runs, repeats=2 in the summary, min <= median <= max,
+    the collector never runs in off mode."""
+    with tempfile.TemporaryDirectory() as out:
+        run_ok(out, "--scenario", "cross_reference", "--repeat", "2", "--gc", "forced,auto,off",
+               "--iterations", "5", "--no-plot")
+        d, runs, _ = load(out)
+        check(len(runs) == 6, f"{len(runs)} runs")
+        check(sorted(r["repeat"] for r in runs) == ["1", "1", "1", "2", "2", "2"], "repeats")
+        for r in runs:
+            if r["mode"] == "off":
+                check(r["collections"] == "0", f"collections in off mode: {r['collections']}")
+        rows = summary(d)
+        check(sorted(r["mode"] for r in rows) == ["auto", "forced", "off"], "summary modes")
+        for r in rows:
+            check(r["repeats"] == "2", f"repeats {r['repeats']}")
+            lo, med, hi = (int(r[k]) for k in ("rss_growth_bytes_per_iter_min",
+                                               "rss_growth_bytes_per_iter",
+                                               "rss_growth_bytes_per_iter_max"))
+            check(lo <= med <= hi, f"min {lo} median {med} max {hi}")
+        check(not os.path.exists(os.path.join(d, "plots")), "--no-plot still plotted")
+
+
+@test
+def threshold_settings():
+    """Two --threshold settings: one summary setting each; a smaller threshold0 collects
+    more often."""
+    with tempfile.TemporaryDirectory() as out:
+        run_ok(out, "--scenario", "cross_reference", "--threshold", "700,10,10",
+               "--threshold", "100,10,10", "--gc", "auto", "--iterations", "4", "--no-plot")
+        d, runs, _ = load(out)
+        check(sorted(r["threshold"] for r in runs) == ["100/10/10", "700/10/10"], "thresholds")
+        coll = {r["threshold"]: int(r["collections"]) for r in runs}
+        check(coll["100/10/10"] > coll["700/10/10"], f"collections {coll}")
+        rows = summary(d)
+        check(len(rows) == 2, f"{len(rows)} summary rows")
+
+
+@test
+def params_change_the_work():
+    """--param objects=10 shrinks the work tenfold and is recorded in runs.csv."""
+    with tempfile.TemporaryDirectory() as out:
+        run_ok(out, "--scenario", "global_cache", "--param", "objects=10", "--gc", "forced",
+               "--iterations", "4", "--no-plot")
+        d, runs, samples = load(out)
+        check(runs[0]["params"] == "objects=10;floats=10000", f"params {runs[0]['params']}")
+        last = [s for s in samples if s["kind"] == "iter"][-1]
+        check(int(last["live_objects"]) == 1 + 4 * 10 * 10004, f"live {last['live_objects']}")
+
+
+@test
+def pinning():
+    """--pin auto pins to the last CPU; --pin none records no CPU; --pin 0 records 0."""
+    ncpu = os.cpu_count() or 1
+    for pin, want in (("auto", str(ncpu - 1)), ("none", ""), ("0", "0")):
+        with tempfile.TemporaryDirectory() as out:
+            run_ok(out, "--scenario", "cross_reference", "--gc", "forced", "--iterations", "1",
+                   "--pin", pin, "--no-plot", "--param", "objects=1")
+            _, runs, _ = load(out)
+            check(runs[0]["cpu"] == want, f"--pin {pin}: cpu {runs[0]['cpu']!r}, want {want!r}")
+
+
+# ---- failing runs: recorded, the others go on, exit 1 ------------------------------------
+
+def failing_run(args, env=None):
+    with tempfile.TemporaryDirectory() as out:
+        rc, so, se = bench("run", "--out", out, "--quiet", "--no-plot", *args, env=env)
+        check(rc == 1, f"exit {rc}, expected 1; stderr: {se}")
+        d, runs, samples = load(out)
+        summary(d)  # still written
+        return runs, samples, se
+
+
+@test
+def max_rss_kills_a_runaway_worker():
+    runs, _, se = failing_run(["--scenario", "global_cache", "--iterations", "50",
+                               "--max-rss", "150M"])
+    check(len(runs) == 2, f"{len(runs)} runs: the other mode must still run")
+    for r in runs:
+        check(r["status"] == "rss_limit", f"status {r['status']}")
+        check("--max-rss" in r["message"], f"message {r['message']}")
+        check(int(r["iterations_done"]) < 50, "ran to the end")
+    check("rss_limit" in se, "not reported on stderr")
+
+
+@test
+def timeout_kills_a_hung_worker():
+    runs, _, _ = failing_run(["--scenario", "cross_reference", "--gc", "forced,auto",
+                              "--iterations", "3", "--timeout", "1", "--param", "objects=1"],
+                             env={"GCBENCH_FAULT": "hang@2"})
+    for r in runs:
+        check(r["status"] == "timeout", f"status {r['status']}: {r['message']}")
+        check(r["iterations_done"] == "1", f"iterations_done {r['iterations_done']}")
+
+
+@test
+def crashed_worker_is_recorded():
+    runs, samples, _ = failing_run(["--scenario", "cross_reference,global_cache", "--gc",
+                                    "forced", "--iterations", "3", "--param", "objects=2"],
+                                   env={"GCBENCH_FAULT": "crash@2"})
+    check(len(runs) == 2, "the second scenario did not run after the first crashed")
+    for r in runs:
+        check(r["status"] == "crashed", f"status {r['status']}")
+        check(r["signal"] == "11" and "signal 11" in r["message"], f"message {r['message']}")
+        iters = [s for s in samples if s["run_id"] == r["run_id"] and s["kind"] == "iter"]
+        check([s["iteration"] for s in iters] == ["0", "1"], "samples before the crash kept")
+
+
+@test
+def failing_scenario_is_recorded():
+    runs, _, se = failing_run(["--scenario", "cross_reference", "--iterations", "5",
+                               "--param", "objects=2"], env={"GCBENCH_FAULT": "fail@3"})
+    for r in runs:
+        check(r["status"] == "failed", f"status {r['status']}")
+        check(r["message"] == "injected failure at iteration 3", f"message {r['message']!r}")
+        check(r["iterations_done"] == "2", f"iterations_done {r['iterations_done']}")
+    check("injected failure at iteration 3" in se, "not reported on stderr")
+
+
+@test
+def ctrl_c_leaves_valid_csv():
+    """SIGINT during a run: exit 130, the finished runs and an 'interrupted' row in valid CSV,
+    summary.csv written."""
+    with tempfile.TemporaryDirectory() as out:
+        env = dict(os.environ, GCBENCH_FAULT="hang@2")
+        p = subprocess.Popen([BENCH, "run", "--out", out, "--quiet", "--no-plot", "--scenario",
+                              "cross_reference", "--iterations", "3", "--param", "objects=1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        time.sleep(1.5)
+        p.send_signal(signal.SIGINT)
+        so, se = p.communicate(timeout=60)
+        check(p.returncode == 130, f"exit {p.returncode}; stderr {se}")
+        d, runs, _ = load(out)
+        check(len(runs) == 1 and runs[0]["status"] == "interrupted",
+              f"runs {[(r['mode'], r['status']) for r in runs]}")
+        summary(d)
+
+
+# ---- bad input: exit 2, one line naming the value, nothing written -----------------------
+
+@test
+def bad_unknown_scenario():
+    usage_error(["run", "--scenario", "nosuch"], "nosuch")
+
+
+@test
+def bad_unknown_command():
+    usage_error(["frobnicate"], "frobnicate")
+
+
+@test
+def bad_iterations():
+    usage_error(["run", "--iterations", "abc"], "abc")
+    usage_error(["run", "--iterations", "0"], "--iterations")
+
+
+@test
+def bad_threshold():
+    usage_error(["run", "--threshold", "700,10"], "700,10")
+    usage_error(["run", "--threshold", "700,-1,10"], "700,-1,10")
+
+
+@test
+def bad_sizes_and_times():
+    usage_error(["run", "--max-rss", "12Q"], "12Q")
+    usage_error(["run", "--timeout", "soon"], "soon")
+    usage_error(["run", "--interval-ms", "-5"], "-5")
+    usage_error(["run", "--repeat", "x"], "x")
+
+
+@test
+def bad_modes_pins_params():
+    usage_error(["run", "--gc", "sometimes"], "sometimes")
+    usage_error(["run", "--pin", "99999"], "99999")
+    usage_error(["run", "--pin", "left"], "left")
+    usage_error(["run", "--param", "nosuch=3"], "nosuch")
+    usage_error(["run", "--param", "objects"], "objects")
+    usage_error(["run", "--runtime", "jvm"], "jvm")
+    usage_error(["run", "--frobnicate"], "--frobnicate")
+    usage_error(["run", "--scenario", "mine.py"], "mine.py")
+
+
+@test
+def bad_out_folder():
+    with tempfile.TemporaryDirectory() as tmp:
+        blocker = os.path.join(tmp, "file")
+        open(blocker, "w").close()
+        rc, _, se = bench("run", "--out", os.path.join(blocker, "sub"), "--quiet")
+        check(rc == 2, f"exit {rc}")
+        check(se.startswith("bench: ") and "file/sub" in se.splitlines()[0], se)
+        check(os.listdir(tmp) == ["file"], f"left behind {os.listdir(tmp)}")
+
+
+# ---- the other commands ------------------------------------------------------------------
+
+@test
+def list_and_info():
+    rc, so, _ = bench("list")
+    check(rc == 0, f"list exit {rc}")
+    for name, seed, verdict in (("cross_reference", "004, 001", "delayed"),
+                                ("global_cache", "004, 001, 003", "leak")):
+        line = [l for l in so.splitlines() if l.startswith(name)]
+        check(line and seed in line[0] and verdict in line[0], f"list line for {name}: {line}")
+    check("--param objects=100" in so and "--param floats=10000" in so, "params not listed")
+    rc, so, _ = bench("info")
+    check(rc == 0 and "cpu_model" in so and "memory_bytes" in so, f"info: {so}")
+
+
+@test
+def help_and_version():
+    rc, so, _ = bench("--help")
+    check(rc == 0 and "Commands:" in so, "bench --help")
+    for cmd, opt in (("run", "--threshold"), ("report", "DIR"), ("plot", "DIR"),
+                     ("list", "list"), ("info", "info")):
+        rc, so, se = bench(cmd, "--help")
+        check(rc == 0 and opt in so, f"bench {cmd} --help: {rc} {so} {se}")
+    rc, so, _ = bench("--version")
+    check(rc == 0 and so.startswith("bench (gcbench) "), f"--version: {so}")
+    rc, _, se = bench()
+    check(rc == 2 and "Usage" in se, "bench with no command")
+
+
+@test
+def report_and_plot_commands():
+    """report and plot on a folder written by run; errors on a missing or malformed folder."""
+    with tempfile.TemporaryDirectory() as out:
+        run_ok(out, "--scenario", "cross_reference", "--iterations", "3", "--no-plot",
+               "--param", "objects=10")
+        d = results_dir(out)
+        rc, so, se = bench("report", d)
+        check(rc == 0, f"report exit {rc}: {se}")
+        check("With GC" in so and "Without GC" in so and "verdict" in so, f"report:\n{so}")
+        rows = [l.split()[0] for l in so.splitlines()
+                if l.split() and (l.split()[0].isdigit() or l.split()[0] == "start")]
+        check(rows == ["start", "1", "2", "3"], f"expected iteration rows start, 1..3:\n{so}")
+        if shutil.which("gnuplot"):
+            rc, so, se = bench("plot", d)
+            check(rc == 0, f"plot exit {rc}: {se}")
+            check(os.path.isfile(os.path.join(d, "plots", "cross_reference.png")), "no png")
+        # gnuplot missing: a clear message, still exit 0
+        with tempfile.TemporaryDirectory() as empty:
+            rc, so, se = bench("plot", d, env={"PATH": empty})
+            check(rc == 0 and "gnuplot" in se, f"no-gnuplot plot: {rc} {se}")
+        rc, _, se = bench("report", os.path.join(out, "nosuch"))
+        check(rc == 1 and se.startswith("bench: ") and "nosuch" in se, f"missing dir: {rc} {se}")
+        with open(os.path.join(d, "samples.csv"), "a") as f:
+            f.write("r0001,iter,99,1,2\n")
+        rc, _, se = bench("report", d)
+        check(rc == 1 and "samples.csv:" in se, f"malformed CSV: {rc} {se}")
+
+
+def main():
+    global BENCH
+    if len(sys.argv) == 2 and sys.argv[1] == "--list":
+        print("\n".join(TESTS))
+        return 0
+    if len(sys.argv) != 3 or sys.argv[2] not in TESTS:
+        print(__doc__, file=sys.stderr)
+        return 2
+    BENCH = sys.argv[1]
+    try:
+        TESTS[sys.argv[2]]()
+    except Skip as e:
+        print(f"SKIP: {e}")
+        return 77
+    except AssertionError as e:
+        print(f"FAIL: {sys.argv[2]}: {e}", file=sys.stderr)
+        return 1
+    print(f"PASS: {sys.argv[2]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

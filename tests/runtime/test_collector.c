@@ -1,0 +1,595 @@
+/* test_collector.c — the cycle collector of the gcr runtime: the gc examples of the seeds
+ * with CPython 3.11.2's results (reference/gc_cases.csv), the automatic collection schedule
+ * (thresholds, counts, promotion, the long-lived rule), callbacks and statistics. */
+#include <stdlib.h>
+
+#include "rt_test.h"
+
+static int setup(void **state)
+{
+    *state = gcr_open(NULL);
+    return *state == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    gcr_close(*state);
+    return 0;
+}
+
+/* Asserts that a full collection finds exactly `expected` unreachable objects, frees
+ * everything, and counts it as CPython 3.11 does. */
+static void assert_full_collect(gcr_runtime *rt, long expected)
+{
+    assert_int_equal(gcr_gc_collect(rt, 2), expected);
+    gcr_counters c = rt_counters(rt);
+    assert_int_equal(c.live_objects, 0);
+    assert_int_equal(c.live_bytes, 0);
+    assert_int_equal(c.tracked_objects, 0);
+    assert_int_equal(c.collected, expected);
+    assert_int_equal(c.uncollectable, 0);
+    assert_int_equal(c.garbage_len, 0);
+    gcr_gen_stats stats[GCR_GENERATIONS];
+    gcr_gc_get_stats(rt, stats);
+    assert_int_equal(stats[2].collections, 1);
+    assert_int_equal(stats[2].collected, expected);
+    assert_int_equal(stats[0].collections + stats[1].collections, 0);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * gc_cases.csv (cpython311_collect, cpython311_garbage)
+ * ------------------------------------------------------------------------------------- */
+
+/* self_list: a=[] a.append(a) del a → collect() 1, garbage 0 */
+static void test_case_self_list(void **state)
+{
+    gcr_runtime *rt = *state;
+    gcr_object *a = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, a, a), 0);
+    assert_int_equal(a->refcnt, 2);
+    gcr_decref(rt, a);
+    assert_int_equal(rt_live_objects(rt), 1);
+    assert_full_collect(rt, 1);
+}
+
+/* list_pair: a=[] b=[] a.append(b) b.append(a) (in a function) → 2, 0 */
+static void test_case_list_pair(void **state)
+{
+    gcr_runtime *rt = *state;
+    gcr_object *a = gcr_list_new(rt);
+    gcr_object *b = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, a, b), 0);
+    assert_int_equal(gcr_list_append(rt, b, a), 0);
+    gcr_decref(rt, a);
+    gcr_decref(rt, b);
+    assert_int_equal(rt_live_objects(rt), 2);
+    assert_full_collect(rt, 2);
+}
+
+/* instance_cycle: two plain instances a.t=b b.t=a, del both → 2, 0 (3.11: no __dict__) */
+static void test_case_instance_cycle(void **state)
+{
+    gcr_runtime *rt = *state;
+    static const char *const attrs[] = {"t"};
+    gcr_class *cls = gcr_class_new(rt, "A", attrs, 1);
+    int t = gcr_class_attr(cls, "t");
+    gcr_object *a = gcr_instance_new(rt, cls);
+    gcr_object *b = gcr_instance_new(rt, cls);
+    gcr_instance_set(rt, a, t, b);
+    gcr_instance_set(rt, b, t, a);
+    gcr_decref(rt, a);
+    gcr_decref(rt, b);
+    assert_int_equal(rt_live_objects(rt), 2);
+    assert_full_collect(rt, 2);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * What is garbage and what is not
+ * ------------------------------------------------------------------------------------- */
+
+static void test_reachable_cycle_is_kept(void **state)
+{
+    gcr_runtime *rt = *state;
+    gcr_object *a = gcr_list_new(rt);
+    gcr_object *b = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, a, b), 0);
+    assert_int_equal(gcr_list_append(rt, b, a), 0);
+    gcr_decref(rt, b); /* a is still held */
+    for (int gen = 0; gen < GCR_GENERATIONS; gen++)
+        assert_int_equal(gcr_gc_collect(rt, gen), 0);
+    assert_int_equal(rt_live_objects(rt), 2);
+    assert_int_equal(a->refcnt, 2);
+    assert_ptr_equal(gcr_list_get(gcr_list_get(a, 0), 0), a);
+    gcr_decref(rt, a);
+    assert_int_equal(gcr_gc_collect(rt, 2), 2);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+/* Only containers are counted; the leaves they own are freed with them. */
+static void test_cycle_owning_leaves(void **state)
+{
+    gcr_runtime *rt = *state;
+    gcr_object *a = gcr_list_new(rt);
+    gcr_object *b = gcr_list_new(rt);
+    gcr_object *leaves[] = {gcr_float_new(rt, 1.0), gcr_str_new(rt, "abc", 3),
+                            gcr_bytes_new(rt, 4096)};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(gcr_list_append(rt, a, leaves[i]), 0);
+        gcr_decref(rt, leaves[i]);
+    }
+    assert_int_equal(gcr_list_append(rt, a, b), 0);
+    assert_int_equal(gcr_list_append(rt, b, a), 0);
+    gcr_decref(rt, a);
+    gcr_decref(rt, b);
+    assert_int_equal(rt_live_objects(rt), 5);
+    assert_int_equal(gcr_gc_collect(rt, 0), 2);
+    assert_int_equal(rt_live_objects(rt), 0);
+    assert_int_equal(rt_live_bytes(rt), 0);
+}
+
+/* Creation order c, b, a with a → b → c → a and only a held: the scan meets c and b before
+ * a, moves them to unreachable tentatively, and must move them back when it traverses a. */
+static void test_tentatively_unreachable_rescued(void **state)
+{
+    gcr_runtime *rt = *state;
+    gcr_object *c = gcr_list_new(rt);
+    gcr_object *b = gcr_list_new(rt);
+    gcr_object *a = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, a, b), 0);
+    assert_int_equal(gcr_list_append(rt, b, c), 0);
+    assert_int_equal(gcr_list_append(rt, c, a), 0);
+    gcr_decref(rt, b);
+    gcr_decref(rt, c);
+    assert_int_equal(gcr_gc_collect(rt, 0), 0);
+    assert_int_equal(rt_live_objects(rt), 3);
+    /* All three were promoted: a collection of generation 0 no longer sees them. */
+    rt_events ev = {0};
+    gcr_gc_set_callback(rt, rt_record, &ev);
+    assert_int_equal(gcr_gc_collect(rt, 0), 0);
+    assert_int_equal(ev.info[1].objects_scanned, 0);
+    assert_int_equal(gcr_gc_collect(rt, 1), 0);
+    assert_int_equal(ev.info[3].objects_scanned, 3);
+    gcr_decref(rt, a);
+    assert_int_equal(gcr_gc_collect(rt, 2), 3);
+    assert_int_equal(ev.info[5].objects_scanned, 3);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+/* A young cycle referenced from an object of an older generation is not garbage when only
+ * the young generation is collected. */
+static void test_young_cycle_held_by_old_object(void **state)
+{
+    gcr_runtime *rt = *state;
+    gcr_object *holder = gcr_list_new(rt);
+    assert_int_equal(gcr_gc_collect(rt, 1), 0); /* holder → generation 2 */
+    gcr_object *x = gcr_list_new(rt);
+    gcr_object *y = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, x, y), 0);
+    assert_int_equal(gcr_list_append(rt, y, x), 0);
+    assert_int_equal(gcr_list_append(rt, holder, x), 0);
+    gcr_decref(rt, x);
+    gcr_decref(rt, y);
+    assert_int_equal(gcr_gc_collect(rt, 0), 0);
+    assert_int_equal(rt_live_objects(rt), 3);
+    gcr_list_clear(rt, holder);
+    assert_int_equal(gcr_gc_collect(rt, 1), 2);
+    assert_int_equal(rt_live_objects(rt), 1);
+    gcr_decref(rt, holder);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+/* Garbage that refers to live objects drops exactly its own references to them. */
+static void test_garbage_referring_to_live_objects(void **state)
+{
+    gcr_runtime *rt = *state;
+    static const char *const attrs[] = {"peer", "shared", "list"};
+    gcr_class *cls = gcr_class_new(rt, "Node", attrs, 3);
+    gcr_object *shared = gcr_float_new(rt, 2.0);
+    gcr_object *live_list = gcr_list_new(rt);
+    enum { PAIRS = 1000 };
+    gcr_object *held[PAIRS / 2];
+    for (int i = 0; i < PAIRS; i++) {
+        gcr_object *p = gcr_instance_new(rt, cls);
+        gcr_object *q = gcr_instance_new(rt, cls);
+        gcr_instance_set(rt, p, 0, q);
+        gcr_instance_set(rt, q, 0, p);
+        gcr_instance_set(rt, p, 1, shared);
+        gcr_instance_set(rt, q, 2, live_list);
+        if (i % 2 == 0)
+            held[i / 2] = p;
+        else
+            gcr_decref(rt, p);
+        gcr_decref(rt, q);
+    }
+    assert_int_equal(rt_counters(rt).collections, 2); /* automatic, at 701 and 1402 */
+    assert_true(gcr_gc_collect(rt, 2) > 0);
+    gcr_counters c = rt_counters(rt);
+    /* With the automatic collections, every garbage pair (PAIRS / 2 of two instances) was
+     * found exactly once. */
+    assert_int_equal(c.collected, PAIRS);
+    assert_int_equal(shared->refcnt, 1 + PAIRS / 2);
+    assert_int_equal(live_list->refcnt, 1 + PAIRS / 2);
+    assert_int_equal(c.live_objects, 2 + PAIRS);
+    for (int i = 0; i < PAIRS / 2; i++)
+        gcr_decref(rt, held[i]);
+    assert_int_equal(gcr_gc_collect(rt, 2), PAIRS);
+    assert_int_equal(shared->refcnt, 1);
+    assert_int_equal(live_list->refcnt, 1);
+    gcr_decref(rt, shared);
+    gcr_decref(rt, live_list);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Counts and thresholds
+ * ------------------------------------------------------------------------------------- */
+
+static void test_count_follows_container_alloc_and_free(void **state)
+{
+    gcr_runtime *rt = *state;
+    static const char *const attrs[] = {"x"};
+    gcr_class *cls = gcr_class_new(rt, "C", attrs, 1);
+    gcr_object *f = gcr_float_new(rt, 1.0);
+    gcr_object *s = gcr_str_new(rt, "x", 1);
+    rt_assert_count(rt, 0, 0, 0); /* non-containers do not count */
+    gcr_object *l[5];
+    for (int i = 0; i < 5; i++)
+        l[i] = gcr_list_new(rt);
+    rt_assert_count(rt, 5, 0, 0);
+    gcr_object *inst = gcr_instance_new(rt, cls);
+    rt_assert_count(rt, 6, 0, 0);
+    gcr_decref(rt, l[0]);
+    gcr_decref(rt, l[1]);
+    rt_assert_count(rt, 4, 0, 0);
+    gcr_decref(rt, f);
+    gcr_decref(rt, s);
+    rt_assert_count(rt, 4, 0, 0);
+    assert_int_equal(gcr_gc_collect(rt, 0), 0);
+    rt_assert_count(rt, 0, 1, 0);
+    gcr_decref(rt, l[2]); /* the count never goes below zero */
+    rt_assert_count(rt, 0, 1, 0);
+    gcr_object *m = gcr_list_new(rt);
+    rt_assert_count(rt, 1, 1, 0);
+    gcr_decref(rt, l[3]);
+    gcr_decref(rt, l[4]);
+    rt_assert_count(rt, 0, 1, 0);
+    gcr_decref(rt, m);
+    gcr_decref(rt, inst);
+    assert_int_equal(gcr_gc_collect(rt, 1), 0);
+    rt_assert_count(rt, 0, 0, 1);
+    assert_int_equal(gcr_gc_collect(rt, 2), 0);
+    rt_assert_count(rt, 0, 0, 0);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+static void test_gen0_collection_at_701st_allocation(void **state)
+{
+    gcr_runtime *rt = *state;
+    rt_events ev = {0};
+    gcr_gc_set_callback(rt, rt_record, &ev);
+    gcr_object *keep[702];
+    for (int i = 0; i < 700; i++)
+        keep[i] = gcr_list_new(rt);
+    assert_int_equal(ev.n, 0);
+    rt_assert_count(rt, 700, 0, 0);
+
+    keep[700] = gcr_list_new(rt); /* count 701 > 700 */
+    assert_int_equal(ev.n, 2);
+    assert_int_equal(ev.phase[0], GCR_GC_START);
+    assert_int_equal(ev.info[0].generation, 0);
+    assert_int_equal(ev.phase[1], GCR_GC_STOP);
+    assert_int_equal(ev.info[1].generation, 0);
+    assert_int_equal(ev.info[1].collected, 0);
+    assert_int_equal(ev.info[1].objects_scanned, 700); /* the new list is not tracked yet */
+    assert_true(gcr_gc_is_tracked(keep[700]));
+    rt_assert_count(rt, 0, 1, 0);
+    gcr_gen_stats stats[GCR_GENERATIONS];
+    gcr_gc_get_stats(rt, stats);
+    assert_int_equal(stats[0].collections, 1);
+    assert_int_equal(stats[1].collections, 0);
+    assert_int_equal(rt_counters(rt).collections, 1);
+    assert_int_equal(rt_counters(rt).objects_scanned, 700);
+
+    keep[701] = gcr_list_new(rt);
+    rt_assert_count(rt, 1, 1, 0);
+    /* The 700 survivors went to generation 1: generation 0 now holds the last two. */
+    assert_int_equal(gcr_gc_collect(rt, 0), 0);
+    assert_int_equal(ev.info[3].objects_scanned, 2);
+    assert_int_equal(gcr_gc_collect(rt, 1), 0);
+    assert_int_equal(ev.info[5].objects_scanned, 702);
+    for (int i = 0; i < 702; i++)
+        gcr_decref(rt, keep[i]);
+    assert_int_equal(ev.n, 6);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+static void test_threshold0_zero_disables_automatic(void **state)
+{
+    gcr_runtime *rt = *state;
+    rt_events ev = {0};
+    gcr_gc_set_callback(rt, rt_record, &ev);
+    gcr_gc_set_threshold(rt, 0, 10, 10);
+    int threshold[GCR_GENERATIONS];
+    gcr_gc_get_threshold(rt, threshold);
+    assert_int_equal(threshold[0], 0);
+    assert_int_equal(threshold[1], 10);
+    assert_int_equal(threshold[2], 10);
+    gcr_object *keep = rt_list_of_lists(rt, 5000);
+    assert_int_equal(ev.n, 0);
+    rt_assert_count(rt, 5001, 0, 0);
+    assert_int_equal(gcr_gc_collect(rt, 0), 0); /* explicit collection still works */
+    assert_int_equal(ev.n, 2);
+    assert_int_equal(ev.info[1].objects_scanned, 5001);
+    gcr_decref(rt, keep);
+}
+
+static void test_small_threshold(void **state)
+{
+    gcr_runtime *rt = *state;
+    rt_events ev = {0};
+    gcr_gc_set_callback(rt, rt_record, &ev);
+    gcr_gc_set_threshold(rt, 3, 10, 10);
+    gcr_object *keep[8];
+    for (int i = 0; i < 8; i++)
+        keep[i] = gcr_list_new(rt);
+    /* collections at allocations 4 (count 4 > 3) and 8 (4 counted since) */
+    assert_int_equal(ev.n, 4);
+    assert_int_equal(ev.info[1].objects_scanned, 3);
+    assert_int_equal(ev.info[3].objects_scanned, 4);
+    for (int i = 0; i < 8; i++)
+        gcr_decref(rt, keep[i]);
+}
+
+static void test_disable_stops_automatic_only(void **state)
+{
+    gcr_runtime *rt = *state;
+    rt_events ev = {0};
+    gcr_gc_set_callback(rt, rt_record, &ev);
+    gcr_gc_disable(rt);
+    assert_false(gcr_gc_isenabled(rt));
+    gcr_object *keep = rt_list_of_lists(rt, 2000);
+    assert_int_equal(ev.n, 0);
+    rt_assert_count(rt, 2001, 0, 0);
+    gcr_object *cycle = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, cycle, cycle), 0);
+    gcr_decref(rt, cycle);
+    assert_int_equal(gcr_gc_collect(rt, 2), 1);
+    assert_int_equal(ev.n, 2);
+    assert_int_equal(ev.info[1].generation, 2);
+    assert_int_equal(ev.info[1].objects_scanned, 2002);
+    rt_assert_count(rt, 0, 0, 0);
+
+    gcr_gc_enable(rt);
+    assert_true(gcr_gc_isenabled(rt));
+    gcr_object *more = rt_list_of_lists(rt, 700); /* 701 allocations */
+    assert_int_equal(ev.n, 4);
+    assert_int_equal(ev.info[3].generation, 0);
+    assert_int_equal(ev.info[3].objects_scanned, 700);
+    gcr_decref(rt, more);
+    gcr_decref(rt, keep);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+/* The generation of collection number k (1-based) while every object stays alive, from a
+ * fresh runtime: CPython 3.11 collects generation 1 when its count (collections of
+ * generation 0 since) exceeds 10, i.e. every 12th collection, and generation 2 when its
+ * count exceeds 10 and the long-lived rule allows (always here: nothing was long-lived). */
+static int expected_generation(int k) { return k == 133 ? 2 : k % 12 == 0 ? 1 : 0; }
+
+static void test_generation_schedule(void **state)
+{
+    gcr_runtime *rt = *state;
+    rt_events *ev = calloc(1, sizeof *ev);
+    assert_non_null(ev);
+    gcr_gc_set_callback(rt, rt_record, ev);
+    gcr_object *keeper = gcr_list_new(rt);
+    int allocated = 1;
+    while (ev->n < 2 * 133) {
+        gcr_object *l = gcr_list_new(rt);
+        assert_int_equal(gcr_list_append(rt, keeper, l), 0);
+        gcr_decref(rt, l);
+        allocated++;
+    }
+    assert_int_equal(ev->n, 2 * 133);
+    assert_int_equal(allocated, 701 + 132 * 701);
+    for (int k = 1; k <= 133; k++) {
+        assert_int_equal(ev->phase[2 * k - 2], GCR_GC_START);
+        assert_int_equal(ev->phase[2 * k - 1], GCR_GC_STOP);
+        assert_int_equal(ev->info[2 * k - 1].generation, expected_generation(k));
+        assert_int_equal(ev->info[2 * k - 2].generation, expected_generation(k));
+        assert_int_equal(ev->info[2 * k - 1].collected, 0);
+    }
+    /* Collection 1 sees 700 objects, each later one 701 more (the one allocated when the
+     * previous collection ran, and 700 since). */
+    assert_int_equal(ev->info[1].objects_scanned, 700);
+    assert_int_equal(ev->info[2 * 2 - 1].objects_scanned, 701);
+    assert_int_equal(ev->info[2 * 12 - 1].objects_scanned, 700 + 11 * 701); /* gens 0, 1 */
+    assert_int_equal(ev->info[2 * 13 - 1].objects_scanned, 701);
+    assert_int_equal(ev->info[2 * 133 - 1].objects_scanned, 700 + 132 * 701); /* all */
+    rt_assert_count(rt, 0, 0, 0);
+    gcr_gen_stats stats[GCR_GENERATIONS];
+    gcr_gc_get_stats(rt, stats);
+    assert_int_equal(stats[0].collections, 121);
+    assert_int_equal(stats[1].collections, 11);
+    assert_int_equal(stats[2].collections, 1);
+    gcr_gc_set_callback(rt, NULL, NULL);
+    free(ev);
+    gcr_decref(rt, keeper);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+/* Makes one self-referencing list and drops it: garbage only a collection frees. */
+static void make_self_cycle(gcr_runtime *rt)
+{
+    gcr_object *l = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, l, l), 0);
+    gcr_decref(rt, l);
+}
+
+/* The number of STOP events of generation gen in ev. */
+static int count_generation(const rt_events *ev, int gen)
+{
+    int n = 0;
+    for (size_t i = 0; i < ev->n; i++)
+        n += ev->phase[i] == GCR_GC_STOP && ev->info[i].generation == gen;
+    return n;
+}
+
+/* A full collection waits until the objects promoted to generation 2 since the last one
+ * are at least a quarter of those it kept (long_lived_pending >= long_lived_total / 4). */
+static void test_long_lived_rule(void **state)
+{
+    gcr_runtime *rt = *state;
+    rt_events *ev = calloc(1, sizeof *ev);
+    assert_non_null(ev);
+    gcr_object *old = rt_list_of_lists(rt, 99);
+    assert_int_equal(gcr_gc_collect(rt, 2), 0); /* long_lived_total = 100 */
+    gcr_gc_set_callback(rt, rt_record, ev);
+
+    /* Only garbage: nothing is promoted, so no full collection however high count2 gets. */
+    while (ev->n < 2 * 300)
+        make_self_cycle(rt);
+    assert_int_equal(count_generation(ev, 2), 0);
+    assert_int_equal(count_generation(ev, 1), 25);
+    int count[GCR_GENERATIONS];
+    gcr_gc_get_count(rt, count);
+    assert_int_equal(count[2], 25);
+
+    /* 30 survivors (>= 100 / 4) reach generation 2 through a generation-1 collection; the
+     * next collection after that is full. */
+    ev->n = 0;
+    gcr_object *young = rt_list_of_lists(rt, 29);
+    while (count_generation(ev, 2) == 0 && ev->n < RT_MAX_EVENTS)
+        make_self_cycle(rt);
+    assert_int_equal(count_generation(ev, 2), 1);
+    assert_int_equal(count_generation(ev, 1), 1);
+    assert_int_equal(ev->info[ev->n - 1].generation, 2);
+    assert_int_equal(ev->info[ev->n - 3].generation, 1);
+    /* old and young, and the 701 self-cycles of generation 0 */
+    assert_int_equal(ev->info[ev->n - 1].objects_scanned, 100 + 30 + 701);
+    assert_int_equal(ev->info[ev->n - 1].collected, 701);
+    gcr_gc_set_callback(rt, NULL, NULL);
+    free(ev);
+    gcr_decref(rt, young);
+    gcr_decref(rt, old);
+    assert_int_equal(gcr_gc_collect(rt, 2), 1);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Callbacks and statistics
+ * ------------------------------------------------------------------------------------- */
+
+static void test_callback_start_stop(void **state)
+{
+    gcr_runtime *rt = *state;
+    rt_events ev = {0};
+    gcr_gc_set_callback(rt, rt_record, &ev);
+    gcr_object *keep = rt_list_of_lists(rt, 10);
+    make_self_cycle(rt);
+    make_self_cycle(rt);
+    assert_int_equal(gcr_gc_collect(rt, 1), 2);
+    assert_int_equal(ev.n, 2);
+    assert_int_equal(ev.phase[0], GCR_GC_START);
+    assert_int_equal(ev.info[0].generation, 1);
+    assert_int_equal(ev.phase[1], GCR_GC_STOP);
+    assert_int_equal(ev.info[1].generation, 1);
+    assert_int_equal(ev.info[1].collected, 2);
+    assert_int_equal(ev.info[1].uncollectable, 0);
+    assert_int_equal(ev.info[1].objects_scanned, 13);
+    gcr_counters c = rt_counters(rt);
+    assert_int_equal(c.collections, 1);
+    assert_int_equal(c.collected, 2);
+    assert_int_equal(c.objects_scanned, 13);
+    assert_int_equal(c.pause_ns_total, ev.info[1].pause_ns);
+    assert_int_equal(c.pause_ns_max, ev.info[1].pause_ns);
+    assert_true(ev.info[1].pause_ns < 1000000000u);
+
+    assert_int_equal(gcr_gc_collect(rt, 2), 0);
+    c = rt_counters(rt);
+    assert_int_equal(c.collections, 2);
+    assert_int_equal(c.pause_ns_total, ev.info[1].pause_ns + ev.info[3].pause_ns);
+    assert_true(c.pause_ns_max >= ev.info[3].pause_ns && c.pause_ns_max >= ev.info[1].pause_ns);
+    gcr_gen_stats stats[GCR_GENERATIONS];
+    gcr_gc_get_stats(rt, stats);
+    assert_int_equal(stats[0].collections, 0);
+    assert_int_equal(stats[1].collections, 1);
+    assert_int_equal(stats[1].collected, 2);
+    assert_int_equal(stats[2].collections, 1);
+    assert_int_equal(stats[2].collected, 0);
+
+    gcr_gc_set_callback(rt, NULL, NULL); /* removed */
+    assert_int_equal(gcr_gc_collect(rt, 0), 0);
+    assert_int_equal(ev.n, 4);
+    gcr_decref(rt, keep);
+}
+
+typedef struct reentrant_ctx {
+    gcr_runtime *rt;
+    int calls;
+    long nested_result;
+} reentrant_ctx;
+
+/* A callback that collects and allocates: neither may start a nested collection. */
+static void reentrant_callback(void *ctx, gcr_gc_phase phase, const gcr_gc_info *info)
+{
+    reentrant_ctx *r = ctx;
+    (void)info;
+    r->calls++;
+    if (phase != GCR_GC_START)
+        return;
+    r->nested_result = gcr_gc_collect(r->rt, 2);
+    gcr_object *many = rt_list_of_lists(r->rt, 1000);
+    gcr_decref(r->rt, many);
+}
+
+static void test_callback_cannot_nest_collections(void **state)
+{
+    gcr_runtime *rt = *state;
+    reentrant_ctx r = {.rt = rt, .nested_result = -5};
+    gcr_gc_set_callback(rt, reentrant_callback, &r);
+    make_self_cycle(rt);
+    assert_int_equal(gcr_gc_collect(rt, 0), 1);
+    assert_int_equal(r.calls, 2);
+    assert_int_equal(r.nested_result, 0);
+    assert_int_equal(rt_counters(rt).collections, 1);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+static void test_invalid_generation(void **state)
+{
+    gcr_runtime *rt = *state;
+    rt_events ev = {0};
+    gcr_gc_set_callback(rt, rt_record, &ev);
+    assert_int_equal(gcr_gc_collect(rt, -1), -1);
+    assert_int_equal(gcr_gc_collect(rt, GCR_GENERATIONS), -1);
+    assert_int_equal(ev.n, 0);
+    assert_int_equal(rt_counters(rt).collections, 0);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_case_self_list),
+        T(test_case_list_pair),
+        T(test_case_instance_cycle),
+        T(test_reachable_cycle_is_kept),
+        T(test_cycle_owning_leaves),
+        T(test_tentatively_unreachable_rescued),
+        T(test_young_cycle_held_by_old_object),
+        T(test_garbage_referring_to_live_objects),
+        T(test_count_follows_container_alloc_and_free),
+        T(test_gen0_collection_at_701st_allocation),
+        T(test_threshold0_zero_disables_automatic),
+        T(test_small_threshold),
+        T(test_disable_stops_automatic_only),
+        T(test_generation_schedule),
+        T(test_long_lived_rule),
+        T(test_callback_start_stop),
+        T(test_callback_cannot_nest_collections),
+        T(test_invalid_generation),
+    };
+#undef T
+    return cmocka_run_group_tests_name("runtime collector", tests, NULL, NULL);
+}

@@ -1,0 +1,251 @@
+/* test_plot.c — `bench plot`: the images and data files plot_results writes (when gnuplot is
+ * installed), their names, the "gnuplot not found" path (PATH emptied), a failing script,
+ * and plot_main's options. GCBENCH_PLOTS_DIR points at the source plots/ (tests/unit/meson.build). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dataset.h"
+#include "fixture.h"
+#include "plot.h"
+
+/* True when an executable gnuplot is on PATH. */
+static bool have_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    char *copy = strdup(path != NULL ? path : ""), *save = NULL;
+    bool found = false;
+    for (char *d = strtok_r(copy, ":", &save); d != NULL && !found; d = strtok_r(NULL, ":", &save)) {
+        char *exe = fx_path(d, "gnuplot");
+        found = access(exe, X_OK) == 0;
+        free(exe);
+    }
+    free(copy);
+    return found;
+}
+
+static void load(ds *d, const char *dir)
+{
+    char err[512] = "";
+    if (ds_load(d, dir, err, sizeof err) != 0)
+        fail_msg("ds_load: %s", err);
+}
+
+static bool exists(const char *dir, const char *name)
+{
+    char *path = fx_path(dir, name);
+    bool yes = access(path, F_OK) == 0;
+    free(path);
+    return yes;
+}
+
+static void test_png(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    char *dir = fx_mkdtemp();
+    fx_write_tiny(dir);
+    ds d;
+    load(&d, dir);
+    fx_capture out;
+    fx_capture_begin(&out, STDOUT_FILENO);
+    int rc = plot_results(&d, dir, "png", false);
+    char *printed = fx_capture_end(&out);
+    assert_int_equal(rc, 0);
+    char *png_path = fx_path(dir, "plots/tiny.png");
+    char want[1024];
+    snprintf(want, sizeof want, "plot: %s\n", png_path);
+    assert_string_equal(printed, want);
+    size_t len = 0;
+    char *png = fx_read(png_path, &len);
+    assert_non_null(png);
+    assert_true(len > 2048);
+    assert_memory_equal(png, "\x89PNG\r\n\x1a\n", 8);
+
+    char *dat_path = fx_path(dir, "plots/tiny.dat");
+    char *dat = fx_read(dat_path, NULL);
+    assert_non_null(dat);
+    assert_non_null(strstr(dat, "# gcbench: RSS against iteration for tiny (runtime native"));
+    assert_non_null(strstr(dat, "\n# series: forced auto\n"));
+    assert_non_null(strstr(dat, "\n\"iteration\" \"With GC\" \"min\" \"max\" \"Without GC\" "
+                                "\"min\" \"max\"\n"));
+    assert_non_null(strstr(dat, "\n2 10.0000 10.0000 10.0000 20.0000 20.0000 20.0000\n"));
+    free(dat);
+    free(dat_path);
+    free(png);
+    free(png_path);
+    free(printed);
+    ds_free(&d);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+static void test_svg_and_names(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    char *dir = fx_mkdtemp();
+    fx_write(dir, "runs.csv", "run_id,scenario,runtime,policy,allocator,threshold,mode,status\n"
+                              "r1,two,native,py311,pymalloc,700/10/10,forced,ok\n"
+                              "r2,two,native,py311,pymalloc,2000/10/10,forced,ok\n"
+                              "r3,one,native,py311,malloc,700/10/10,auto,rss_limit\n"
+                              "r4,none,native,py311,malloc,700/10/10,auto,crashed\n");
+    fx_write(dir, "samples.csv", "run_id,kind,iteration,rss_bytes\n"
+                                 "r1,iter,0,1048576\nr1,iter,1,2097152\n"
+                                 "r2,iter,0,1048576\nr2,iter,1,3145728\n"
+                                 "r3,iter,0,1048576\nr3,iter,1,9145728\n");
+    ds d;
+    load(&d, dir);
+    fx_capture err;
+    fx_capture_begin(&err, STDERR_FILENO);
+    int rc = plot_results(&d, dir, "svg", true);
+    char *errs = fx_capture_end(&err);
+    assert_int_equal(rc, 0);
+    assert_true(exists(dir, "plots/two-native-py311-pymalloc-700_10_10.svg"));
+    assert_true(exists(dir, "plots/two-native-py311-pymalloc-2000_10_10.svg"));
+    assert_true(exists(dir, "plots/one.svg")); /* only a failed run: drawn dashed */
+    assert_false(exists(dir, "plots/none.svg"));
+    assert_string_equal(errs, "bench: none (runtime native, policy py311, allocator malloc, "
+                              "threshold 700/10/10): no RSS samples to plot; skipped\n");
+    char *svg_path = fx_path(dir, "plots/one.svg");
+    char *svg = fx_read(svg_path, NULL);
+    assert_non_null(strstr(svg, "<svg"));
+    assert_non_null(strstr(svg, "Without GC, r3 rss_limit"));
+    free(svg);
+    free(svg_path);
+    free(errs);
+    ds_free(&d);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+static void test_gnuplot_not_found(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp(), *empty = fx_mkdtemp();
+    fx_write_tiny(dir);
+    ds d;
+    load(&d, dir);
+    char *saved = strdup(getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
+    setenv("PATH", empty, 1);
+    fx_capture out, err;
+    fx_capture_begin(&out, STDOUT_FILENO);
+    fx_capture_begin(&err, STDERR_FILENO);
+    int rc = plot_results(&d, dir, "png", false);
+    char *errs = fx_capture_end(&err);
+    char *outs = fx_capture_end(&out);
+    setenv("PATH", saved, 1);
+    assert_int_equal(rc, 0);
+    assert_string_equal(errs, "bench: gnuplot not found; plots skipped (install gnuplot-nox); "
+                              "CSV and tables are unaffected\n");
+    assert_string_equal(outs, "");
+    assert_false(exists(dir, "plots/tiny.dat"));
+    assert_false(exists(dir, "plots"));
+    free(errs);
+    free(outs);
+    free(saved);
+    ds_free(&d);
+    fx_rmtree(dir);
+    fx_rmtree(empty);
+    free(dir);
+    free(empty);
+}
+
+static void test_gnuplot_fails(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    char *dir = fx_mkdtemp(), *scripts = fx_mkdtemp();
+    fx_write_tiny(dir);
+    fx_write(scripts, "rss.gp", "plot this is not gnuplot (\n");
+    ds d;
+    load(&d, dir);
+    char *saved = strdup(getenv("GCBENCH_PLOTS_DIR") != NULL ? getenv("GCBENCH_PLOTS_DIR") : "");
+    setenv("GCBENCH_PLOTS_DIR", scripts, 1);
+    fx_capture err;
+    fx_capture_begin(&err, STDERR_FILENO);
+    int rc = plot_results(&d, dir, "png", true);
+    char *errs = fx_capture_end(&err);
+    setenv("GCBENCH_PLOTS_DIR", saved, 1);
+    assert_int_equal(rc, 1);
+    char want[2048];
+    snprintf(want, sizeof want, "bench: gnuplot failed (exit status 1) running %s/rss.gp on "
+             "%s/plots/tiny.dat for %s/plots/tiny.png:\n  gnuplot: ", scripts, dir, dir);
+    assert_memory_equal(errs, want, strlen(want));
+    free(errs);
+    free(saved);
+    ds_free(&d);
+    fx_rmtree(dir);
+    fx_rmtree(scripts);
+    free(dir);
+    free(scripts);
+}
+
+static int run_plot_main(const char **args, char **errs)
+{
+    char *argv[16];
+    int argc = 0;
+    for (; args[argc] != NULL; argc++)
+        argv[argc] = (char *)args[argc];
+    argv[argc] = NULL;
+    fx_capture out, err;
+    fx_capture_begin(&out, STDOUT_FILENO);
+    fx_capture_begin(&err, STDERR_FILENO);
+    int rc = plot_main(argc, argv);
+    *errs = fx_capture_end(&err);
+    free(fx_capture_end(&out));
+    return rc;
+}
+
+static void test_main_options(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp(), *errs;
+    fx_write_tiny(dir);
+    assert_int_equal(run_plot_main((const char *[]){"plot", dir, "--format", "pdf", NULL}, &errs),
+                     2);
+    assert_non_null(strstr(errs, "bench: --format 'pdf' is not available; use png or svg\n"));
+    free(errs);
+    assert_int_equal(run_plot_main((const char *[]){"plot", "--help", NULL}, &errs), 0);
+    free(errs);
+    assert_int_equal(run_plot_main((const char *[]){"plot", NULL}, &errs), 2);
+    free(errs);
+    char *missing = fx_path(dir, "nope");
+    assert_int_equal(run_plot_main((const char *[]){"plot", missing, NULL}, &errs), 1);
+    assert_non_null(strstr(errs, "nope/runs.csv: cannot read"));
+    free(errs);
+    free(missing);
+    if (have_gnuplot()) {
+        assert_int_equal(
+            run_plot_main((const char *[]){"plot", "--format", "svg", dir, NULL}, &errs), 0);
+        assert_string_equal(errs, "");
+        free(errs);
+        assert_true(exists(dir, "plots/tiny.svg"));
+    }
+    fx_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_png),
+        cmocka_unit_test(test_svg_and_names),
+        cmocka_unit_test(test_gnuplot_not_found),
+        cmocka_unit_test(test_gnuplot_fails),
+        cmocka_unit_test(test_main_options),
+    };
+    return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
+}

@@ -172,9 +172,12 @@ static int need_column(const csvt *t, const char *name, char *err, size_t errlen
     return col;
 }
 
+/* DIR/FILE, without doubling a '/' that ends DIR. */
 static void path_join(char *buf, size_t len, const char *dir, const char *file)
 {
-    snprintf(buf, len, "%s/%s", dir, file);
+    size_t n = strlen(dir);
+    snprintf(buf, len, "%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/");
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s", file);
 }
 
 /* ==== runs.csv ============================================================================= */

@@ -42,8 +42,11 @@ void machine_close(machine *m)
 
 uint64_t machine_memory_bytes(const machine *m)
 {
-    hwloc_obj_t root = hwloc_get_root_obj(m->topo);
-    return root->total_memory;
+    /* The kernel's MemTotal. hwloc's root total_memory sums the NUMA nodes' memory, which
+     * on some virtual machines covers only part of it. */
+    (void)m;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
 }
 
 /* ---- pinning ------------------------------------------------------------------------------ */
@@ -165,6 +168,8 @@ static void hardware(const machine *m, kv_list *l)
     put(l, "l3_bytes", "%llu", (unsigned long long)cache_bytes(m, HWLOC_OBJ_L3CACHE));
     put(l, "numa_nodes", "%d", count_type(m, HWLOC_OBJ_NUMANODE));
     put(l, "memory_bytes", "%llu", (unsigned long long)machine_memory_bytes(m));
+    put(l, "numa_memory_bytes", "%llu",
+        (unsigned long long)hwloc_get_root_obj(m->topo)->total_memory);
     put(l, "page_size_bytes", "%ld", sysconf(_SC_PAGESIZE));
 }
 

@@ -268,11 +268,15 @@ static plot_outcome run_gnuplot(const char *script, const char *data, const char
     }
     char *text = read_all(err_fd);
     close(err_fd);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    int status = 0;
+    pid_t waited;
+    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
     plot_outcome outcome = PLOT_DONE;
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+    if (waited < 0) {
+        gcb_error("cannot wait for gnuplot drawing %s: %s", out, strerror(errno));
+        outcome = PLOT_FAILED;
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         gcb_error("gnuplot failed (exit status %d) running %s on %s for %s:", WEXITSTATUS(status),
                   script, data, out);
         outcome = PLOT_FAILED;
@@ -383,7 +387,10 @@ int plot_results(const ds *d, const char *dir, const char *format, bool quiet)
         gcb_error("%s: cannot read: %s; plots skipped", script, strerror(errno));
         return GCB_EXIT_FAILED;
     }
-    snprintf(plots_dir, sizeof plots_dir, "%s/plots", dir);
+    size_t dir_len = strlen(dir);
+    while (dir_len > 1 && dir[dir_len - 1] == '/') /* "res/x/" gives res/x/plots, not //plots */
+        dir_len--;
+    snprintf(plots_dir, sizeof plots_dir, "%.*s/plots", (int)dir_len, dir);
     if (gcb_mkdirs(plots_dir) != 0) {
         gcb_error("%s: cannot create: %s; plots skipped", plots_dir, strerror(errno));
         return GCB_EXIT_FAILED;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "stats.h"
 #include "util.h"
 
 #define MISSING_CELL "\u2014" /* "—": no ok run has this iteration */
@@ -42,12 +43,48 @@ static size_t display_width(const char *s)
     return w;
 }
 
-/* "49.69", or "49.69 (49.10–50.20)" over several runs, or "—" over none. */
-static void format_rss_cell(char *buf, const ds *d, size_t setting, int mode, int64_t iteration)
+static bool group_has_ok_run(const ds *d, size_t setting, int mode)
+{
+    const ds_setting *set = &d->settings[setting];
+    for (size_t i = 0; i < set->nruns[mode]; i++)
+        if (d->runs[set->runs[mode][i]].ok)
+            return true;
+    return false;
+}
+
+/* Like ds_iter_stat's RSS, over the group's runs that stopped early: what the table shows
+ * for a mode none of whose runs succeeded (a leak stopped by --max-rss, say), so that the
+ * column still says how far memory grew. Returns how many runs had the sample. */
+static size_t stopped_runs_rss(const ds *d, size_t setting, int mode, int64_t iteration,
+                               int64_t *median, int64_t *min, int64_t *max)
+{
+    const ds_setting *set = &d->settings[setting];
+    int64_t *v = malloc((set->nruns[mode] + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; v != NULL && i < set->nruns[mode]; i++) {
+        const ds_run *run = &d->runs[set->runs[mode][i]];
+        for (size_t k = 0; k < run->niters && run->iters[k].iteration <= iteration; k++)
+            if (run->iters[k].iteration == iteration && run->iters[k].rss_bytes != DS_MISSING)
+                v[n++] = run->iters[k].rss_bytes;
+    }
+    if (n > 0) {
+        *median = stats_median_i64(v, n); /* sorts v */
+        *min = v[0];
+        *max = v[n - 1];
+    }
+    free(v);
+    return n;
+}
+
+/* "49.69", or "49.69 (49.10–50.20)" over several runs, or "—" over none. The runs are the
+ * group's successful ones, or its stopped ones when stopped is set. */
+static void format_rss_cell(char *buf, const ds *d, size_t setting, int mode, int64_t iteration,
+                            bool stopped)
 {
     int64_t median, min, max;
-    size_t n = ds_iter_stat(d, setting, mode, iteration, offsetof(ds_sample, rss_bytes), &median,
-                            &min, &max);
+    size_t n = stopped ? stopped_runs_rss(d, setting, mode, iteration, &median, &min, &max)
+                       : ds_iter_stat(d, setting, mode, iteration,
+                                      offsetof(ds_sample, rss_bytes), &median, &min, &max);
     if (n == 0) {
         snprintf(buf, CELL_LEN, "%s", MISSING_CELL);
         return;
@@ -75,7 +112,8 @@ static char *cell(table *t, size_t row, size_t col)
     return t->cells + (row * t->ncols + col) * CELL_LEN;
 }
 
-/* Fills t for setting: header, then iterations 0..last of the modes present. */
+/* Fills t for setting: header, then iterations 0..last of the modes present. A mode with no
+ * successful run shows its stopped runs instead, its title saying so. */
 static int build_table(table *t, const ds *d, size_t setting, int64_t last)
 {
     const ds_setting *set = &d->settings[setting];
@@ -88,9 +126,13 @@ static int build_table(table *t, const ds *d, size_t setting, int64_t last)
     t->cells = calloc(t->nrows * t->ncols, CELL_LEN);
     if (t->cells == NULL)
         return -1;
+    bool stopped[DS_MODES];
     snprintf(cell(t, 0, 0), CELL_LEN, "iteration");
-    for (size_t c = 1; c < t->ncols; c++)
-        snprintf(cell(t, 0, c), CELL_LEN, "%s", ds_mode_titles[modes[c - 1]]);
+    for (size_t c = 1; c < t->ncols; c++) {
+        stopped[c - 1] = !group_has_ok_run(d, setting, modes[c - 1]);
+        snprintf(cell(t, 0, c), CELL_LEN, "%s%s", ds_mode_titles[modes[c - 1]],
+                 stopped[c - 1] ? " (stopped early)" : "");
+    }
     for (int64_t it = 0; it <= last; it++) {
         size_t row = (size_t)it + 1;
         if (it == 0)
@@ -98,7 +140,7 @@ static int build_table(table *t, const ds *d, size_t setting, int64_t last)
         else
             snprintf(cell(t, row, 0), CELL_LEN, "%lld", (long long)it);
         for (size_t c = 1; c < t->ncols; c++)
-            format_rss_cell(cell(t, row, c), d, setting, modes[c - 1], it);
+            format_rss_cell(cell(t, row, c), d, setting, modes[c - 1], it, stopped[c - 1]);
     }
     for (size_t c = 0; c < t->ncols; c++) {
         t->widths[c] = 0;

@@ -4,17 +4,22 @@
  * For each setting (scenario, runtime, policy, allocator, threshold), in runs.csv order:
  *
  *   cross_reference (runtime native, policy py311, allocator pymalloc, threshold 700/10/10)
- *   iteration  With GC             Without GC
- *   start      172.94 (171.20–173.02)  12.61 (12.60–12.70)
- *   1           49.69 (…)          51.42 (…)
- *   verdict: delayed — growth per iteration: With GC +0.01 MiB, Without GC +9.30 MiB; gc.garbage +0/iter
+ *   iteration              With GC              Without GC
+ *   start         1.47 (1.40–1.54)        1.48 (1.42–1.53)
+ *   1          39.86 (39.83–39.89)     40.27 (40.24–40.29)
+ *   2          40.05 (40.02–40.08)     78.86 (78.84–78.88)
+ *   verdict: delayed — growth per iteration: With GC +0.04 MiB, Without GC +14.14 MiB; gc.garbage +0/iter
  *   reason: <verdict_reason, when summary.csv has one>
- *   failed: r0007 Without GC repeat 2: rss_limit at iteration 6 (512.00 MiB) — <message>
+ *   failed: r0007 Without GC repeat 3: rss_limit at iteration 6 (512.00 MiB) — <message>
  *
  * Cells are RSS in MiB with two decimals, the median over the runs with status "ok"; the
  * min–max over those runs follows in parentheses when there are several; "—" when no ok run
  * has that iteration. Columns are the modes the setting has, in the order forced ("With GC"),
- * auto ("Without GC"), off ("GC off"). Settings are separated by a blank line.
+ * auto ("Without GC"), off ("GC off"). Runs with any other status never enter a cell of a
+ * mode that has a successful run; a mode with none (every repeat stopped by --max-rss, say)
+ * shows its stopped runs instead, titled "With GC (stopped early)". Each such run is listed
+ * under its setting with how far it got and its message (later lines of a multi-line
+ * message, a traceback, indented). Settings are separated by a blank line.
  */
 #ifndef GCB_REPORT_H
 #define GCB_REPORT_H

@@ -1,4 +1,4 @@
-/* stats.c — median, percentile, least-squares slope (see stats.h). */
+/* stats.c — median and percentile (see stats.h). */
 #include "stats.h"
 
 #include <assert.h>
@@ -41,23 +41,4 @@ int64_t stats_percentile_i64(int64_t *v, size_t n, double p)
     qsort(v, n, sizeof *v, cmp_i64);
     size_t rank = (size_t)ceil(p / 100.0 * (double)n);
     return v[rank == 0 ? 0 : rank - 1];
-}
-
-double stats_slope(const double *x, const double *y, size_t n)
-{
-    if (n < 2)
-        return 0.0;
-    double mx = 0, my = 0;
-    for (size_t i = 0; i < n; i++) {
-        mx += x[i];
-        my += y[i];
-    }
-    mx /= (double)n;
-    my /= (double)n;
-    double sxy = 0, sxx = 0;
-    for (size_t i = 0; i < n; i++) {
-        sxy += (x[i] - mx) * (y[i] - my);
-        sxx += (x[i] - mx) * (x[i] - mx);
-    }
-    return sxx == 0 ? 0.0 : sxy / sxx;
 }

@@ -1,4 +1,4 @@
-/* stats.h — the few statistics gcbench reports: median, percentile, least-squares slope. */
+/* stats.h — the few statistics gcbench reports: median and percentile. */
 #ifndef GCB_STATS_H
 #define GCB_STATS_H
 
@@ -11,8 +11,5 @@ double stats_median_f64(double *v, size_t n);
 
 /* The p-th percentile (0..100) of v[0..n), nearest-rank, sorting v in place; n > 0. */
 int64_t stats_percentile_i64(int64_t *v, size_t n, double p);
-
-/* Least-squares slope of y against x over n points; 0 when n < 2 or all x are equal. */
-double stats_slope(const double *x, const double *y, size_t n);
 
 #endif /* GCB_STATS_H */

@@ -2,7 +2,9 @@
  * over repeats and the setting's verdict (see summary.h and verdict.h). */
 #include "summary.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,32 +29,44 @@ typedef struct group_figures {
     int64_t wall;
 } group_figures;
 
+/* Least-squares slope of a field against the iteration over samples 1..niters-1 (two
+ * passes over the samples, no copies). A missing value counts as 0. */
+static double slope_after_first(const ds_run *run, size_t field)
+{
+    size_t n = run->niters - 1;
+    double mx = 0, my = 0;
+    for (size_t i = 1; i <= n; i++) {
+        int64_t y = *(const int64_t *)((const char *)&run->iters[i] + field);
+        mx += (double)run->iters[i].iteration / (double)n;
+        my += (y == DS_MISSING ? 0.0 : (double)y) / (double)n;
+    }
+    double sxy = 0, sxx = 0;
+    for (size_t i = 1; i <= n; i++) {
+        int64_t y = *(const int64_t *)((const char *)&run->iters[i] + field);
+        double dx = (double)run->iters[i].iteration - mx;
+        sxy += dx * ((y == DS_MISSING ? 0.0 : (double)y) - my);
+        sxx += dx * dx;
+    }
+    return sxx == 0 ? 0.0 : sxy / sxx;
+}
+
 static run_figures figures_of(const ds_run *run)
 {
     run_figures f = {0};
     if (run->niters < 2 || run->iters[0].iteration != 0)
         return f;
     size_t n = run->niters - 1;
-    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *g = malloc(n * sizeof *g);
-    if (x == NULL || y == NULL || g == NULL) {
-        free(x), free(y), free(g);
-        return f;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const ds_sample *s = &run->iters[i + 1], *prev = &run->iters[i];
-        x[i] = (double)s->iteration;
-        y[i] = (double)s->rss_bytes;
-        g[i] = s->garbage == DS_MISSING ? 0.0 : (double)s->garbage;
-        f.mean_rss += y[i] / (double)n;
+    for (size_t i = 1; i <= n; i++) {
+        const ds_sample *s = &run->iters[i], *prev = &run->iters[i - 1];
+        f.mean_rss += (double)s->rss_bytes / (double)n;
         int64_t top = s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes;
         double added = (double)(top - prev->rss_bytes);
         if (added > f.footprint)
             f.footprint = added;
     }
-    f.growth = stats_slope(x, y, n);
-    f.garbage_growth = stats_slope(x, g, n);
+    f.growth = slope_after_first(run, offsetof(ds_sample, rss_bytes));
+    f.garbage_growth = slope_after_first(run, offsetof(ds_sample, garbage));
     f.usable = true;
-    free(x), free(y), free(g);
     return f;
 }
 
@@ -66,58 +80,72 @@ static int64_t median_known(int64_t *v, size_t n)
     return k ? stats_median_i64(v, k) : DS_MISSING;
 }
 
-static void group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
+/* Per-run figures of a group, one array per figure, n entries each. */
+enum { F_GROWTH, F_GARBAGE, F_MEAN, F_FOOT, F_DOUBLES };
+enum { C_BASELINE, C_FINAL, C_PEAK, C_COLLECTIONS, C_SCANNED, C_PAUSE_MEDIAN, C_PAUSE_P95,
+       C_WALL, C_INTS };
+
+/* Fills gf from the group's successful runs. Returns 0, or -1 when memory ran out. */
+static int group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
 {
     memset(gf, 0, sizeof *gf);
-    size_t n = s->nruns[m];
-    double *growth = calloc(n + 1, sizeof *growth), *garbage = calloc(n + 1, sizeof *garbage);
-    double *mean = calloc(n + 1, sizeof *mean), *foot = calloc(n + 1, sizeof *foot);
-    int64_t *col[9];
-    for (int c = 0; c < 9; c++)
-        col[c] = calloc(n + 1, sizeof(int64_t));
-    size_t k = 0;
     gf->pause_max = DS_MISSING;
-    for (size_t i = 0; i < n; i++) {
+    size_t n = s->nruns[m] ? s->nruns[m] : 1;
+    double *fd = malloc(F_DOUBLES * n * sizeof *fd);
+    int64_t *ci = malloc(C_INTS * n * sizeof *ci);
+    if (fd == NULL || ci == NULL) {
+        free(fd), free(ci);
+        return -1;
+    }
+    double *f_[F_DOUBLES];
+    int64_t *c_[C_INTS];
+    for (int i = 0; i < F_DOUBLES; i++)
+        f_[i] = fd + (size_t)i * n;
+    for (int i = 0; i < C_INTS; i++)
+        c_[i] = ci + (size_t)i * n;
+    size_t k = 0;
+    for (size_t i = 0; i < s->nruns[m]; i++) {
         const ds_run *run = &d->runs[s->runs[m][i]];
         run_figures f = run->ok ? figures_of(run) : (run_figures){0};
         if (!f.usable) {
             gf->failed++;
             continue;
         }
-        growth[k] = f.growth, garbage[k] = f.garbage_growth, mean[k] = f.mean_rss;
-        foot[k] = f.footprint;
-        col[0][k] = run->iters[0].rss_bytes;
-        col[1][k] = run->iters[run->niters - 1].rss_bytes;
-        col[2][k] = run->peak_rss_bytes;
-        col[3][k] = run->collections;
-        col[4][k] = run->objects_scanned;
-        col[5][k] = run->pause_ns_median;
-        col[6][k] = run->pause_ns_p95;
-        col[7][k] = run->wall_ns;
+        f_[F_GROWTH][k] = f.growth;
+        f_[F_GARBAGE][k] = f.garbage_growth;
+        f_[F_MEAN][k] = f.mean_rss;
+        f_[F_FOOT][k] = f.footprint;
+        c_[C_BASELINE][k] = run->iters[0].rss_bytes;
+        c_[C_FINAL][k] = run->iters[run->niters - 1].rss_bytes;
+        c_[C_PEAK][k] = run->peak_rss_bytes;
+        c_[C_COLLECTIONS][k] = run->collections;
+        c_[C_SCANNED][k] = run->objects_scanned;
+        c_[C_PAUSE_MEDIAN][k] = run->pause_ns_median;
+        c_[C_PAUSE_P95][k] = run->pause_ns_p95;
+        c_[C_WALL][k] = run->wall_ns;
         if (run->pause_ns_max != DS_MISSING && run->pause_ns_max > gf->pause_max)
             gf->pause_max = run->pause_ns_max;
         k++;
     }
     gf->repeats = k;
     if (k > 0) {
-        gf->growth = stats_median_f64(growth, k); /* sorts: min and max are at the ends */
-        gf->growth_min = growth[0];
-        gf->growth_max = growth[k - 1];
-        gf->garbage_growth = stats_median_f64(garbage, k);
-        gf->mean_rss = stats_median_f64(mean, k);
-        gf->footprint = stats_median_f64(foot, k);
-        gf->baseline = median_known(col[0], k);
-        gf->final = median_known(col[1], k);
-        gf->peak = median_known(col[2], k);
-        gf->collections = median_known(col[3], k);
-        gf->scanned = median_known(col[4], k);
-        gf->pause_median = median_known(col[5], k);
-        gf->pause_p95 = median_known(col[6], k);
-        gf->wall = median_known(col[7], k);
+        gf->growth = stats_median_f64(f_[F_GROWTH], k); /* sorted: min and max at the ends */
+        gf->growth_min = f_[F_GROWTH][0];
+        gf->growth_max = f_[F_GROWTH][k - 1];
+        gf->garbage_growth = stats_median_f64(f_[F_GARBAGE], k);
+        gf->mean_rss = stats_median_f64(f_[F_MEAN], k);
+        gf->footprint = stats_median_f64(f_[F_FOOT], k);
+        gf->baseline = median_known(c_[C_BASELINE], k);
+        gf->final = median_known(c_[C_FINAL], k);
+        gf->peak = median_known(c_[C_PEAK], k);
+        gf->collections = median_known(c_[C_COLLECTIONS], k);
+        gf->scanned = median_known(c_[C_SCANNED], k);
+        gf->pause_median = median_known(c_[C_PAUSE_MEDIAN], k);
+        gf->pause_p95 = median_known(c_[C_PAUSE_P95], k);
+        gf->wall = median_known(c_[C_WALL], k);
     }
-    free(growth), free(garbage), free(mean), free(foot);
-    for (int c = 0; c < 9; c++)
-        free(col[c]);
+    free(fd), free(ci);
+    return 0;
 }
 
 static void cell_i64(csvw *w, int64_t v)
@@ -188,8 +216,13 @@ int summary_write(const ds *d, const char *path)
     for (size_t i = 0; i < d->nsettings; i++) {
         const ds_setting *s = &d->settings[i];
         group_figures g[DS_MODES];
-        for (int m = 0; m < DS_MODES; m++)
-            group_of(d, s, m, &g[m]);
+        for (int m = 0; m < DS_MODES; m++) {
+            if (group_of(d, s, m, &g[m]) != 0) {
+                csvw_close(&w);
+                errno = ENOMEM;
+                return -1;
+            }
+        }
         verdict v;
         decide(g, &v);
         for (int m = 0; m < DS_MODES; m++)

@@ -67,8 +67,7 @@ static void test_close_with_objects_in_every_generation(void **state)
     make_garbage(rt);
     gcr_gen_stats stats[GCR_GENERATIONS];
     gcr_gc_get_stats(rt, stats);
-    assert_true(stats[0].collections > 0 && stats[1].collections > 0 &&
-                stats[2].collections > 0);
+    assert_true(stats[0].collections > 0 && stats[1].collections > 0 && stats[2].collections > 0);
     gcr_decref(rt, keeper);
     gcr_close(rt);
 }

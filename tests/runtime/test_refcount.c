@@ -100,8 +100,8 @@ static void test_bytes(void **state)
 
 /* (length at which append reallocates, new capacity), from the CSV's growth row. */
 static const size_t growth[][2] = {
-    {1, 4},     {5, 8},     {9, 16},    {17, 24},   {25, 32},   {33, 40},   {41, 52},  {53, 64},
-    {65, 76},   {77, 92},   {93, 108},  {109, 128}, {129, 148}, {149, 172}, {173, 200},
+    {1, 4},   {5, 8},   {9, 16},   {17, 24},   {25, 32},   {33, 40},   {41, 52},   {53, 64},
+    {65, 76}, {77, 92}, {93, 108}, {109, 128}, {129, 148}, {149, 172}, {173, 200},
 };
 
 static void test_list_growth(void **state)
@@ -170,7 +170,7 @@ static void test_list_get_set_clear(void **state)
     assert_int_equal(gcr_sizeof(list), 56);
     assert_int_equal(b->refcnt, 1);
     assert_int_equal(rt_live_bytes(rt), 56 + 24);
-    gcr_list_clear(rt, list); /* clearing an empty list */
+    gcr_list_clear(rt, list);                          /* clearing an empty list */
     assert_int_equal(gcr_list_append(rt, list, b), 0); /* grows again from nothing */
     assert_int_equal(gcr_list_capacity(list), 4);
     gcr_decref(rt, b);

@@ -90,15 +90,44 @@ static void test_repeats_and_failed_runs(void **state)
     assert_string_equal(
         text,
         "rep (runtime native, policy py311, allocator pymalloc, threshold 700/10/10)\n"
-        "iteration              With GC  Without GC  GC off\n"
-        "start      11.00 (10.00\u201312.00)       10.00       \u2014\n"
-        "1          21.00 (20.00\u201325.00)       30.00       \u2014\n"
+        "iteration              With GC  Without GC  GC off (stopped early)\n"
+        "start      11.00 (10.00\u201312.00)       10.00                       \u2014\n"
+        "1          21.00 (20.00\u201325.00)       30.00                       \u2014\n"
         "verdict: none (no summary.csv in this folder)\n"
         "failed: r0005 Without GC repeat 2: failed at iteration 1 (30.00 MiB) \u2014 Traceback, "
         "most recent call last:\n"
         "      ValueError: x\n"
         "failed: r0006 GC off repeat 1: crashed before the first sample \u2014 killed by signal "
         "11\n");
+    free(text);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* Every auto run stopped early: the column shows them, its title says so. */
+static void test_stopped_mode(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write(dir, "runs.csv", "run_id,scenario,runtime,mode,repeat,status,message\n"
+                              "f1,leaky,native,forced,1,ok,\n"
+                              "a1,leaky,native,auto,1,rss_limit,over\n"
+                              "a2,leaky,native,auto,2,rss_limit,over\n");
+    fx_write(dir, "samples.csv", "run_id,kind,iteration,rss_bytes\n"
+                                 "f1,iter,0,1048576\nf1,iter,1,2097152\nf1,iter,2,3145728\n"
+                                 "a1,iter,0,1048576\na1,iter,1,2097152\n"
+                                 "a2,iter,0,1048576\na2,iter,1,4194304\na2,iter,2,5242880\n");
+    char *text = print_folder(dir, NULL, 0);
+    assert_string_equal(text, "leaky (runtime native)\n"
+                              "iteration  With GC  Without GC (stopped early)\n"
+                              "start         1.00            1.00 (1.00\u20131.00)\n"
+                              "1             2.00            3.00 (2.00\u20134.00)\n"
+                              "2             3.00                        5.00\n"
+                              "verdict: none (no summary.csv in this folder)\n"
+                              "failed: a1 Without GC repeat 1: rss_limit at iteration 1 (2.00 "
+                              "MiB) \u2014 over\n"
+                              "failed: a2 Without GC repeat 2: rss_limit at iteration 2 (5.00 "
+                              "MiB) \u2014 over\n");
     free(text);
     fx_rmtree(dir);
     free(dir);
@@ -282,6 +311,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tiny_table),
         cmocka_unit_test(test_repeats_and_failed_runs),
+        cmocka_unit_test(test_stopped_mode),
         cmocka_unit_test(test_scenario_filter),
         cmocka_unit_test(test_main_ok_and_help),
         cmocka_unit_test(test_main_usage_errors),

@@ -1,0 +1,80 @@
+/* test_plan.c — expanding bench run's options into runs (plan.h): order, ids, parameters,
+ * threshold texts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+static void defaults_expand_to_scenarios_times_modes(void **state)
+{
+    (void)state;
+    size_t n;
+    const scn_scenario *const *all = scn_all(&n);
+    plan_options o = {0};
+    o.scenarios = (const scn_scenario **)all;
+    o.nscenarios = n;
+    o.modes[PLAN_FORCED] = o.modes[PLAN_AUTO] = true;
+    o.iterations = 10;
+    o.repeat = 1;
+    size_t count;
+    plan_run *runs = plan_expand(&o, &count);
+    assert_non_null(runs);
+    assert_int_equal(count, 2 * n);
+    assert_string_equal(runs[0].run_id, "r0001");
+    assert_string_equal(runs[0].scenario->name, "cross_reference");
+    assert_int_equal(runs[0].mode, PLAN_FORCED);
+    assert_int_equal(runs[1].mode, PLAN_AUTO); /* a setting's modes back to back */
+    assert_string_equal(runs[0].threshold_text, "700/10/10");
+    assert_false(runs[0].threshold_set);
+    assert_string_equal(runs[0].params_text, "objects=100;floats=10000");
+    assert_int_equal(runs[count - 1].iterations, 10);
+    free(runs);
+}
+
+static void settings_repeats_and_params(void **state)
+{
+    (void)state;
+    const scn_scenario *s[] = {scn_find("global_cache")};
+    assert_non_null(s[0]);
+    plan_options o = {0};
+    o.scenarios = s;
+    o.nscenarios = 1;
+    o.modes[PLAN_OFF] = true;
+    o.iterations = 3;
+    o.repeat = 2;
+    o.nthresholds = 2;
+    memcpy(o.thresholds[0], (int[3]){100, 5, 5}, sizeof o.thresholds[0]);
+    memcpy(o.thresholds[1], (int[3]){2000, 10, 10}, sizeof o.thresholds[1]);
+    o.param_keys[0] = "objects";
+    o.param_values[0] = 7;
+    o.param_keys[1] = "nosuch"; /* another scenario's key: ignored here */
+    o.param_values[1] = 1;
+    o.nparams = 2;
+    size_t count;
+    plan_run *runs = plan_expand(&o, &count);
+    assert_int_equal(count, 4); /* 2 settings x 2 repeats x 1 mode */
+    assert_string_equal(runs[0].threshold_text, "100/5/5");
+    assert_int_equal(runs[0].repeat, 1);
+    assert_int_equal(runs[1].repeat, 2);
+    assert_string_equal(runs[2].threshold_text, "2000/10/10");
+    assert_true(runs[2].threshold_set);
+    assert_string_equal(runs[3].run_id, "r0004");
+    assert_string_equal(runs[3].params_text, "objects=7;floats=10000");
+    assert_int_equal(runs[3].params.v[0], 7);
+    free(runs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults_expand_to_scenarios_times_modes),
+        cmocka_unit_test(settings_repeats_and_params),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

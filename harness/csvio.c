@@ -150,6 +150,28 @@ static void on_cell(void *data, size_t len, void *ctx)
     st->row[st->row_len++] = cell;
 }
 
+/* Copies the current row's cells into one block (cell 0 at its start) written to out[0..n),
+ * and frees the per-cell strings. Returns 0, or -1 when memory ran out. */
+static int pack_row(load_state *st, char **out)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < st->row_len; i++)
+        total += strlen(st->row[i]) + 1;
+    char *block = malloc(total ? total : 1);
+    if (block == NULL)
+        return -1;
+    char *p = block;
+    for (size_t i = 0; i < st->row_len; i++) {
+        size_t n = strlen(st->row[i]) + 1;
+        memcpy(p, st->row[i], n);
+        out[i] = p;
+        p += n;
+        free(st->row[i]);
+    }
+    st->row_len = 0;
+    return 0;
+}
+
 static void drop_row(load_state *st)
 {
     for (size_t i = 0; i < st->row_len; i++)
@@ -168,10 +190,14 @@ static void on_row(int terminator, void *ctx)
         return;
     }
     if (t->header == NULL) {
-        t->header = st->row;
         t->ncols = st->row_len;
-        st->row = NULL;
-        st->row_len = st->row_cap = 0;
+        t->header = malloc((t->ncols ? t->ncols : 1) * sizeof *t->header);
+        if (t->header == NULL || pack_row(st, t->header) != 0) {
+            free(t->header);
+            t->header = NULL;
+            st->oom = true;
+            drop_row(st);
+        }
         return;
     }
     if (st->row_len != t->ncols) {
@@ -195,10 +221,13 @@ static void on_row(int terminator, void *ctx)
         t->lines = lines;
         st->rows_cap = cap;
     }
-    memcpy(t->cells + t->nrows * t->ncols, st->row, t->ncols * sizeof *st->row);
+    if (pack_row(st, t->cells + t->nrows * t->ncols) != 0) {
+        st->oom = true;
+        drop_row(st);
+        return;
+    }
     t->lines[t->nrows] = st->line;
     t->nrows++;
-    st->row_len = 0;
 }
 
 int csvt_load(csvt *t, const char *path, char *err, size_t errlen)
@@ -271,10 +300,11 @@ int csvt_load(csvt *t, const char *path, char *err, size_t errlen)
 
 void csvt_free(csvt *t)
 {
-    for (size_t i = 0; i < t->nrows * t->ncols; i++)
-        free(t->cells[i]);
-    for (size_t i = 0; t->header != NULL && i < t->ncols; i++)
-        free(t->header[i]);
+    /* each row, and the header, is one block starting at its first cell */
+    for (size_t r = 0; t->ncols > 0 && r < t->nrows; r++)
+        free(t->cells[r * t->ncols]);
+    if (t->header != NULL && t->ncols > 0)
+        free(t->header[0]);
     free(t->cells);
     free(t->header);
     free(t->lines);

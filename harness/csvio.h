@@ -45,7 +45,7 @@ typedef struct csvt {
     size_t ncols;
     char **header; /* ncols names */
     size_t nrows;
-    char **cells;  /* nrows * ncols strings, never NULL */
+    char **cells;  /* nrows * ncols strings, never NULL; each row one block */
     size_t *lines; /* the line each row ends on, for messages */
 } csvt;
 

@@ -180,8 +180,10 @@ def samples_are_consistent():
         rows = summary(d)
         g = [r for r in rows if r["scenario"] == "global_cache" and r["mode"] == "forced"][0]
         growth = int(g["rss_growth_bytes_per_iter"]) / MIB
-        # CPython 3.11: 100 lists of 10 000 floats = 38.7 MiB per iteration
-        check(36 < growth < 42, f"global_cache growth {growth:.2f} MiB/iter")
+        # CPython 3.11: 100 lists of 10 000 floats = 38.7 MiB per iteration. Under ASan every
+        # block carries redzones, so only the normal build can match it.
+        if not os.environ.get("GCBENCH_SANITIZED"):
+            check(36 < growth < 42, f"global_cache growth {growth:.2f} MiB/iter")
         c = [r for r in rows if r["scenario"] == "cross_reference" and r["mode"] == "forced"][0]
         check(abs(int(c["rss_growth_bytes_per_iter"])) < MIB,
               f"cross_reference forced growth {c['rss_growth_bytes_per_iter']}")

@@ -121,8 +121,7 @@ static int parse_scenarios(run_cli *c, const char *arg)
             if (s == NULL) {
                 char names[512];
                 list_names(names, sizeof names);
-                gcb_usage_error("run", "unknown scenario '%s'; available: %s, or all", name,
-                                names);
+                gcb_usage_error("run", "unknown scenario '%s'; available: %s, or all", name, names);
                 return -1;
             }
             add_scenario(c, s);
@@ -235,21 +234,34 @@ static int parse_pin(run_cli *c, const char *arg)
     return 0;
 }
 
-static int parse_number(const char *opt, const char *arg, int64_t min, int64_t max,
-                        int64_t *out)
+static int parse_number(const char *opt, const char *arg, int64_t min, int64_t max, int64_t *out)
 {
     if (gcb_parse_i64(arg, min, max, out) != 0) {
-        gcb_usage_error("run", "bad %s '%s': expected a whole number from %lld to %lld", opt,
-                        arg, (long long)min, (long long)max);
+        gcb_usage_error("run", "bad %s '%s': expected a whole number from %lld to %lld", opt, arg,
+                        (long long)min, (long long)max);
         return -1;
     }
     return 0;
 }
 
 enum {
-    OPT_SCENARIO = 256, OPT_RUNTIME, OPT_ITERATIONS, OPT_REPEAT, OPT_GC, OPT_THRESHOLD,
-    OPT_POLICY, OPT_ALLOCATOR, OPT_PARAM, OPT_INTERVAL, OPT_PIN, OPT_MAX_RSS, OPT_TIMEOUT,
-    OPT_OUT, OPT_NO_PLOT, OPT_QUIET, OPT_HELP
+    OPT_SCENARIO = 256,
+    OPT_RUNTIME,
+    OPT_ITERATIONS,
+    OPT_REPEAT,
+    OPT_GC,
+    OPT_THRESHOLD,
+    OPT_POLICY,
+    OPT_ALLOCATOR,
+    OPT_PARAM,
+    OPT_INTERVAL,
+    OPT_PIN,
+    OPT_MAX_RSS,
+    OPT_TIMEOUT,
+    OPT_OUT,
+    OPT_NO_PLOT,
+    OPT_QUIET,
+    OPT_HELP
 };
 
 static int parse_one(run_cli *c, int opt, const char *arg)
@@ -400,8 +412,7 @@ static int resolve_pin(const run_cli *c, const machine *m, int *cpu)
     } else if (c->pin == PIN_AUTO) {
         *cpu = machine_auto_cpu(m);
     } else if (!machine_has_cpu(m, c->pin)) {
-        gcb_usage_error("run", "--pin %d: this machine has no such CPU (see 'bench info')",
-                        c->pin);
+        gcb_usage_error("run", "--pin %d: this machine has no such CPU (see 'bench info')", c->pin);
         return -1;
     } else {
         *cpu = c->pin;
@@ -417,8 +428,9 @@ static void print_progress(const run_cli *c, size_t i, size_t n, const plan_run 
         return;
     char peak[32];
     gcb_fmt_mib(peak, sizeof peak, rr->peak_rss_bytes);
-    fprintf(stderr, "bench: [%zu/%zu] %s %s %s repeat %lld: %s (%lld/%lld iterations, %.2f s, "
-                    "peak %s MiB)%s%s\n",
+    fprintf(stderr,
+            "bench: [%zu/%zu] %s %s %s repeat %lld: %s (%lld/%lld iterations, %.2f s, "
+            "peak %s MiB)%s%s\n",
             i + 1, n, r->scenario->name, r->threshold_text, plan_mode_names[r->mode],
             (long long)r->repeat, rr->status, (long long)rr->iterations_done,
             (long long)r->iterations, (double)rr->wall_ns / 1e9, peak, ok ? "" : ": ",
@@ -426,15 +438,14 @@ static void print_progress(const run_cli *c, size_t i, size_t n, const plan_run 
 }
 
 /* Runs every planned run; returns how many did not end ok (or -1 on a write error). */
-static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env *env,
-                    results *res)
+static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env *env, results *res)
 {
     long failed = 0;
     for (size_t i = 0; i < n && !interrupted; i++) {
         if (isatty(STDERR_FILENO) && !c->quiet)
             fprintf(stderr, "bench: [%zu/%zu] %s %s %s repeat %lld: running…\r", i + 1, n,
-                    runs[i].scenario->name, runs[i].threshold_text,
-                    plan_mode_names[runs[i].mode], (long long)runs[i].repeat);
+                    runs[i].scenario->name, runs[i].threshold_text, plan_mode_names[runs[i].mode],
+                    (long long)runs[i].repeat);
         run_result rr;
         if (runner_run(&runs[i], env, &rr) != 0) {
             gcb_error("%s", rr.message[0] ? rr.message : "cannot write samples.csv");

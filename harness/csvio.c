@@ -105,11 +105,11 @@ int csvw_close(csvw *w)
 /* What the libcsv callbacks build: the current row's cells, then whole rows. */
 typedef struct load_state {
     csvt *t;
-    char **row;       /* cells of the row being read */
+    char **row; /* cells of the row being read */
     size_t row_len;
     size_t row_cap;
     size_t rows_cap;
-    size_t line;      /* the physical line being fed to the parser */
+    size_t line; /* the physical line being fed to the parser */
     bool oom;
     bool bad_width;   /* a row's cell count differs from the header's */
     size_t bad_cells; /* that row's cell count */
@@ -261,8 +261,8 @@ int csvt_load(csvt *t, const char *path, char *err, size_t errlen)
             rc = -1;
         }
         if (rc == 0 && st.bad_width) {
-            snprintf(err, errlen, "%s:%zu: %zu cells where the header has %zu", path,
-                     st.bad_line, st.bad_cells, t->ncols);
+            snprintf(err, errlen, "%s:%zu: %zu cells where the header has %zu", path, st.bad_line,
+                     st.bad_cells, t->ncols);
             rc = -1;
         }
     }

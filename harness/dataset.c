@@ -325,8 +325,8 @@ static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *er
         const char *id = csvt_get(t, row, p->col_run_id);
         size_t slot = *id_table_slot(ids, d->runs, id);
         if (slot == 0) {
-            snprintf(err, errlen, "%s:%zu: run_id '%s' is not in %s", t->path, t->lines[row],
-                     id, GCB_RUNS_CSV);
+            snprintf(err, errlen, "%s:%zu: run_id '%s' is not in %s", t->path, t->lines[row], id,
+                     GCB_RUNS_CSV);
             return -1;
         }
         const char *kind = csvt_get(t, row, p->col_kind);
@@ -366,11 +366,11 @@ static int fill_samples(ds *d, const sample_pass *p, char *err, size_t errlen)
     const csvt *t = p->t;
     for (size_t row = 0; row < t->nrows; row++) {
         ds_run *run = &d->runs[p->row_run[row]];
-        ds_sample *s = p->row_kind[row] == KIND_ITER ? &run->iters[run->niters++]
-                                                      : &run->ticks[run->nticks++];
+        ds_sample *s =
+            p->row_kind[row] == KIND_ITER ? &run->iters[run->niters++] : &run->ticks[run->nticks++];
         for (size_t f = 0; f < N_SAMPLE_FIELDS; f++)
-            if (parse_num(t, row, p->cols[f], field_at(s, sample_fields[f].offset), err,
-                          errlen) != 0)
+            if (parse_num(t, row, p->cols[f], field_at(s, sample_fields[f].offset), err, errlen) !=
+                0)
                 return -1;
         if (p->row_kind[row] == KIND_ITER && s->iteration == DS_MISSING) {
             snprintf(err, errlen, "%s:%zu: iteration is empty in an iter sample", t->path,
@@ -412,8 +412,8 @@ static int sort_samples(ds *d, const char *path, char *err, size_t errlen)
         sort_if_needed(run->ticks, run->nticks, cmp_t_ns);
         for (size_t k = 1; k < run->niters; k++)
             if (run->iters[k].iteration == run->iters[k - 1].iteration) {
-                snprintf(err, errlen, "%s: run '%s' has two iter samples for iteration %lld",
-                         path, run->run_id, (long long)run->iters[k].iteration);
+                snprintf(err, errlen, "%s: run '%s' has two iter samples for iteration %lld", path,
+                         run->run_id, (long long)run->iters[k].iteration);
                 return -1;
             }
     }
@@ -569,7 +569,8 @@ size_t ds_iter_stat(const ds *d, size_t setting, int mode, int64_t iteration, si
 
 int64_t ds_last_iteration(const ds *d, size_t setting, int mode)
 {
-    assert(setting < d->nsettings && mode >= 0 && mode < DS_MODES && "ds_last_iteration: no such group");
+    assert(setting < d->nsettings && mode >= 0 && mode < DS_MODES &&
+           "ds_last_iteration: no such group");
     const ds_setting *set = &d->settings[setting];
     int64_t last = -1;
     for (size_t i = 0; i < set->nruns[mode]; i++) {

@@ -52,9 +52,9 @@ typedef struct ds_run {
     int64_t repeat, iterations, cpu;
     int64_t wall_ns, peak_rss_bytes, collections, collected, uncollectable, garbage;
     int64_t objects_scanned, pause_ns_total, pause_ns_median, pause_ns_p95, pause_ns_max;
-    bool ok;        /* status == "ok" */
-    size_t setting; /* index into ds.settings */
-    int mode_index; /* 0..2 */
+    bool ok;          /* status == "ok" */
+    size_t setting;   /* index into ds.settings */
+    int mode_index;   /* 0..2 */
     ds_sample *iters; /* kind "iter", sorted by iteration (0 = baseline) */
     size_t niters;
     ds_sample *ticks; /* kind "tick", sorted by t_ns */
@@ -76,7 +76,7 @@ typedef struct ds {
     size_t nruns;
     ds_setting *settings;
     size_t nsettings;
-    csvt summary;     /* summary.csv as written, when present */
+    csvt summary; /* summary.csv as written, when present */
     bool has_summary;
 } ds;
 

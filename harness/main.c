@@ -32,7 +32,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"list", cmd_list}, {"run", cmd_run},   {"report", report_main},
+    {"list", cmd_list},  {"run", cmd_run},   {"report", report_main},
     {"plot", plot_main}, {"info", cmd_info},
 };
 
@@ -53,7 +53,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].main(argc - 1, argv + 1);
-    gcb_usage_error(NULL, "unknown command '%s'; commands: list, run, report, plot, info",
-                    argv[1]);
+    gcb_usage_error(NULL, "unknown command '%s'; commands: list, run, report, plot, info", argv[1]);
     return GCB_EXIT_USAGE;
 }

@@ -67,8 +67,8 @@ static size_t collect_series(const ds *d, size_t setting, series *out)
             if (run->ok || !run_has_rss(run))
                 continue;
             out[n] = (series){.mode = m, .failed_run = run};
-            snprintf(out[n++].title, sizeof out->title, "%s, %s %s", ds_mode_titles[m],
-                     run->run_id, *run->status ? run->status : "no status");
+            snprintf(out[n++].title, sizeof out->title, "%s, %s %s", ds_mode_titles[m], run->run_id,
+                     *run->status ? run->status : "no status");
         }
     }
     return n;
@@ -108,8 +108,7 @@ static void write_cells(FILE *fp, const ds *d, size_t setting, const series *s, 
 {
     int64_t median = DS_MISSING, min = DS_MISSING, max = DS_MISSING;
     if (s->failed_run == NULL) {
-        ds_iter_stat(d, setting, s->mode, it, offsetof(ds_sample, rss_bytes), &median, &min,
-                     &max);
+        ds_iter_stat(d, setting, s->mode, it, offsetof(ds_sample, rss_bytes), &median, &min, &max);
     } else {
         const ds_run *run = s->failed_run;
         while (*cursor < run->niters && run->iters[*cursor].iteration < it)
@@ -123,8 +122,8 @@ static void write_cells(FILE *fp, const ds *d, size_t setting, const series *s, 
 }
 
 /* Writes path: header comment, the titles line, one line per iteration 0..last. */
-static int write_data_file(const char *path, const ds *d, size_t setting, const series *s,
-                           size_t n, int64_t last, const char *title)
+static int write_data_file(const char *path, const ds *d, size_t setting, const series *s, size_t n,
+                           int64_t last, const char *title)
 {
     FILE *fp = fopen(path, "w");
     if (fp == NULL)
@@ -255,8 +254,8 @@ static int spawn_gnuplot(char *const argv[], pid_t *pid, int *err_fd)
 static plot_outcome run_gnuplot(const char *script, const char *data, const char *out,
                                 const char *title, const char *format, const char *words)
 {
-    char *argv[] = {"gnuplot", "-c",         (char *)script, (char *)data, (char *)out,
-                    (char *)title, (char *)format, (char *)words, NULL};
+    char *argv[] = {"gnuplot",     "-c",           (char *)script, (char *)data, (char *)out,
+                    (char *)title, (char *)format, (char *)words,  NULL};
     pid_t pid = -1;
     int err_fd = -1;
     int rc = spawn_gnuplot(argv, &pid, &err_fd);

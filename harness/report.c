@@ -83,8 +83,8 @@ static void format_rss_cell(char *buf, const ds *d, size_t setting, int mode, in
 {
     int64_t median, min, max;
     size_t n = stopped ? stopped_runs_rss(d, setting, mode, iteration, &median, &min, &max)
-                       : ds_iter_stat(d, setting, mode, iteration,
-                                      offsetof(ds_sample, rss_bytes), &median, &min, &max);
+                       : ds_iter_stat(d, setting, mode, iteration, offsetof(ds_sample, rss_bytes),
+                                      &median, &min, &max);
     if (n == 0) {
         snprintf(buf, CELL_LEN, "%s", MISSING_CELL);
         return;
@@ -483,7 +483,8 @@ static int parse_report_args(int argc, char **argv, report_args *a)
         else if (c == 'h')
             a->help = true;
         else {
-            gcb_usage_error("report", c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
+            gcb_usage_error("report",
+                            c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
                             argv[optind - 1]);
             rc = -1;
         }
@@ -519,8 +520,8 @@ static int check_scenarios(const ds *d, const report_args *a)
             for (size_t k = 0; k < s && !seen; k++)
                 seen = strcmp(d->settings[k].scenario, d->settings[s].scenario) == 0;
             if (!seen)
-                used += (size_t)snprintf(have + used, sizeof have - used, "%s%s",
-                                         used ? ", " : "", d->settings[s].scenario);
+                used += (size_t)snprintf(have + used, sizeof have - used, "%s%s", used ? ", " : "",
+                                         d->settings[s].scenario);
         }
         gcb_usage_error("report", "no scenario '%s' in %s; it has: %s", a->names[i], d->dir,
                         used ? have : "no runs at all");

@@ -8,9 +8,9 @@
  *   start         1.47 (1.40–1.54)        1.48 (1.42–1.53)
  *   1          39.86 (39.83–39.89)     40.27 (40.24–40.29)
  *   2          40.05 (40.02–40.08)     78.86 (78.84–78.88)
- *   verdict: delayed — growth per iteration: With GC +0.04 MiB, Without GC +14.14 MiB; gc.garbage +0/iter
- *   reason: <verdict_reason, when summary.csv has one>
- *   failed: r0007 Without GC repeat 3: rss_limit at iteration 6 (512.00 MiB) — <message>
+ *   verdict: delayed — growth per iteration: With GC +0.04 MiB, Without GC +14.14 MiB; gc.garbage
+ * +0/iter reason: <verdict_reason, when summary.csv has one> failed: r0007 Without GC repeat 3:
+ * rss_limit at iteration 6 (512.00 MiB) — <message>
  *
  * Cells are RSS in MiB with two decimals, the median over the runs with status "ok"; the
  * min–max over those runs follows in parentheses when there are several; "—" when no ok run

@@ -32,14 +32,13 @@ typedef struct watch {
     int64_t largest_rss;
     const char *kill_status; /* why we killed it, or NULL */
     char kill_message[512];
-    char err_tail[4096];     /* the last bytes the worker wrote to stderr */
+    char err_tail[4096]; /* the last bytes the worker wrote to stderr */
     size_t err_len;
-    wire_msg msg;            /* a record being read */
+    wire_msg msg; /* a record being read */
     size_t msg_got;
 } watch;
 
-static void write_iter(const runner_env *env, const plan_run *r, const watch *w,
-                       const wire_iter *s)
+static void write_iter(const runner_env *env, const plan_run *r, const watch *w, const wire_iter *s)
 {
     csvw *c = env->samples;
     csvw_str(c, r->run_id);
@@ -74,8 +73,8 @@ static void write_tick(const runner_env *env, const plan_run *r, const watch *w,
                        const procfs_mem *m, int64_t now)
 {
     csvw *c = env->samples;
-    int64_t in_progress = w->last_iteration < r->iterations ? w->last_iteration + 1
-                                                            : w->last_iteration;
+    int64_t in_progress =
+        w->last_iteration < r->iterations ? w->last_iteration + 1 : w->last_iteration;
     csvw_str(c, r->run_id);
     csvw_str(c, "tick");
     csvw_i64(c, in_progress);
@@ -114,14 +113,13 @@ static void check_rss(const runner_env *env, watch *w, int64_t rss)
         gcb_fmt_mib(got, sizeof got, rss);
         gcb_fmt_mib(lim, sizeof lim, (int64_t)env->max_rss_bytes);
         kill_worker(w, "rss_limit",
-                    "RSS %s MiB exceeded --max-rss %s MiB during iteration %lld; killed", got,
-                    lim, (long long)(w->last_iteration + 1));
+                    "RSS %s MiB exceeded --max-rss %s MiB during iteration %lld; killed", got, lim,
+                    (long long)(w->last_iteration + 1));
     }
 }
 
 /* Reads what the data pipe has; returns false at end of file. */
-static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w,
-                      run_result *out)
+static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w, run_result *out)
 {
     char *dst = (char *)&w->msg + w->msg_got;
     ssize_t n = read(fd, dst, sizeof w->msg - w->msg_got);
@@ -142,8 +140,8 @@ static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w
             out->final_rss_bytes = s->rss_bytes;
         out->iterations_done = s->iteration;
         write_iter(env, r, w, s);
-        check_rss(env, w, s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes
-                                                                 : s->rss_bytes);
+        check_rss(env, w,
+                  s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes);
     } else if (w->msg.kind == WIRE_DONE) {
         out->done = w->msg.u.done;
         out->have_done = true;
@@ -263,8 +261,8 @@ static void classify(const watch *w, int wstatus, run_result *out)
             *p = (p[1] == '\0') ? '\0' : '|';
 }
 
-static void wait_loop(const plan_run *r, const runner_env *env, watch *w, int data_r,
-                      int err_r, run_result *out)
+static void wait_loop(const plan_run *r, const runner_env *env, watch *w, int data_r, int err_r,
+                      run_result *out)
 {
     struct pollfd fds[2] = {{data_r, POLLIN, 0}, {err_r, POLLIN, 0}};
     int64_t next_tick = w->start_ns + env->interval_ns;
@@ -281,8 +279,7 @@ static void wait_loop(const plan_run *r, const runner_env *env, watch *w, int da
                 next_tick = now + env->interval_ns;
             continue;
         }
-        if (env->interval_ns == 0 && env->timeout_ns > 0 &&
-            now - w->start_ns > env->timeout_ns)
+        if (env->interval_ns == 0 && env->timeout_ns > 0 && now - w->start_ns > env->timeout_ns)
             tick(r, env, w); /* no tick sampling: still enforce the timeout */
         int rc = poll(fds, 2, (int)((wait_ns + 999999) / 1000000));
         if (rc < 0)
@@ -329,9 +326,8 @@ int runner_run(const plan_run *r, const runner_env *env, run_result *out)
     out->rusage_maxrss_bytes = (int64_t)ru.ru_maxrss * 1024;
     out->user_cpu_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000 + ru.ru_utime.tv_usec * 1000;
     out->sys_cpu_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000 + ru.ru_stime.tv_usec * 1000;
-    out->peak_rss_bytes = out->have_done && out->done.peak_rss_bytes > 0
-                              ? out->done.peak_rss_bytes
-                              : w.largest_rss;
+    out->peak_rss_bytes =
+        out->have_done && out->done.peak_rss_bytes > 0 ? out->done.peak_rss_bytes : w.largest_rss;
     classify(&w, wstatus, out);
     return env->samples->failed ? -1 : 0;
 

@@ -14,12 +14,12 @@
 #include "wire.h"
 
 typedef struct runner_env {
-    const char *worker_path;   /* the bench-worker executable */
+    const char *worker_path; /* the bench-worker executable */
     const machine *machine;
-    int cpu;                   /* PU to pin the worker to, or -1 */
-    uint64_t max_rss_bytes;    /* 0: no limit */
-    int64_t timeout_ns;        /* 0: no limit */
-    int64_t interval_ns;       /* tick sampling period; 0: no ticks */
+    int cpu;                            /* PU to pin the worker to, or -1 */
+    uint64_t max_rss_bytes;             /* 0: no limit */
+    int64_t timeout_ns;                 /* 0: no limit */
+    int64_t interval_ns;                /* tick sampling period; 0: no ticks */
     volatile sig_atomic_t *interrupted; /* set by the SIGINT/SIGTERM handler */
     csvw *samples;
 } runner_env;
@@ -28,16 +28,16 @@ typedef struct run_result {
     const char *status; /* ok failed timeout rss_limit crashed interrupted */
     char message[4096];
     int64_t wall_ns;
-    int64_t peak_rss_bytes;     /* the worker's own peak (VmHWM), else the largest sample */
+    int64_t peak_rss_bytes; /* the worker's own peak (VmHWM), else the largest sample */
     int64_t rusage_maxrss_bytes;
     int64_t baseline_rss_bytes; /* iteration 0 sample, -1 if none arrived */
     int64_t final_rss_bytes;    /* last iteration sample, -1 if none */
     int64_t iterations_done;
     int64_t user_cpu_ns, sys_cpu_ns;
-    int exit_code;              /* -1 when killed by a signal */
-    int signal;                 /* 0 when it exited */
+    int exit_code; /* -1 when killed by a signal */
+    int signal;    /* 0 when it exited */
     bool have_done;
-    wire_done done;             /* valid when have_done */
+    wire_done done; /* valid when have_done */
 } run_result;
 
 /* Runs r. Returns 0 with *out filled (whatever the run's status), or -1 when the run could

@@ -18,32 +18,31 @@
 #define GCB_MACHINE_COLUMNS "key", "value"
 
 /* runs.csv: one row per run (one worker process). */
-#define GCB_RUNS_COLUMNS                                                                       \
-    "run_id", "scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeat",     \
-        "iterations", "params", "cpu", "status", "message", "wall_ns", "peak_rss_bytes",       \
-        "baseline_rss_bytes", "final_rss_bytes", "iterations_done", "collections",            \
-        "collected", "uncollectable", "garbage", "objects_scanned", "pause_ns_total",          \
-        "pause_ns_median", "pause_ns_p95", "pause_ns_max", "user_cpu_ns", "sys_cpu_ns",        \
-        "iter_peak_supported", "exit_code", "signal", "rusage_maxrss_bytes"
+#define GCB_RUNS_COLUMNS                                                                           \
+    "run_id", "scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeat",         \
+        "iterations", "params", "cpu", "status", "message", "wall_ns", "peak_rss_bytes",           \
+        "baseline_rss_bytes", "final_rss_bytes", "iterations_done", "collections", "collected",    \
+        "uncollectable", "garbage", "objects_scanned", "pause_ns_total", "pause_ns_median",        \
+        "pause_ns_p95", "pause_ns_max", "user_cpu_ns", "sys_cpu_ns", "iter_peak_supported",        \
+        "exit_code", "signal", "rusage_maxrss_bytes"
 
 /* samples.csv: one row per sample. kind "iter" rows are boundary samples taken by the worker
  * (iteration 0 = after setup, before the first step; iteration k = after step k and, in
  * forced mode, its collection); kind "tick" rows are the parent's /proc/PID/statm reads, with
  * the iteration in progress and only the RSS columns filled. */
-#define GCB_SAMPLES_COLUMNS                                                                    \
-    "run_id", "kind", "iteration", "t_ns", "rss_bytes", "rss_anon_bytes",                      \
-        "iter_peak_rss_bytes", "live_objects", "live_bytes", "collections", "collected",       \
-        "uncollectable", "garbage", "pause_ns", "rss_file_bytes", "count0", "count1",         \
-        "count2", "step_wall_ns", "step_cpu_ns", "gc_wall_ns", "gc_cpu_ns", "objects_scanned"
+#define GCB_SAMPLES_COLUMNS                                                                        \
+    "run_id", "kind", "iteration", "t_ns", "rss_bytes", "rss_anon_bytes", "iter_peak_rss_bytes",   \
+        "live_objects", "live_bytes", "collections", "collected", "uncollectable", "garbage",      \
+        "pause_ns", "rss_file_bytes", "count0", "count1", "count2", "step_wall_ns", "step_cpu_ns", \
+        "gc_wall_ns", "gc_cpu_ns", "objects_scanned"
 
 /* summary.csv: one row per (scenario, runtime, policy, allocator, threshold, mode). */
-#define GCB_SUMMARY_COLUMNS                                                                    \
-    "scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeats",              \
-        "baseline_rss_bytes", "final_rss_bytes", "peak_rss_bytes",                            \
-        "rss_growth_bytes_per_iter", "rss_growth_bytes_per_iter_min",                         \
-        "rss_growth_bytes_per_iter_max", "garbage_growth_per_iter", "collections",            \
-        "objects_scanned", "pause_ns_median", "pause_ns_p95", "pause_ns_max", "wall_ns",      \
-        "verdict", "mean_rss_bytes", "step_footprint_bytes", "growth_limit_bytes_per_iter",   \
-        "failed_repeats", "verdict_reason"
+#define GCB_SUMMARY_COLUMNS                                                                        \
+    "scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeats",                  \
+        "baseline_rss_bytes", "final_rss_bytes", "peak_rss_bytes", "rss_growth_bytes_per_iter",    \
+        "rss_growth_bytes_per_iter_min", "rss_growth_bytes_per_iter_max",                          \
+        "garbage_growth_per_iter", "collections", "objects_scanned", "pause_ns_median",            \
+        "pause_ns_p95", "pause_ns_max", "wall_ns", "verdict", "mean_rss_bytes",                    \
+        "step_footprint_bytes", "growth_limit_bytes_per_iter", "failed_repeats", "verdict_reason"
 
 #endif /* GCB_SCHEMA_H */

@@ -82,8 +82,17 @@ static int64_t median_known(int64_t *v, size_t n)
 
 /* Per-run figures of a group, one array per figure, n entries each. */
 enum { F_GROWTH, F_GARBAGE, F_MEAN, F_FOOT, F_DOUBLES };
-enum { C_BASELINE, C_FINAL, C_PEAK, C_COLLECTIONS, C_SCANNED, C_PAUSE_MEDIAN, C_PAUSE_P95,
-       C_WALL, C_INTS };
+enum {
+    C_BASELINE,
+    C_FINAL,
+    C_PEAK,
+    C_COLLECTIONS,
+    C_SCANNED,
+    C_PAUSE_MEDIAN,
+    C_PAUSE_P95,
+    C_WALL,
+    C_INTS
+};
 
 /* Fills gf from the group's successful runs. Returns 0, or -1 when memory ran out. */
 static int group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
@@ -156,8 +165,7 @@ static void cell_i64(csvw *w, int64_t v)
         csvw_i64(w, v);
 }
 
-static void write_row(csvw *w, const ds_setting *s, int m, const group_figures *g,
-                      const verdict *v)
+static void write_row(csvw *w, const ds_setting *s, int m, const group_figures *g, const verdict *v)
 {
     csvw_str(w, s->scenario);
     csvw_str(w, s->runtime);

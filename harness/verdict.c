@@ -50,8 +50,8 @@ void verdict_decide(const verdict_input *in, verdict *out)
         snprintf(out->reason, sizeof out->reason,
                  "flat with forced collection (%+.2f MiB/iter) but not without it (%+.2f "
                  "MiB/iter, mean %+.2f MiB above forced; limit %.2f)",
-                 mib(forced->growth_bytes_per_iter), mib(autom->growth_bytes_per_iter),
-                 mib(excess), mib(limit));
+                 mib(forced->growth_bytes_per_iter), mib(autom->growth_bytes_per_iter), mib(excess),
+                 mib(limit));
         return;
     }
     out->name = "released";

@@ -75,8 +75,8 @@ static void die_usage(const char *fmt, const char *value)
 static int parse_threshold(const char *s, int t[3])
 {
     char extra;
-    return sscanf(s, "%d,%d,%d%c", &t[0], &t[1], &t[2], &extra) == 3 && t[0] >= 0 &&
-                   t[1] >= 0 && t[2] >= 0
+    return sscanf(s, "%d,%d,%d%c", &t[0], &t[1], &t[2], &extra) == 3 && t[0] >= 0 && t[1] >= 0 &&
+                   t[2] >= 0
                ? 0
                : -1;
 }
@@ -98,10 +98,14 @@ static void parse_param(worker_args *a, const char *kv)
 static void parse_args(int argc, char **argv, worker_args *a)
 {
     static const struct option opts[] = {
-        {"fd", required_argument, NULL, 'f'},        {"scenario", required_argument, NULL, 's'},
-        {"mode", required_argument, NULL, 'm'},      {"iterations", required_argument, NULL, 'n'},
-        {"threshold", required_argument, NULL, 't'}, {"policy", required_argument, NULL, 'p'},
-        {"allocator", required_argument, NULL, 'a'}, {"param", required_argument, NULL, 'k'},
+        {"fd", required_argument, NULL, 'f'},
+        {"scenario", required_argument, NULL, 's'},
+        {"mode", required_argument, NULL, 'm'},
+        {"iterations", required_argument, NULL, 'n'},
+        {"threshold", required_argument, NULL, 't'},
+        {"policy", required_argument, NULL, 'p'},
+        {"allocator", required_argument, NULL, 'a'},
+        {"param", required_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -313,8 +317,8 @@ int main(int argc, char **argv)
     void *state = NULL;
     bool peak_ok = procfs_reset_peak() == 0;
     int64_t done = 0, run_peak = -1;
-    bool ok = a.scenario->setup == NULL ||
-              a.scenario->setup(rt, &a.params, &state, err, sizeof err) == 0;
+    bool ok =
+        a.scenario->setup == NULL || a.scenario->setup(rt, &a.params, &state, err, sizeof err) == 0;
     if (ok) {
         wire_iter baseline = {0};
         send_iter(a.fd, rt, 0, peak_ok, &baseline, &run_peak);

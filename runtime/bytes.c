@@ -18,15 +18,13 @@ _Static_assert(sizeof(bytes_object) == 32, "a bytes header is 32 bytes");
 
 const gcr_type bytes_type = {.name = "bytes", .kind = OBJ_BYTES};
 
-static size_t bytes_block_size(size_t len)
-{
-    return sizeof(bytes_object) + len + 1;
-}
+static size_t bytes_block_size(size_t len) { return sizeof(bytes_object) + len + 1; }
 
 gcr_object *gcr_bytes_new(gcr_runtime *rt, size_t len)
 {
     bytes_object *b = (bytes_object *)obj_new(rt, &bytes_type, bytes_block_size(len));
-    if (b == NULL) return NULL;
+    if (b == NULL)
+        return NULL;
     b->size = len;
     b->hash = -1;
     unsigned char *payload = (unsigned char *)(b + 1);
@@ -46,7 +44,4 @@ size_t bytes_sizeof(const gcr_object *o)
     return bytes_block_size(((const bytes_object *)o)->size);
 }
 
-void bytes_dealloc(gcr_runtime *rt, gcr_object *o)
-{
-    obj_free(rt, o, bytes_sizeof(o));
-}
+void bytes_dealloc(gcr_runtime *rt, gcr_object *o) { obj_free(rt, o, bytes_sizeof(o)); }

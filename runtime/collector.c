@@ -44,30 +44,15 @@ void gc_init(gc_state *gc, gcr_policy policy)
  * may hold gc_refs instead of a pointer (see update_refs).
  * ------------------------------------------------------------------------------------- */
 
-static void gc_list_init(gc_head *list)
-{
-    list->next = list->prev = (uintptr_t)list;
-}
+static void gc_list_init(gc_head *list) { list->next = list->prev = (uintptr_t)list; }
 
-static bool gc_list_is_empty(const gc_head *list)
-{
-    return list->next == (uintptr_t)list;
-}
+static bool gc_list_is_empty(const gc_head *list) { return list->next == (uintptr_t)list; }
 
-static gc_head *gc_next(const gc_head *g)
-{
-    return (gc_head *)g->next;
-}
+static gc_head *gc_next(const gc_head *g) { return (gc_head *)g->next; }
 
-static gc_head *gc_prev(const gc_head *g)
-{
-    return (gc_head *)(g->prev & GC_PREV_MASK);
-}
+static gc_head *gc_prev(const gc_head *g) { return (gc_head *)(g->prev & GC_PREV_MASK); }
 
-static void gc_set_next(gc_head *g, gc_head *next)
-{
-    g->next = (uintptr_t)next;
-}
+static void gc_set_next(gc_head *g, gc_head *next) { g->next = (uintptr_t)next; }
 
 static void gc_set_prev(gc_head *g, gc_head *prev)
 {
@@ -114,10 +99,7 @@ static void gc_list_merge(gc_head *from, gc_head *to)
  * gc_refs: during a collection, prev = gc_refs << GC_PREV_SHIFT | flags
  * ------------------------------------------------------------------------------------- */
 
-static intptr_t gc_get_refs(const gc_head *g)
-{
-    return (intptr_t)(g->prev >> GC_PREV_SHIFT);
-}
+static intptr_t gc_get_refs(const gc_head *g) { return (intptr_t)(g->prev >> GC_PREV_SHIFT); }
 
 static void gc_set_refs(gc_head *g, intptr_t refs)
 {
@@ -137,15 +119,9 @@ static void gc_decref(gc_head *g)
     g->prev -= (uintptr_t)1 << GC_PREV_SHIFT;
 }
 
-static bool gc_is_collecting(const gc_head *g)
-{
-    return (g->prev & GC_PREV_MASK_COLLECTING) != 0;
-}
+static bool gc_is_collecting(const gc_head *g) { return (g->prev & GC_PREV_MASK_COLLECTING) != 0; }
 
-static void gc_clear_collecting(gc_head *g)
-{
-    g->prev &= ~GC_PREV_MASK_COLLECTING;
-}
+static void gc_clear_collecting(gc_head *g) { g->prev &= ~GC_PREV_MASK_COLLECTING; }
 
 /* ---------------------------------------------------------------------------------------
  * The steps of a collection
@@ -174,7 +150,8 @@ static int visit_decref(gcr_object *op, void *arg)
     if (obj_is_gc(op)) {
         gc_head *g = obj_as_gc(op);
         /* Only objects being collected have gc_refs; the others are ignored. */
-        if (gc_is_collecting(g)) gc_decref(g);
+        if (gc_is_collecting(g))
+            gc_decref(g);
     }
     return 0;
 }
@@ -194,11 +171,13 @@ static void subtract_refs(gc_head *containers)
 static int visit_reachable(gcr_object *op, void *arg)
 {
     gc_head *reachable = arg;
-    if (!obj_is_gc(op)) return 0;
+    if (!obj_is_gc(op))
+        return 0;
     gc_head *g = obj_as_gc(op);
     /* Objects of other generations, and those already scanned (to the left of
      * move_unreachable's position), are no longer flagged collecting. */
-    if (!gc_is_collecting(g)) return 0;
+    if (!gc_is_collecting(g))
+        return 0;
     assert(g->next != 0 && "visit_reachable: collecting flag on an untracked object");
     if (g->next & GC_NEXT_MASK_UNREACHABLE) {
         /* It had gc_refs 0 when move_unreachable reached it, but it is reachable after
@@ -319,7 +298,8 @@ static void gc_collect_main(gcr_runtime *rt, int generation, gcr_gc_info *info)
     assert(gc->collecting && rt->trash.depth == 0);
 
     /* The counts: one more collection of the next generation, the collected ones zeroed. */
-    if (generation + 1 < GCR_GENERATIONS) gc->generations[generation + 1].count += 1;
+    if (generation + 1 < GCR_GENERATIONS)
+        gc->generations[generation + 1].count += 1;
     for (int i = 0; i <= generation; i++)
         gc->generations[i].count = 0;
 
@@ -338,7 +318,8 @@ static void gc_collect_main(gcr_runtime *rt, int generation, gcr_gc_info *info)
 
     /* Promote the survivors; a full collection resets the long-lived bookkeeping. */
     if (young != old) {
-        if (generation == GCR_GENERATIONS - 2) gc->long_lived_pending += (int64_t)survivors;
+        if (generation == GCR_GENERATIONS - 2)
+            gc->long_lived_pending += (int64_t)survivors;
         gc_list_merge(young, old);
     } else {
         gc->long_lived_pending = 0;
@@ -362,7 +343,8 @@ static void gc_collect_main(gcr_runtime *rt, int generation, gcr_gc_info *info)
     gc->uncollectable += info->uncollectable;
     gc->objects_scanned += scanned;
     gc->pause_ns_total += pause_ns;
-    if (pause_ns > gc->pause_ns_max) gc->pause_ns_max = pause_ns;
+    if (pause_ns > gc->pause_ns_max)
+        gc->pause_ns_max = pause_ns;
 }
 
 /* A collection between the START and STOP callbacks. Returns collected + uncollectable. */
@@ -370,9 +352,11 @@ static long gc_collect_with_callback(gcr_runtime *rt, int generation)
 {
     gc_state *gc = &rt->gc;
     gcr_gc_info info = {.generation = generation};
-    if (gc->callback != NULL) gc->callback(gc->callback_ctx, GCR_GC_START, &info);
+    if (gc->callback != NULL)
+        gc->callback(gc->callback_ctx, GCR_GC_START, &info);
     gc_collect_main(rt, generation, &info);
-    if (gc->callback != NULL) gc->callback(gc->callback_ctx, GCR_GC_STOP, &info);
+    if (gc->callback != NULL)
+        gc->callback(gc->callback_ctx, GCR_GC_STOP, &info);
     return (long)(info.collected + info.uncollectable);
 }
 
@@ -412,7 +396,8 @@ void gc_free_all(gcr_runtime *rt)
         gcr_incref(op);
         op->type->clear(rt, op);
         gcr_decref(rt, op);
-        if (gc_next(&all) == g) gc_list_move(g, &held);
+        if (gc_next(&all) == g)
+            gc_list_move(g, &held);
     }
     /* What is left is held by the caller's own references; empty now, each is freed as if
      * those references were dropped. */
@@ -432,7 +417,8 @@ void gc_free_all(gcr_runtime *rt)
 long gcr_gc_collect(gcr_runtime *rt, int generation)
 {
     rt_check(rt);
-    if (generation < 0 || generation >= GCR_GENERATIONS) return -1;
+    if (generation < 0 || generation >= GCR_GENERATIONS)
+        return -1;
     gc_state *gc = &rt->gc;
     if (gc->collecting)
         return 0; /* already collecting (called from a callback): as CPython, nothing */
@@ -442,20 +428,11 @@ long gcr_gc_collect(gcr_runtime *rt, int generation)
     return n;
 }
 
-void gcr_gc_enable(gcr_runtime *rt)
-{
-    rt->gc.enabled = true;
-}
+void gcr_gc_enable(gcr_runtime *rt) { rt->gc.enabled = true; }
 
-void gcr_gc_disable(gcr_runtime *rt)
-{
-    rt->gc.enabled = false;
-}
+void gcr_gc_disable(gcr_runtime *rt) { rt->gc.enabled = false; }
 
-bool gcr_gc_isenabled(const gcr_runtime *rt)
-{
-    return rt->gc.enabled;
-}
+bool gcr_gc_isenabled(const gcr_runtime *rt) { return rt->gc.enabled; }
 
 void gcr_gc_get_count(const gcr_runtime *rt, int count[GCR_GENERATIONS])
 {
@@ -476,10 +453,7 @@ void gcr_gc_set_threshold(gcr_runtime *rt, int threshold0, int threshold1, int t
     rt->gc.generations[2].threshold = threshold2;
 }
 
-bool gcr_gc_is_tracked(const gcr_object *o)
-{
-    return obj_is_gc(o) && gc_is_tracked(o);
-}
+bool gcr_gc_is_tracked(const gcr_object *o) { return obj_is_gc(o) && gc_is_tracked(o); }
 
 void gcr_gc_get_stats(const gcr_runtime *rt, gcr_gen_stats stats[GCR_GENERATIONS])
 {

@@ -73,10 +73,7 @@ static inline void gc_untrack(gc_state *gc, gcr_object *o)
     gc->tracked--;
 }
 
-static inline bool gc_is_tracked(const gcr_object *o)
-{
-    return obj_as_gc(o)->next != 0;
-}
+static inline bool gc_is_tracked(const gcr_object *o) { return obj_as_gc(o)->next != 0; }
 
 /* True when a container allocation that has just been counted must run an automatic
  * collection (CPython's test in _PyObject_GC_Link). */

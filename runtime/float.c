@@ -15,7 +15,8 @@ const gcr_type float_type = {.name = "float", .kind = OBJ_FLOAT};
 gcr_object *gcr_float_new(gcr_runtime *rt, double value)
 {
     float_object *f = (float_object *)obj_new(rt, &float_type, sizeof(float_object));
-    if (f == NULL) return NULL;
+    if (f == NULL)
+        return NULL;
     f->value = value;
     return &f->ob;
 }
@@ -26,7 +27,4 @@ double gcr_float_value(const gcr_object *o)
     return ((const float_object *)o)->value;
 }
 
-void float_dealloc(gcr_runtime *rt, gcr_object *o)
-{
-    obj_free(rt, o, sizeof(float_object));
-}
+void float_dealloc(gcr_runtime *rt, gcr_object *o) { obj_free(rt, o, sizeof(float_object)); }

@@ -196,13 +196,13 @@ typedef struct gcr_counters {
     uint64_t tracked_objects; /* containers currently tracked by the collector */
     uint64_t allocated_objects_total;
     uint64_t freed_objects_total;
-    uint64_t collections;     /* all generations */
-    uint64_t collected;       /* objects freed by the collector, all generations */
+    uint64_t collections; /* all generations */
+    uint64_t collected;   /* objects freed by the collector, all generations */
     uint64_t uncollectable;
     uint64_t objects_scanned; /* sum over collections of gcr_gc_info.objects_scanned */
     uint64_t pause_ns_total;
     uint64_t pause_ns_max;
-    uint64_t garbage_len;     /* len(gc.garbage) */
+    uint64_t garbage_len; /* len(gc.garbage) */
 } gcr_counters;
 void gcr_counters_get(const gcr_runtime *rt, gcr_counters *out);
 

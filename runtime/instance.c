@@ -54,7 +54,8 @@ static char *inst_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;
     char *copy = mem_meta_alloc(n);
-    if (copy != NULL) memcpy(copy, s, n);
+    if (copy != NULL)
+        memcpy(copy, s, n);
     return copy;
 }
 
@@ -75,7 +76,8 @@ gcr_class *gcr_class_new(gcr_runtime *rt, const char *name, const char *const *a
     assert(name != NULL && (attr_names != NULL || attr_count == 0));
     assert(attr_count <= INT_MAX && "gcr_class_new: too many attributes");
     gcr_class *cls = mem_meta_alloc(sizeof *cls);
-    if (cls == NULL) return NULL;
+    if (cls == NULL)
+        return NULL;
     *cls = (gcr_class){
         .type = {.kind = OBJ_INSTANCE,
                  .is_gc = true,
@@ -85,10 +87,12 @@ gcr_class *gcr_class_new(gcr_runtime *rt, const char *name, const char *const *a
     };
     cls->type.name = inst_strdup(name);
     cls->attr_names = mem_meta_alloc((attr_count > 0 ? attr_count : 1) * sizeof(char *));
-    if (cls->type.name == NULL || cls->attr_names == NULL) goto fail;
+    if (cls->type.name == NULL || cls->attr_names == NULL)
+        goto fail;
     for (; cls->attr_count < attr_count; cls->attr_count++) {
         char *copy = inst_strdup(attr_names[cls->attr_count]);
-        if (copy == NULL) goto fail;
+        if (copy == NULL)
+            goto fail;
         cls->attr_names[cls->attr_count] = copy;
     }
     cls->next = rt->classes;
@@ -103,7 +107,8 @@ fail:
 int gcr_class_attr(const gcr_class *cls, const char *attr_name)
 {
     for (size_t i = 0; i < cls->attr_count; i++)
-        if (strcmp(cls->attr_names[i], attr_name) == 0) return (int)i;
+        if (strcmp(cls->attr_names[i], attr_name) == 0)
+            return (int)i;
     return -1;
 }
 
@@ -123,7 +128,8 @@ void inst_classes_free(gcr_runtime *rt)
 gcr_object *gcr_instance_new(gcr_runtime *rt, gcr_class *cls)
 {
     gcr_object *o = obj_new_container(rt, &cls->type, sizeof(gc_head) + sizeof(inst_object));
-    if (o == NULL) return NULL;
+    if (o == NULL)
+        return NULL;
     inst_object *inst = (inst_object *)o;
     inst->values = mem_alloc(&rt->mem, inst_values_size(cls->attr_count));
     if (inst->values == NULL) {
@@ -146,7 +152,8 @@ void gcr_instance_set(gcr_runtime *rt, gcr_object *o, int attr, gcr_object *valu
            "gcr_instance_set: attribute index out of range (use gcr_class_attr)");
     assert((value == NULL || value->refcnt > 0) && "gcr_instance_set: value is not live");
     gcr_object *old = inst->values->slots[attr];
-    if (value != NULL) gcr_incref(value);
+    if (value != NULL)
+        gcr_incref(value);
     inst->values->slots[attr] = value;
     gcr_xdecref(rt, old);
 }
@@ -169,7 +176,8 @@ static int inst_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
     for (uint64_t i = 0; i < v->attr_count; i++) {
         if (v->slots[i] != NULL) {
             int rc = visit(v->slots[i], arg);
-            if (rc != 0) return rc;
+            if (rc != 0)
+                return rc;
         }
     }
     return 0;

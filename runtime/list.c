@@ -42,8 +42,10 @@ static list_object *list_cast(const gcr_object *o)
 static size_t list_grown_capacity(size_t old_size, size_t new_size)
 {
     size_t capacity = (new_size + (new_size >> 3) + 6) & ~(size_t)3;
-    if (new_size - old_size > capacity - new_size) capacity = (new_size + 3) & ~(size_t)3;
-    if (new_size == 0) capacity = 0;
+    if (new_size - old_size > capacity - new_size)
+        capacity = (new_size + 3) & ~(size_t)3;
+    if (new_size == 0)
+        capacity = 0;
     return capacity;
 }
 
@@ -59,7 +61,8 @@ static int list_resize(gcr_runtime *rt, list_object *l, size_t new_size)
     assert(capacity > 0 && "list_resize: shrinking to nothing is list_clear's job");
     gcr_object **items = mem_realloc(&rt->mem, l->items, l->allocated * sizeof(gcr_object *),
                                      capacity * sizeof(gcr_object *));
-    if (items == NULL) return -1;
+    if (items == NULL)
+        return -1;
     l->items = items;
     l->allocated = capacity;
     l->size = new_size;
@@ -73,7 +76,8 @@ static int list_resize(gcr_runtime *rt, list_object *l, size_t new_size)
 gcr_object *gcr_list_new(gcr_runtime *rt)
 {
     gcr_object *o = obj_new_container(rt, &list_type, sizeof(gc_head) + sizeof(list_object));
-    if (o == NULL) return NULL;
+    if (o == NULL)
+        return NULL;
     list_object *l = (list_object *)o;
     l->size = 0;
     l->items = NULL;
@@ -96,15 +100,9 @@ int gcr_list_append(gcr_runtime *rt, gcr_object *list, gcr_object *item)
     return 0;
 }
 
-size_t gcr_list_len(const gcr_object *list)
-{
-    return list_cast(list)->size;
-}
+size_t gcr_list_len(const gcr_object *list) { return list_cast(list)->size; }
 
-size_t gcr_list_capacity(const gcr_object *list)
-{
-    return list_cast(list)->allocated;
-}
+size_t gcr_list_capacity(const gcr_object *list) { return list_cast(list)->allocated; }
 
 gcr_object *gcr_list_get(const gcr_object *list, size_t index)
 {
@@ -124,10 +122,7 @@ void gcr_list_set(gcr_runtime *rt, gcr_object *list, size_t index, gcr_object *i
     gcr_decref(rt, old);
 }
 
-void gcr_list_clear(gcr_runtime *rt, gcr_object *list)
-{
-    list_clear(rt, list);
-}
+void gcr_list_clear(gcr_runtime *rt, gcr_object *list) { list_clear(rt, list); }
 
 /* ---------------------------------------------------------------------------------------
  * Type hooks
@@ -138,7 +133,8 @@ static int list_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
     const list_object *l = (const list_object *)o;
     for (size_t i = 0; i < l->size; i++) {
         int rc = visit(l->items[i], arg);
-        if (rc != 0) return rc;
+        if (rc != 0)
+            return rc;
     }
     return 0;
 }
@@ -151,7 +147,8 @@ static void list_clear(gcr_runtime *rt, gcr_object *o)
     gcr_object **items = l->items;
     size_t n = l->size;
     size_t buffer_bytes = l->allocated * sizeof(gcr_object *);
-    if (items == NULL) return;
+    if (items == NULL)
+        return;
     l->size = 0;
     l->items = NULL;
     l->allocated = 0;

@@ -20,7 +20,8 @@ void *mem_object_alloc(mem_state *m, size_t size)
 {
     assert(size > 0);
     void *p = malloc(size);
-    if (p == NULL) return NULL;
+    if (p == NULL)
+        return NULL;
     m->live_bytes += size;
     m->live_objects++;
     m->allocated_objects_total++;
@@ -46,7 +47,8 @@ void *mem_alloc(mem_state *m, size_t size)
 {
     assert(size > 0);
     void *p = malloc(size);
-    if (p != NULL) m->live_bytes += size;
+    if (p != NULL)
+        m->live_bytes += size;
     return p;
 }
 
@@ -55,7 +57,8 @@ void *mem_realloc(mem_state *m, void *p, size_t old_size, size_t new_size)
     assert(new_size > 0 && "mem_realloc: free a buffer with mem_free");
     assert((p != NULL || old_size == 0) && "mem_realloc: NULL buffer with a size");
     void *q = realloc(p, new_size);
-    if (q == NULL) return NULL;
+    if (q == NULL)
+        return NULL;
     assert(m->live_bytes >= old_size);
     m->live_bytes = m->live_bytes - old_size + new_size;
     return q;
@@ -76,12 +79,6 @@ void mem_free(mem_state *m, void *p, size_t size)
  * Metadata
  * ------------------------------------------------------------------------------------- */
 
-void *mem_meta_alloc(size_t size)
-{
-    return malloc(size);
-}
+void *mem_meta_alloc(size_t size) { return malloc(size); }
 
-void mem_meta_free(void *p)
-{
-    free(p);
-}
+void mem_meta_free(void *p) { free(p); }

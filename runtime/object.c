@@ -14,7 +14,8 @@ gcr_object *obj_new(gcr_runtime *rt, const gcr_type *type, size_t size)
     rt_check(rt);
     assert(!type->is_gc && size >= sizeof(gcr_object));
     gcr_object *o = mem_object_alloc(&rt->mem, size);
-    if (o == NULL) return NULL;
+    if (o == NULL)
+        return NULL;
     o->refcnt = 1;
     o->type = type;
     return o;
@@ -25,7 +26,8 @@ gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size
     rt_check(rt);
     assert(type->is_gc && size >= sizeof(gc_head) + sizeof(gcr_object));
     gc_head *g = mem_object_alloc(&rt->mem, size);
-    if (g == NULL) return NULL;
+    if (g == NULL)
+        return NULL;
     g->next = 0;
     g->prev = 0;
     gcr_object *o = obj_from_gc(g);
@@ -34,7 +36,8 @@ gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size
     /* CPython's _PyObject_GC_Link: the new object is untracked, so a collection run here
      * cannot see it. */
     rt->gc.generations[0].count++;
-    if (gc_should_collect(&rt->gc)) gc_collect_generations(rt);
+    if (gc_should_collect(&rt->gc))
+        gc_collect_generations(rt);
     return o;
 }
 
@@ -48,7 +51,8 @@ void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size)
 {
     assert(obj_is_gc(o) && !gc_is_tracked(o) && "obj_free_container: object still tracked");
     gc_generation *g0 = &rt->gc.generations[0];
-    if (g0->count > 0) g0->count--;
+    if (g0->count > 0)
+        g0->count--;
     mem_object_free(&rt->mem, obj_as_gc(o), size);
 }
 
@@ -87,7 +91,8 @@ static void obj_dealloc_container(gcr_runtime *rt, gcr_object *o)
 {
     obj_trash *trash = &rt->trash;
     gc_head *g = obj_as_gc(o);
-    if (g->next != 0) gc_untrack(&rt->gc, o);
+    if (g->next != 0)
+        gc_untrack(&rt->gc, o);
     if (trash->depth > 0) {
         g->prev = (uintptr_t)trash->later;
         trash->later = g;
@@ -130,10 +135,7 @@ void gcr_dealloc_(gcr_runtime *rt, gcr_object *o)
  * Queries
  * ------------------------------------------------------------------------------------- */
 
-const char *gcr_type_name(const gcr_object *o)
-{
-    return o->type->name;
-}
+const char *gcr_type_name(const gcr_object *o) { return o->type->name; }
 
 size_t gcr_sizeof(const gcr_object *o)
 {

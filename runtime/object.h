@@ -43,14 +43,8 @@ typedef struct gc_head {
 #define GC_NEXT_MASK_UNREACHABLE ((uintptr_t)1)
 
 /* The header in front of a container, and the container behind a header. */
-static inline gc_head *obj_as_gc(const gcr_object *o)
-{
-    return (gc_head *)(uintptr_t)o - 1;
-}
-static inline gcr_object *obj_from_gc(gc_head *g)
-{
-    return (gcr_object *)(g + 1);
-}
+static inline gc_head *obj_as_gc(const gcr_object *o) { return (gc_head *)(uintptr_t)o - 1; }
+static inline gcr_object *obj_from_gc(gc_head *g) { return (gcr_object *)(g + 1); }
 
 /* ---------------------------------------------------------------------------------------
  * Types
@@ -83,10 +77,7 @@ extern const gcr_type str_type;
 extern const gcr_type bytes_type;
 extern const gcr_type list_type;
 
-static inline bool obj_is_gc(const gcr_object *o)
-{
-    return o->type->is_gc;
-}
+static inline bool obj_is_gc(const gcr_object *o) { return o->type->is_gc; }
 
 /* Fixed sizes, as sys.getsizeof reports them (containers include the GC header). */
 #define FLOAT_SIZE 24

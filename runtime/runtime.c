@@ -14,11 +14,13 @@
 gcr_runtime *gcr_open(const gcr_config *config)
 {
     static const gcr_config defaults = {.policy = GCR_POLICY_PY311, .allocator = GCR_ALLOC_MALLOC};
-    if (config == NULL) config = &defaults;
+    if (config == NULL)
+        config = &defaults;
     if (gcr_policy_name(config->policy) == NULL || gcr_allocator_name(config->allocator) == NULL)
         return NULL;
     gcr_runtime *rt = mem_meta_alloc(sizeof *rt);
-    if (rt == NULL) return NULL;
+    if (rt == NULL)
+        return NULL;
     *rt = (gcr_runtime){.magic = RT_MAGIC, .config = *config};
     mem_init(&rt->mem, config->allocator);
     gc_init(&rt->gc, config->policy);
@@ -30,7 +32,8 @@ gcr_runtime *gcr_open(const gcr_config *config)
  * dropped, which the runtime cannot find: a bug in the caller, reported here. */
 void gcr_close(gcr_runtime *rt)
 {
-    if (rt == NULL) return;
+    if (rt == NULL)
+        return;
     rt_check(rt);
     gc_free_all(rt);
     assert(rt->trash.depth == 0 && rt->trash.later == NULL);
@@ -66,7 +69,8 @@ static const char *rt_name(const char *const *names, size_t count, int index)
 static int rt_parse(const char *const *names, size_t count, const char *name)
 {
     for (size_t i = 0; name != NULL && i < count; i++)
-        if (strcmp(names[i], name) == 0) return (int)i;
+        if (strcmp(names[i], name) == 0)
+            return (int)i;
     return -1;
 }
 
@@ -78,7 +82,8 @@ const char *gcr_policy_name(gcr_policy policy)
 int gcr_policy_parse(const char *name, gcr_policy *out)
 {
     int i = rt_parse(policy_names, COUNT_OF(policy_names), name);
-    if (i < 0) return -1;
+    if (i < 0)
+        return -1;
     *out = (gcr_policy)i;
     return 0;
 }
@@ -91,7 +96,8 @@ const char *gcr_allocator_name(gcr_allocator allocator)
 int gcr_allocator_parse(const char *name, gcr_allocator *out)
 {
     int i = rt_parse(allocator_names, COUNT_OF(allocator_names), name);
-    if (i < 0) return -1;
+    if (i < 0)
+        return -1;
     *out = (gcr_allocator)i;
     return 0;
 }

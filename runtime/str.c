@@ -18,21 +18,16 @@ _Static_assert(sizeof(str_object) == 48, "a compact ASCII str header is 48 bytes
 
 const gcr_type str_type = {.name = "str", .kind = OBJ_STR};
 
-static char *str_chars(const gcr_object *o)
-{
-    return (char *)(uintptr_t)o + sizeof(str_object);
-}
+static char *str_chars(const gcr_object *o) { return (char *)(uintptr_t)o + sizeof(str_object); }
 
-static size_t str_block_size(size_t len)
-{
-    return sizeof(str_object) + len + 1;
-}
+static size_t str_block_size(size_t len) { return sizeof(str_object) + len + 1; }
 
 /* True when text[0..len) is ASCII, which is all this model stores. */
 static inline bool str_is_ascii(const char *text, size_t len)
 {
     for (size_t i = 0; i < len; i++)
-        if ((unsigned char)text[i] >= 128) return false;
+        if ((unsigned char)text[i] >= 128)
+            return false;
     return true;
 }
 
@@ -41,13 +36,15 @@ gcr_object *gcr_str_new(gcr_runtime *rt, const char *text, size_t len)
     assert((text != NULL || len == 0) && "gcr_str_new: NULL text");
     assert(str_is_ascii(text, len) && "gcr_str_new: text is not ASCII (compact ASCII only)");
     str_object *s = (str_object *)obj_new(rt, &str_type, str_block_size(len));
-    if (s == NULL) return NULL;
+    if (s == NULL)
+        return NULL;
     s->length = len;
     s->hash = -1;
     s->state = 0;
     s->wstr = NULL;
     char *chars = str_chars(&s->ob);
-    if (len > 0) memcpy(chars, text, len);
+    if (len > 0)
+        memcpy(chars, text, len);
     chars[len] = '\0';
     return &s->ob;
 }
@@ -64,12 +61,6 @@ size_t gcr_str_len(const gcr_object *o)
     return ((const str_object *)o)->length;
 }
 
-size_t str_sizeof(const gcr_object *o)
-{
-    return str_block_size(((const str_object *)o)->length);
-}
+size_t str_sizeof(const gcr_object *o) { return str_block_size(((const str_object *)o)->length); }
 
-void str_dealloc(gcr_runtime *rt, gcr_object *o)
-{
-    obj_free(rt, o, str_sizeof(o));
-}
+void str_dealloc(gcr_runtime *rt, gcr_object *o) { obj_free(rt, o, str_sizeof(o)); }

@@ -35,9 +35,9 @@ typedef struct scn_values {
 
 typedef struct scn_scenario {
     const char *name;
-    const char *summary;   /* one line, for `bench list` */
-    const char *seed;      /* which seed article(s) it reproduces, e.g. "004, 001" */
-    const char *expected;  /* expected verdict under py311, e.g. "delayed" */
+    const char *summary;  /* one line, for `bench list` */
+    const char *seed;     /* which seed article(s) it reproduces, e.g. "004, 001" */
+    const char *expected; /* expected verdict under py311, e.g. "delayed" */
     scn_param params[SCN_MAX_PARAMS];
     size_t param_count;
     int (*setup)(gcr_runtime *rt, const scn_values *p, void **state, char *err, size_t errlen);

@@ -73,8 +73,7 @@ gcr_object *seed004_new_b(gcr_runtime *rt, const seed004_classes *c, long index,
     return b;
 }
 
-gcr_object *seed004_new_b_list(gcr_runtime *rt, const seed004_classes *c, long objects,
-                               long floats)
+gcr_object *seed004_new_b_list(gcr_runtime *rt, const seed004_classes *c, long objects, long floats)
 {
     gcr_object *list = gcr_list_new(rt);
     if (list == NULL)

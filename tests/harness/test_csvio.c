@@ -109,7 +109,8 @@ static void malformed_files(void **state)
     load_errors("a,b\n1,2\n3,4,5\n", ":3: 3 cells where the header has 2");
     load_errors("a,b\n1,2\n\"open,2\n", ":3: malformed CSV: a quoted cell is never closed");
     load_errors("", ":1: empty file: no header row");
-    load_errors("a,b\n1,x\"y\n", ":2: malformed CSV: error parsing data while strict checking enabled");
+    load_errors("a,b\n1,x\"y\n",
+                ":2: malformed CSV: error parsing data while strict checking enabled");
     csvt t;
     char err[512];
     assert_int_equal(csvt_load(&t, "/nonexistent/x.csv", err, sizeof err), -1);

@@ -43,7 +43,7 @@ static void delayed_when_auto_grows_or_holds_more(void **state)
 {
     (void)state;
     assert_string_equal(decide(both(0, 9 * MIB, 60 * MIB)), "delayed");
-    assert_string_equal(decide(both(0, 2.01 * MIB, 0)), "delayed");  /* just over the limit */
+    assert_string_equal(decide(both(0, 2.01 * MIB, 0)), "delayed"); /* just over the limit */
     assert_string_equal(decide(both(0, 2.0 * MIB, 0)), "released"); /* at the limit: flat */
     assert_string_equal(decide(both(0, 0, 21 * MIB)), "delayed");   /* > half a footprint */
     assert_string_equal(decide(both(0, 0, 19 * MIB)), "released");

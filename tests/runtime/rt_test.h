@@ -23,10 +23,7 @@ static inline uint64_t rt_live_objects(const gcr_runtime *rt)
     return rt_counters(rt).live_objects;
 }
 
-static inline uint64_t rt_live_bytes(const gcr_runtime *rt)
-{
-    return rt_counters(rt).live_bytes;
-}
+static inline uint64_t rt_live_bytes(const gcr_runtime *rt) { return rt_counters(rt).live_bytes; }
 
 /* Asserts the generation counts are (c0, c1, c2). */
 static inline void rt_assert_count(const gcr_runtime *rt, int c0, int c1, int c2)

@@ -374,10 +374,7 @@ static void test_disable_stops_automatic_only(void **state)
  * fresh runtime: CPython 3.11 collects generation 1 when its count (collections of
  * generation 0 since) exceeds 10, i.e. every 12th collection, and generation 2 when its
  * count exceeds 10 and the long-lived rule allows (always here: nothing was long-lived). */
-static int expected_generation(int k)
-{
-    return k == 133 ? 2 : k % 12 == 0 ? 1 : 0;
-}
+static int expected_generation(int k) { return k == 133 ? 2 : k % 12 == 0 ? 1 : 0; }
 
 static void test_generation_schedule(void **state)
 {
@@ -539,7 +536,8 @@ static void reentrant_callback(void *ctx, gcr_gc_phase phase, const gcr_gc_info 
     reentrant_ctx *r = ctx;
     (void)info;
     r->calls++;
-    if (phase != GCR_GC_START) return;
+    if (phase != GCR_GC_START)
+        return;
     r->nested_result = gcr_gc_collect(r->rt, 2);
     gcr_object *many = rt_list_of_lists(r->rt, 1000);
     gcr_decref(r->rt, many);

@@ -10,7 +10,8 @@
 static size_t chain_length(void)
 {
     const char *env = getenv("GCR_DEEP_CHAIN");
-    if (env == NULL || *env == '\0') return 10000000;
+    if (env == NULL || *env == '\0')
+        return 10000000;
     char *end;
     unsigned long long n = strtoull(env, &end, 10);
     if (*end != '\0' || n < 2) {

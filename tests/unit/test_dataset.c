@@ -232,11 +232,13 @@ static void test_optional_missing(void **state)
 {
     (void)state;
     char *dir = fx_mkdtemp();
-    fx_write(dir, "runs.csv", "run_id,scenario,runtime,mode,status\n"
-                              "a,s,native,auto,failed\n"
-                              "b,s,native,off,ok\n");
-    fx_write(dir, "samples.csv", "run_id,kind,iteration,rss_bytes\n"
-                                 "b,iter,0,42\n");
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,mode,status\n"
+             "a,s,native,auto,failed\n"
+             "b,s,native,off,ok\n");
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,rss_bytes\n"
+             "b,iter,0,42\n");
     ds d;
     char err[512] = "";
     assert_int_equal(ds_load(&d, dir, err, sizeof err), 0);
@@ -252,8 +254,7 @@ static void test_optional_missing(void **state)
     assert_string_equal(ds_machine(&d, "host"), "");
     assert_true(d.runs[1].iters[0].t_ns == DS_MISSING);
     int64_t med, lo, hi;
-    assert_int_equal(ds_iter_stat(&d, 0, 2, 0, offsetof(ds_sample, rss_bytes), &med, &lo, &hi),
-                     1);
+    assert_int_equal(ds_iter_stat(&d, 0, 2, 0, offsetof(ds_sample, rss_bytes), &med, &lo, &hi), 1);
     assert_int_equal(med, 42);
     ds_free(&d);
     fx_rmtree(dir);
@@ -306,11 +307,9 @@ static void test_error_not_a_number(void **state)
     (void)state;
     char samples[2048] = "run_id,kind,iteration,rss_bytes\n";
     for (int i = 0; i < 15; i++) /* lines 2..16 */
-        snprintf(samples + strlen(samples), sizeof samples - strlen(samples), "r1,iter,%d,10\n",
-                 i);
+        snprintf(samples + strlen(samples), sizeof samples - strlen(samples), "r1,iter,%d,10\n", i);
     strcat(samples, "r1,iter,15,abc\n"); /* line 17 */
-    expect_error(ok_runs, samples, NULL, NULL,
-                 "samples.csv:17: rss_bytes is 'abc', not a number");
+    expect_error(ok_runs, samples, NULL, NULL, "samples.csv:17: rss_bytes is 'abc', not a number");
 }
 
 static void test_error_unknown_run(void **state)

@@ -1,6 +1,7 @@
 /* test_plot.c — `bench plot`: the images and data files plot_results writes (when gnuplot is
  * installed), their names, the "gnuplot not found" path (PATH emptied), a failing script,
- * and plot_main's options. GCBENCH_PLOTS_DIR points at the source plots/ (tests/unit/meson.build). */
+ * and plot_main's options. GCBENCH_PLOTS_DIR points at the source plots/ (tests/unit/meson.build).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,7 +25,8 @@ static bool have_gnuplot(void)
     const char *path = getenv("PATH");
     char *copy = strdup(path != NULL ? path : ""), *save = NULL;
     bool found = false;
-    for (char *d = strtok_r(copy, ":", &save); d != NULL && !found; d = strtok_r(NULL, ":", &save)) {
+    for (char *d = strtok_r(copy, ":", &save); d != NULL && !found;
+         d = strtok_r(NULL, ":", &save)) {
         char *exe = fx_path(d, "gnuplot");
         found = access(exe, X_OK) == 0;
         free(exe);
@@ -96,15 +98,17 @@ static void test_svg_and_names(void **state)
     if (!have_gnuplot())
         skip();
     char *dir = fx_mkdtemp();
-    fx_write(dir, "runs.csv", "run_id,scenario,runtime,policy,allocator,threshold,mode,status\n"
-                              "r1,two,native,py311,pymalloc,700/10/10,forced,ok\n"
-                              "r2,two,native,py311,pymalloc,2000/10/10,forced,ok\n"
-                              "r3,one,native,py311,malloc,700/10/10,auto,rss_limit\n"
-                              "r4,none,native,py311,malloc,700/10/10,auto,crashed\n");
-    fx_write(dir, "samples.csv", "run_id,kind,iteration,rss_bytes\n"
-                                 "r1,iter,0,1048576\nr1,iter,1,2097152\n"
-                                 "r2,iter,0,1048576\nr2,iter,1,3145728\n"
-                                 "r3,iter,0,1048576\nr3,iter,1,9145728\n");
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,policy,allocator,threshold,mode,status\n"
+             "r1,two,native,py311,pymalloc,700/10/10,forced,ok\n"
+             "r2,two,native,py311,pymalloc,2000/10/10,forced,ok\n"
+             "r3,one,native,py311,malloc,700/10/10,auto,rss_limit\n"
+             "r4,none,native,py311,malloc,700/10/10,auto,crashed\n");
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,rss_bytes\n"
+             "r1,iter,0,1048576\nr1,iter,1,2097152\n"
+             "r2,iter,0,1048576\nr2,iter,1,3145728\n"
+             "r3,iter,0,1048576\nr3,iter,1,9145728\n");
     ds d;
     load(&d, dir);
     fx_capture err;
@@ -181,8 +185,10 @@ static void test_gnuplot_fails(void **state)
     setenv("GCBENCH_PLOTS_DIR", saved, 1);
     assert_int_equal(rc, 1);
     char want[2048];
-    snprintf(want, sizeof want, "bench: gnuplot failed (exit status 1) running %s/rss.gp on "
-             "%s/plots/tiny.dat for %s/plots/tiny.png:\n  gnuplot: ", scripts, dir, dir);
+    snprintf(want, sizeof want,
+             "bench: gnuplot failed (exit status 1) running %s/rss.gp on "
+             "%s/plots/tiny.dat for %s/plots/tiny.png:\n  gnuplot: ",
+             scripts, dir, dir);
     assert_memory_equal(errs, want, strlen(want));
     free(errs);
     free(saved);

@@ -109,14 +109,16 @@ static void test_stopped_mode(void **state)
 {
     (void)state;
     char *dir = fx_mkdtemp();
-    fx_write(dir, "runs.csv", "run_id,scenario,runtime,mode,repeat,status,message\n"
-                              "f1,leaky,native,forced,1,ok,\n"
-                              "a1,leaky,native,auto,1,rss_limit,over\n"
-                              "a2,leaky,native,auto,2,rss_limit,over\n");
-    fx_write(dir, "samples.csv", "run_id,kind,iteration,rss_bytes\n"
-                                 "f1,iter,0,1048576\nf1,iter,1,2097152\nf1,iter,2,3145728\n"
-                                 "a1,iter,0,1048576\na1,iter,1,2097152\n"
-                                 "a2,iter,0,1048576\na2,iter,1,4194304\na2,iter,2,5242880\n");
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,mode,repeat,status,message\n"
+             "f1,leaky,native,forced,1,ok,\n"
+             "a1,leaky,native,auto,1,rss_limit,over\n"
+             "a2,leaky,native,auto,2,rss_limit,over\n");
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,rss_bytes\n"
+             "f1,iter,0,1048576\nf1,iter,1,2097152\nf1,iter,2,3145728\n"
+             "a1,iter,0,1048576\na1,iter,1,2097152\n"
+             "a2,iter,0,1048576\na2,iter,1,4194304\na2,iter,2,5242880\n");
     char *text = print_folder(dir, NULL, 0);
     assert_string_equal(text, "leaky (runtime native)\n"
                               "iteration  With GC  Without GC (stopped early)\n"
@@ -137,16 +139,19 @@ static void test_scenario_filter(void **state)
 {
     (void)state;
     char *dir = fx_mkdtemp();
-    fx_write(dir, "runs.csv", "run_id,scenario,runtime,mode,status\n"
-                              "a1,alpha,native,auto,ok\n"
-                              "b1,beta,native,auto,ok\n"
-                              "b2,beta,python,auto,ok\n");
-    fx_write(dir, "samples.csv", "run_id,kind,iteration,rss_bytes\n"
-                                 "a1,iter,0,1048576\n"
-                                 "b1,iter,0,2097152\n"
-                                 "b2,iter,0,3145728\n");
-    fx_write(dir, "summary.csv", "scenario,runtime,mode,verdict\n"
-                                 "alpha,native,auto,released\n");
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,mode,status\n"
+             "a1,alpha,native,auto,ok\n"
+             "b1,beta,native,auto,ok\n"
+             "b2,beta,python,auto,ok\n");
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,rss_bytes\n"
+             "a1,iter,0,1048576\n"
+             "b1,iter,0,2097152\n"
+             "b2,iter,0,3145728\n");
+    fx_write(dir, "summary.csv",
+             "scenario,runtime,mode,verdict\n"
+             "alpha,native,auto,released\n");
     const char *only_beta[] = {"beta"};
     char *text = print_folder(dir, only_beta, 1);
     assert_string_equal(text, "beta (runtime native)\n"
@@ -293,9 +298,10 @@ static void test_main_bad_folder(void **state)
     free_result(&r);
 
     fx_write_tiny(dir);
-    fx_write(dir, "summary.csv", "scenario,runtime,policy,allocator,threshold,mode,"
-                                 "rss_growth_bytes_per_iter\n"
-                                 "tiny,native,py311,pymalloc,700/10/10,auto,lots\n");
+    fx_write(dir, "summary.csv",
+             "scenario,runtime,policy,allocator,threshold,mode,"
+             "rss_growth_bytes_per_iter\n"
+             "tiny,native,py311,pymalloc,700/10/10,auto,lots\n");
     r = run_report((const char *[]){"report", dir, NULL});
     assert_int_equal(r.rc, 1);
     snprintf(want, sizeof want,
@@ -309,12 +315,9 @@ static void test_main_bad_folder(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tiny_table),
-        cmocka_unit_test(test_repeats_and_failed_runs),
-        cmocka_unit_test(test_stopped_mode),
-        cmocka_unit_test(test_scenario_filter),
-        cmocka_unit_test(test_main_ok_and_help),
-        cmocka_unit_test(test_main_usage_errors),
+        cmocka_unit_test(test_tiny_table),       cmocka_unit_test(test_repeats_and_failed_runs),
+        cmocka_unit_test(test_stopped_mode),     cmocka_unit_test(test_scenario_filter),
+        cmocka_unit_test(test_main_ok_and_help), cmocka_unit_test(test_main_usage_errors),
         cmocka_unit_test(test_main_bad_folder),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);

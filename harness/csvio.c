@@ -109,7 +109,8 @@ typedef struct load_state {
     size_t row_len;
     size_t row_cap;
     size_t rows_cap;
-    size_t line; /* the physical line being fed to the parser */
+    size_t line;    /* the physical line being fed to the parser */
+    bool row_start; /* no cell of the next row has been seen yet */
     bool oom;
     bool bad_width;   /* a row's cell count differs from the header's */
     size_t bad_cells; /* that row's cell count */
@@ -130,6 +131,7 @@ static char *dup_n(const void *s, size_t n)
 static void on_cell(void *data, size_t len, void *ctx)
 {
     load_state *st = ctx;
+    st->row_start = false;
     if (st->oom || st->bad_width)
         return;
     if (st->row_len == st->row_cap) {
@@ -185,6 +187,7 @@ static void on_row(int terminator, void *ctx)
     (void)terminator;
     load_state *st = ctx;
     csvt *t = st->t;
+    st->row_start = true;
     if (st->oom || st->bad_width) {
         drop_row(st);
         return;
@@ -232,6 +235,11 @@ static void on_row(int terminator, void *ctx)
 
 int csvt_load(csvt *t, const char *path, char *err, size_t errlen)
 {
+    return csvt_load_ex(t, path, 0, err, errlen);
+}
+
+int csvt_load_ex(csvt *t, const char *path, unsigned flags, char *err, size_t errlen)
+{
     memset(t, 0, sizeof *t);
     FILE *fp = fopen(path, "r");
     if (fp == NULL) {
@@ -248,13 +256,15 @@ int csvt_load(csvt *t, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    load_state st = {.t = t};
+    load_state st = {.t = t, .row_start = true};
     char *buf = NULL;
     size_t cap = 0;
     ssize_t n;
     int rc = 0;
     while (rc == 0 && (n = getline(&buf, &cap, fp)) >= 0) {
         st.line++;
+        if ((flags & CSVT_SKIP_COMMENTS) && st.row_start && buf[0] == '#')
+            continue;
         if (csv_parse(&p, buf, (size_t)n, on_cell, on_row, &st) != (size_t)n) {
             snprintf(err, errlen, "%s:%zu: malformed CSV: %s", path, st.line,
                      csv_strerror(csv_error(&p)));

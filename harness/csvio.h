@@ -52,6 +52,10 @@ typedef struct csvt {
 /* Loads path. Returns 0, or -1 with "FILE:LINE: what is wrong" in err: unreadable file,
  * no header, a row whose cell count differs from the header's, a quote left open. */
 int csvt_load(csvt *t, const char *path, char *err, size_t errlen);
+/* csvt_load with options: CSVT_SKIP_COMMENTS skips lines that start a row with '#' (the
+ * reference files' notes). Results files never use it. */
+enum { CSVT_SKIP_COMMENTS = 1 };
+int csvt_load_ex(csvt *t, const char *path, unsigned flags, char *err, size_t errlen);
 void csvt_free(csvt *t);
 /* The index of column name, or -1 when the file has no such column. */
 int csvt_col(const csvt *t, const char *name);

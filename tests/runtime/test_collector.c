@@ -1,5 +1,5 @@
-/* test_collector.c — the cycle collector of the gcr runtime: the gc examples of the seeds
- * with CPython 3.11.2's results (reference/gc_cases.csv), the automatic collection schedule
+/* test_collector.c — the cycle collector of the gcr runtime (the seeds' gc examples against
+ * CPython's results are in test_reference.c): what is garbage, the automatic schedule
  * (thresholds, counts, promotion, the long-lived rule), callbacks and statistics. */
 #include <stdlib.h>
 
@@ -15,72 +15,6 @@ static int teardown(void **state)
 {
     gcr_close(*state);
     return 0;
-}
-
-/* Asserts that a full collection finds exactly `expected` unreachable objects, frees
- * everything, and counts it as CPython 3.11 does. */
-static void assert_full_collect(gcr_runtime *rt, long expected)
-{
-    assert_int_equal(gcr_gc_collect(rt, 2), expected);
-    gcr_counters c = rt_counters(rt);
-    assert_int_equal(c.live_objects, 0);
-    assert_int_equal(c.live_bytes, 0);
-    assert_int_equal(c.tracked_objects, 0);
-    assert_int_equal(c.collected, expected);
-    assert_int_equal(c.uncollectable, 0);
-    assert_int_equal(c.garbage_len, 0);
-    gcr_gen_stats stats[GCR_GENERATIONS];
-    gcr_gc_get_stats(rt, stats);
-    assert_int_equal(stats[2].collections, 1);
-    assert_int_equal(stats[2].collected, expected);
-    assert_int_equal(stats[0].collections + stats[1].collections, 0);
-}
-
-/* ---------------------------------------------------------------------------------------
- * gc_cases.csv (cpython311_collect, cpython311_garbage)
- * ------------------------------------------------------------------------------------- */
-
-/* self_list: a=[] a.append(a) del a → collect() 1, garbage 0 */
-static void test_case_self_list(void **state)
-{
-    gcr_runtime *rt = *state;
-    gcr_object *a = gcr_list_new(rt);
-    assert_int_equal(gcr_list_append(rt, a, a), 0);
-    assert_int_equal(a->refcnt, 2);
-    gcr_decref(rt, a);
-    assert_int_equal(rt_live_objects(rt), 1);
-    assert_full_collect(rt, 1);
-}
-
-/* list_pair: a=[] b=[] a.append(b) b.append(a) (in a function) → 2, 0 */
-static void test_case_list_pair(void **state)
-{
-    gcr_runtime *rt = *state;
-    gcr_object *a = gcr_list_new(rt);
-    gcr_object *b = gcr_list_new(rt);
-    assert_int_equal(gcr_list_append(rt, a, b), 0);
-    assert_int_equal(gcr_list_append(rt, b, a), 0);
-    gcr_decref(rt, a);
-    gcr_decref(rt, b);
-    assert_int_equal(rt_live_objects(rt), 2);
-    assert_full_collect(rt, 2);
-}
-
-/* instance_cycle: two plain instances a.t=b b.t=a, del both → 2, 0 (3.11: no __dict__) */
-static void test_case_instance_cycle(void **state)
-{
-    gcr_runtime *rt = *state;
-    static const char *const attrs[] = {"t"};
-    gcr_class *cls = gcr_class_new(rt, "A", attrs, 1);
-    int t = gcr_class_attr(cls, "t");
-    gcr_object *a = gcr_instance_new(rt, cls);
-    gcr_object *b = gcr_instance_new(rt, cls);
-    gcr_instance_set(rt, a, t, b);
-    gcr_instance_set(rt, b, t, a);
-    gcr_decref(rt, a);
-    gcr_decref(rt, b);
-    assert_int_equal(rt_live_objects(rt), 2);
-    assert_full_collect(rt, 2);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -571,9 +505,6 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_case_self_list),
-        T(test_case_list_pair),
-        T(test_case_instance_cycle),
         T(test_reachable_cycle_is_kept),
         T(test_cycle_owning_leaves),
         T(test_tentatively_unreachable_rescued),

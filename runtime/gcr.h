@@ -45,12 +45,20 @@ typedef struct gcr_object {
 
 /* Memory-management policy, chosen when a runtime is created and recorded in every result. */
 typedef enum gcr_policy {
-    GCR_POLICY_PY311 = 0, /* CPython 3.11: thresholds (700, 10, 10), inline instance values */
+    GCR_POLICY_PY311 = 0, /* CPython 3.11: thresholds (700, 10, 10), inline instance values,
+                             PEP 442 finalizers (cycles with __del__ are collected) */
+    GCR_POLICY_PY313,     /* as py311 with threshold0 = 2000 */
+    GCR_POLICY_PY27,      /* Python 2.7: a cycle holding an object with __del__ is
+                             uncollectable and goes to gc.garbage; instance attributes live in
+                             a separate dict object */
 } gcr_policy;
 
 /* Where object memory comes from. */
 typedef enum gcr_allocator {
-    GCR_ALLOC_MALLOC = 0, /* every block from the system malloc (PYTHONMALLOC=malloc) */
+    GCR_ALLOC_PYMALLOC = 0, /* the pymalloc model: blocks up to 512 bytes in 16-byte size
+                               classes, 16 KiB pools, 1 MiB arenas from mmap; larger from
+                               malloc (CPython's default) */
+    GCR_ALLOC_MALLOC,       /* every block from the system malloc (PYTHONMALLOC=malloc) */
 } gcr_allocator;
 
 typedef struct gcr_config {
@@ -58,19 +66,28 @@ typedef struct gcr_config {
     gcr_allocator allocator;
 } gcr_config;
 
-/* Creates a runtime. config may be NULL for the defaults (py311, malloc). Returns NULL when
- * memory ran out. The collector starts enabled with the policy's thresholds. */
+/* Creates a runtime. config may be NULL for the defaults (py311, pymalloc); a zeroed config
+ * is the defaults too. Returns NULL when memory ran out. The collector starts enabled with
+ * the policy's thresholds. */
 gcr_runtime *gcr_open(const gcr_config *config);
 
 /* Frees every object the runtime still holds (live, garbage or otherwise) and the runtime.
  * After it, no object of this runtime may be touched. */
 void gcr_close(gcr_runtime *rt);
 
-/* "py311"; "malloc". gcr_*_parse return 0 and set *out, or -1 for an unknown name. */
+/* "py311", "py313", "py27"; "pymalloc", "malloc". gcr_*_parse return 0 and set *out, or -1
+ * for an unknown name. */
 const char *gcr_policy_name(gcr_policy policy);
 int gcr_policy_parse(const char *name, gcr_policy *out);
 const char *gcr_allocator_name(gcr_allocator allocator);
 int gcr_allocator_parse(const char *name, gcr_allocator *out);
+
+/* The runtime's last error (CPython's exception): set by a call that returned NULL or -1 for
+ * a reason other than a bug, e.g. "ReferenceError: weakly-referenced object no longer
+ * exists", "TypeError: cannot create weak reference to 'list' object", "MemoryError".
+ * "" when none; gcr_clear_error resets it. */
+const char *gcr_error(const gcr_runtime *rt);
+void gcr_clear_error(gcr_runtime *rt);
 
 /* ---------------------------------------------------------------------------------------
  * Reference counting
@@ -95,7 +112,8 @@ static inline void gcr_xdecref(gcr_runtime *rt, gcr_object *o)
         gcr_decref(rt, o);
 }
 
-/* The type's name ("float", "list", or the class name for an instance). */
+/* The type's name ("float", "list", "dict", "weakref", …, or the class name for an
+ * instance). */
 const char *gcr_type_name(const gcr_object *o);
 
 /* What sys.getsizeof(o) returns in CPython 3.11 (containers include the 16-byte GC header). */
@@ -132,6 +150,41 @@ void gcr_list_set(gcr_runtime *rt, gcr_object *list, size_t index, gcr_object *i
 /* Empties the list (del lst[:]) and frees its item buffer. */
 void gcr_list_clear(gcr_runtime *rt, gcr_object *list);
 
+/* int: 28 bytes for |v| < 2**30, then 4 more per 30-bit digit (2**62: 36); 0 is 24. Values
+ * -5..256 are shared small ints, created once per runtime as in CPython. */
+gcr_object *gcr_int_new(gcr_runtime *rt, int64_t value);
+int64_t gcr_int_value(const gcr_object *o);
+
+/* tuple: 40 + 8 n bytes. Takes a new reference to each of the n items. Tracked when created
+ * (if n > 0; the empty tuple is a shared untracked singleton); a collection untracks a tuple
+ * that holds nothing a collector could need (CPython's _PyTuple_MaybeUntrack). */
+gcr_object *gcr_tuple_new(gcr_runtime *rt, size_t n, gcr_object *const *items);
+size_t gcr_tuple_len(const gcr_object *t);
+gcr_object *gcr_tuple_get(const gcr_object *t, size_t index); /* borrowed */
+
+/* dict: 64 bytes empty, plus the keys table (CPython 3.11's sizes: 5 str keys -> 184).
+ * Created untracked; tracked when a value or key that may be a container is stored
+ * (MAINTAIN_TRACKING); a full collection untracks dicts that hold no containers. Keys are
+ * compared by value for str, int, bytes, float and tuples of those, by identity otherwise.
+ * gcr_dict_set takes new references; returns 0, or -1 (memory; or an unhashable key such
+ * as a list or dict: TypeError in gcr_error). */
+gcr_object *gcr_dict_new(gcr_runtime *rt);
+int gcr_dict_set(gcr_runtime *rt, gcr_object *dict, gcr_object *key, gcr_object *value);
+gcr_object *gcr_dict_get(const gcr_object *dict, gcr_object *key); /* borrowed, or NULL */
+/* Removes key. Returns 0, or -1 when absent (KeyError in gcr_error). */
+int gcr_dict_del(gcr_runtime *rt, gcr_object *dict, gcr_object *key);
+size_t gcr_dict_len(const gcr_object *dict);
+/* The i-th live entry in insertion order (i < len): borrowed key and value. */
+void gcr_dict_item(const gcr_object *dict, size_t i, gcr_object **key, gcr_object **value);
+
+/* A callable (a function or bound method): fn is called with the runtime, ctx, the data
+ * object the callable holds a reference to (may be NULL; it is traversed, so a callable can
+ * be part of a cycle), and the call's argument. 48 bytes, tracked. */
+typedef void (*gcr_call_fn)(gcr_runtime *rt, void *ctx, gcr_object *data, gcr_object *arg);
+gcr_object *gcr_callable_new(gcr_runtime *rt, gcr_call_fn fn, void *ctx, gcr_object *data);
+/* Calls it with arg (which may be NULL). */
+void gcr_call(gcr_runtime *rt, gcr_object *callable, gcr_object *arg);
+
 /* class and instance. A class is owned by its runtime (freed by gcr_close); it fixes the
  * names of its instances' attributes, as CPython 3.11's shared keys do. An instance is 56
  * bytes (getsizeof) plus its inline values array; attributes start unset (NULL). */
@@ -144,6 +197,50 @@ gcr_object *gcr_instance_new(gcr_runtime *rt, gcr_class *cls);
  * NULL deletes it), dropping the previous value. */
 void gcr_instance_set(gcr_runtime *rt, gcr_object *inst, int attr, gcr_object *value);
 gcr_object *gcr_instance_get(const gcr_object *inst, int attr); /* borrowed, or NULL */
+/* The instance's attribute dict under py27 (a real dict object, created with the instance:
+ * what Python 2's gc counts), or NULL under py311/py313 (inline values, no dict). */
+gcr_object *gcr_instance_dict(const gcr_object *inst); /* borrowed */
+
+/* __del__: a finalizer of the class's instances, called with the instance (a borrowed
+ * reference it may keep by storing it: resurrection). py311/py313: called once per object
+ * (PEP 442), by reference counting or by the collector before it clears a cycle, and a cycle
+ * whose finalizer resurrected any of it is kept alive. py27: called by reference counting
+ * only; the collector moves cycles holding such objects to gc.garbage instead. */
+typedef void (*gcr_finalizer)(gcr_runtime *rt, gcr_object *self, void *ctx);
+void gcr_class_set_finalizer(gcr_class *cls, gcr_finalizer finalizer, void *ctx);
+
+/* ---------------------------------------------------------------------------------------
+ * Weak references (Objects/weakrefobject.c, Lib/weakref.py)
+ * ------------------------------------------------------------------------------------- */
+
+/* weakref.ref(target, callback): 80 bytes. Only instances (and callables) accept weak
+ * references; others fail with TypeError in gcr_error. Without a callback an existing plain
+ * ref to target is returned again, as CPython does. When target dies, every ref to it is
+ * cleared (gcr_weakref_get returns NULL) and each live ref's callback is called with the ref
+ * (most recently created first). */
+gcr_object *gcr_weakref_new(gcr_runtime *rt, gcr_object *target, gcr_object *callback);
+/* ref(): the target (borrowed), or NULL once it is dead. */
+gcr_object *gcr_weakref_get(const gcr_object *ref);
+/* weakref.proxy(target, callback): 80 bytes, same rules. */
+gcr_object *gcr_proxy_new(gcr_runtime *rt, gcr_object *target, gcr_object *callback);
+/* Using a proxy: the target (borrowed), or NULL with "ReferenceError: weakly-referenced
+ * object no longer exists" in gcr_error once it is dead. */
+gcr_object *gcr_proxy_target(gcr_runtime *rt, gcr_object *proxy);
+/* weakref.getweakrefcount(target). */
+size_t gcr_weakref_count(const gcr_object *target);
+
+/* weakref.WeakValueDictionary / WeakKeyDictionary: 56-byte instances holding a dict of weak
+ * references (KeyedRef values / ref keys) whose callbacks remove the entry when the object
+ * dies. set takes new references to the strong side (the key of a WeakValueDictionary, the
+ * value of a WeakKeyDictionary). get returns a borrowed reference, or NULL when absent or
+ * dead. len counts live entries. Returns 0 or -1 (memory, or TypeError for an object that
+ * does not accept weak references). */
+gcr_object *gcr_weakvaluedict_new(gcr_runtime *rt);
+gcr_object *gcr_weakkeydict_new(gcr_runtime *rt);
+int gcr_weakdict_set(gcr_runtime *rt, gcr_object *wd, gcr_object *key, gcr_object *value);
+gcr_object *gcr_weakdict_get(const gcr_object *wd, gcr_object *key);
+int gcr_weakdict_del(gcr_runtime *rt, gcr_object *wd, gcr_object *key);
+size_t gcr_weakdict_len(const gcr_object *wd);
 
 /* ---------------------------------------------------------------------------------------
  * The gc module
@@ -162,6 +259,36 @@ void gcr_gc_get_threshold(const gcr_runtime *rt, int threshold[GCR_GENERATIONS])
 /* threshold0 = 0 disables automatic collection, as in CPython. */
 void gcr_gc_set_threshold(gcr_runtime *rt, int threshold0, int threshold1, int threshold2);
 bool gcr_gc_is_tracked(const gcr_object *o);
+
+/* gc.set_debug flags, with CPython's values and meanings. STATS prints statistics on the
+ * debug stream at each collection; COLLECTABLE / UNCOLLECTABLE print the objects found;
+ * SAVEALL appends every unreachable object to gc.garbage instead of freeing it. */
+#define GCR_DEBUG_STATS 1
+#define GCR_DEBUG_COLLECTABLE 2
+#define GCR_DEBUG_UNCOLLECTABLE 4
+#define GCR_DEBUG_SAVEALL 32
+#define GCR_DEBUG_LEAK (GCR_DEBUG_COLLECTABLE | GCR_DEBUG_UNCOLLECTABLE | GCR_DEBUG_SAVEALL)
+void gcr_gc_set_debug(gcr_runtime *rt, int flags);
+int gcr_gc_get_debug(const gcr_runtime *rt);
+/* Where debug output goes (a FILE *; default stderr). */
+void gcr_gc_set_debug_stream(gcr_runtime *rt, void *file);
+
+/* gc.garbage: a list owned by the runtime (borrowed). The caller may empty it
+ * (gcr_list_clear: `del gc.garbage[:]`), freeing what nothing else holds. */
+gcr_object *gcr_gc_garbage(gcr_runtime *rt);
+
+/* gc.freeze(): every tracked object moves to a permanent generation that collections ignore;
+ * gc.unfreeze() moves them back to the oldest generation. */
+void gcr_gc_freeze(gcr_runtime *rt);
+void gcr_gc_unfreeze(gcr_runtime *rt);
+size_t gcr_gc_get_freeze_count(const gcr_runtime *rt);
+
+/* gc.get_objects(generation): a new list of the tracked objects (generation -1: all, the
+ * permanent generation excepted, as in CPython), or NULL. */
+gcr_object *gcr_gc_get_objects(gcr_runtime *rt, int generation);
+/* gc.get_referrers(*objs) / gc.get_referents(*objs): new lists, or NULL. */
+gcr_object *gcr_gc_get_referrers(gcr_runtime *rt, gcr_object *const *objs, size_t n);
+gcr_object *gcr_gc_get_referents(gcr_runtime *rt, gcr_object *const *objs, size_t n);
 
 /* gc.get_stats(): per generation. */
 typedef struct gcr_gen_stats {

@@ -8,7 +8,9 @@
 
 void mem_init(mem_state *m, gcr_allocator allocator)
 {
-    assert(allocator == GCR_ALLOC_MALLOC && "mem_init: unknown allocator");
+    /* Interim: pymalloc is served by the system malloc until the pymalloc model lands. */
+    assert((allocator == GCR_ALLOC_MALLOC || allocator == GCR_ALLOC_PYMALLOC) &&
+           "mem_init: unknown allocator");
     *m = (mem_state){.allocator = allocator};
 }
 

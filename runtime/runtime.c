@@ -13,7 +13,7 @@
 
 gcr_runtime *gcr_open(const gcr_config *config)
 {
-    static const gcr_config defaults = {.policy = GCR_POLICY_PY311, .allocator = GCR_ALLOC_MALLOC};
+    static const gcr_config defaults = {.policy = GCR_POLICY_PY311, .allocator = GCR_ALLOC_PYMALLOC};
     if (config == NULL)
         config = &defaults;
     if (gcr_policy_name(config->policy) == NULL || gcr_allocator_name(config->allocator) == NULL)
@@ -55,7 +55,8 @@ void gcr_close(gcr_runtime *rt)
  * ------------------------------------------------------------------------------------- */
 
 static const char *const policy_names[] = {[GCR_POLICY_PY311] = "py311"};
-static const char *const allocator_names[] = {[GCR_ALLOC_MALLOC] = "malloc"};
+static const char *const allocator_names[] = {[GCR_ALLOC_PYMALLOC] = "pymalloc",
+                                              [GCR_ALLOC_MALLOC] = "malloc"};
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 

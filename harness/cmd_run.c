@@ -38,8 +38,11 @@ static const char run_usage[] =
     "                                 disabled) [forced,auto]\n"
     "  --threshold T0,T1,T2           collector thresholds; repeat the option for one\n"
     "                                 setting each [the policy's: 700,10,10]\n"
-    "  --policy py311                 memory-management policy [py311]\n"
-    "  --allocator malloc             object allocator [malloc]\n"
+    "  --policy py311|py313|py27      memory-management policy: CPython 3.11; 3.11 with\n"
+    "                                 threshold0 2000 (3.13); Python 2.7's legacy\n"
+    "                                 finalizers and instance dicts [py311]\n"
+    "  --allocator pymalloc|malloc    object allocator: the pymalloc model, or the\n"
+    "                                 system malloc (PYTHONMALLOC=malloc) [pymalloc]\n"
     "  --param KEY=VALUE              set a scenario parameter (see 'bench list'); may repeat\n"
     "  --interval-ms X                tick sampling period of /proc/PID/statm, 0 for none [10]\n"
     "  --pin auto|none|CPU            pin each worker to a CPU: auto = the last one [auto]\n"
@@ -286,13 +289,13 @@ static int parse_one(run_cli *c, int opt, const char *arg)
         return parse_threshold(c, arg);
     case OPT_POLICY:
         if (gcr_policy_parse(arg, &c->plan.config.policy) != 0) {
-            gcb_usage_error("run", "unknown --policy '%s'; this build has: py311", arg);
+            gcb_usage_error("run", "unknown --policy '%s'; use py311, py313 or py27", arg);
             return -1;
         }
         return 0;
     case OPT_ALLOCATOR:
         if (gcr_allocator_parse(arg, &c->plan.config.allocator) != 0) {
-            gcb_usage_error("run", "unknown --allocator '%s'; this build has: malloc", arg);
+            gcb_usage_error("run", "unknown --allocator '%s'; use pymalloc or malloc", arg);
             return -1;
         }
         return 0;

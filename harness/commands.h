@@ -6,6 +6,7 @@
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_perf(int argc, char **argv);
 /* report_main and plot_main: report.h and plot.h */
 
 #endif /* GCB_COMMANDS_H */

@@ -306,7 +306,9 @@ oom:
 
 /* ==== samples.csv ========================================================================== */
 
-enum { KIND_ITER, KIND_TICK };
+/* KIND_TYPE rows (live objects per type at a run's last iteration) are read by no one here yet:
+ * they load, and are skipped. */
+enum { KIND_ITER, KIND_TICK, KIND_TYPE };
 
 /* samples.csv's column indexes and, per row, what the first pass learned. */
 typedef struct sample_pass {
@@ -337,8 +339,10 @@ static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *er
         } else if (strcmp(kind, "tick") == 0) {
             p->row_kind[row] = KIND_TICK;
             run->nticks++;
+        } else if (strcmp(kind, "type") == 0) {
+            p->row_kind[row] = KIND_TYPE;
         } else {
-            snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter or tick", t->path,
+            snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter, tick or type", t->path,
                      t->lines[row], kind);
             return -1;
         }
@@ -366,6 +370,8 @@ static int fill_samples(ds *d, const sample_pass *p, char *err, size_t errlen)
     const csvt *t = p->t;
     for (size_t row = 0; row < t->nrows; row++) {
         ds_run *run = &d->runs[p->row_run[row]];
+        if (p->row_kind[row] == KIND_TYPE)
+            continue;
         ds_sample *s =
             p->row_kind[row] == KIND_ITER ? &run->iters[run->niters++] : &run->ticks[run->nticks++];
         for (size_t f = 0; f < N_SAMPLE_FIELDS; f++)

@@ -20,6 +20,7 @@ static const char usage[] =
     "  report DIR    print the tables and verdicts of a results folder\n"
     "  plot DIR      draw the plots of a results folder (gnuplot)\n"
     "  info          print this machine as results record it\n"
+    "  perf          time the native runtime against CPython on the same heaps\n"
     "\n"
     "  --help        show this help ('bench COMMAND --help' for a command's options)\n"
     "  --version     show the version\n"
@@ -33,7 +34,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"list", cmd_list},  {"run", cmd_run},   {"report", report_main},
-    {"plot", plot_main}, {"info", cmd_info},
+    {"plot", plot_main}, {"info", cmd_info}, {"perf", cmd_perf},
 };
 
 int main(int argc, char **argv)
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].main(argc - 1, argv + 1);
-    gcb_usage_error(NULL, "unknown command '%s'; commands: list, run, report, plot, info", argv[1]);
+    gcb_usage_error(NULL, "unknown command '%s'; commands: list, run, report, plot, info, perf",
+                    argv[1]);
     return GCB_EXIT_USAGE;
 }

@@ -66,6 +66,31 @@ static void write_iter(const runner_env *env, const plan_run *r, const watch *w,
     csvw_i64(c, s->gc_wall_ns);
     csvw_i64(c, s->gc_cpu_ns);
     csvw_i64(c, s->objects_scanned);
+    csvw_i64(c, s->arenas_current);
+    csvw_i64(c, s->arenas_allocated_total);
+    csvw_i64(c, s->arenas_reclaimed_total);
+    csvw_i64(c, s->arenas_highwater);
+    csvw_i64(c, s->blocks_in_use);
+    csvw_empty(c); /* type_name */
+    csvw_empty(c); /* type_growth_objects */
+    csvw_end_row(c);
+}
+
+/* A kind "type" row: one type's live objects after the last iteration. */
+static void write_type(const runner_env *env, const plan_run *r, const wire_type *t)
+{
+    csvw *c = env->samples;
+    csvw_str(c, r->run_id);
+    csvw_str(c, "type");
+    csvw_i64(c, t->iteration);
+    for (int i = 0; i < 4; i++) /* t_ns, rss_bytes, rss_anon_bytes, iter_peak_rss_bytes */
+        csvw_empty(c);
+    csvw_i64(c, t->live_objects);
+    csvw_i64(c, t->live_bytes);
+    for (int i = 0; i < 19; i++) /* collections … blocks_in_use */
+        csvw_empty(c);
+    csvw_str(c, t->name);
+    csvw_i64(c, t->growth_objects);
     csvw_end_row(c);
 }
 
@@ -84,7 +109,7 @@ static void write_tick(const runner_env *env, const plan_run *r, const watch *w,
     for (int i = 0; i < 8; i++) /* iter_peak … pause_ns: not measured by a tick */
         csvw_empty(c);
     csvw_i64(c, m->rss_file_bytes);
-    for (int i = 0; i < 8; i++) /* counts, step and gc times, objects_scanned */
+    for (int i = 0; i < 15; i++) /* counts … type_growth_objects */
         csvw_empty(c);
     csvw_end_row(c);
 }
@@ -142,6 +167,8 @@ static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w
         write_iter(env, r, w, s);
         check_rss(env, w,
                   s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes);
+    } else if (w->msg.kind == WIRE_TYPE) {
+        write_type(env, r, &w->msg.u.type);
     } else if (w->msg.kind == WIRE_DONE) {
         out->done = w->msg.u.done;
         out->have_done = true;

@@ -29,12 +29,16 @@
 /* samples.csv: one row per sample. kind "iter" rows are boundary samples taken by the worker
  * (iteration 0 = after setup, before the first step; iteration k = after step k and, in
  * forced mode, its collection); kind "tick" rows are the parent's /proc/PID/statm reads, with
- * the iteration in progress and only the RSS columns filled. */
+ * the iteration in progress and only the RSS columns filled; kind "type" rows are the types
+ * with the most live objects after the last iteration (type_name, live_objects, live_bytes,
+ * type_growth_objects since the baseline). */
 #define GCB_SAMPLES_COLUMNS                                                                        \
     "run_id", "kind", "iteration", "t_ns", "rss_bytes", "rss_anon_bytes", "iter_peak_rss_bytes",   \
         "live_objects", "live_bytes", "collections", "collected", "uncollectable", "garbage",      \
         "pause_ns", "rss_file_bytes", "count0", "count1", "count2", "step_wall_ns", "step_cpu_ns", \
-        "gc_wall_ns", "gc_cpu_ns", "objects_scanned"
+        "gc_wall_ns", "gc_cpu_ns", "objects_scanned", "arenas_current", "arenas_allocated_total",  \
+        "arenas_reclaimed_total", "arenas_highwater", "blocks_in_use", "type_name",                \
+        "type_growth_objects"
 
 /* summary.csv: one row per (scenario, runtime, policy, allocator, threshold, mode). */
 #define GCB_SUMMARY_COLUMNS                                                                        \

@@ -10,8 +10,10 @@
  *   released       flat with forced collection and without it
  *   inconclusive   a mode the rule needs was not run or had no successful run
  *
- * Growth is the least-squares slope of RSS over iterations 1..N (the baseline, iteration 0,
- * is left out, so one-time set-up costs do not count), median over repeats.
+ * Growth is the Theil–Sen slope of RSS over iterations 1..N (the median of the slopes between
+ * every two samples; the baseline, iteration 0, is left out so that one-time set-up costs do
+ * not count), median over repeats. A least-squares fit would read a one-time step — an
+ * allocator warming up — as steady growth; the median of pairwise slopes does not.
  */
 #ifndef GCB_VERDICT_H
 #define GCB_VERDICT_H

@@ -1,5 +1,6 @@
 /* wire.h — the records a worker sends its parent over a pipe: one WIRE_ITER per boundary
- * sample (iteration 0 = after setup), then one WIRE_DONE. Every record is one fixed-size
+ * sample (iteration 0 = after setup), WIRE_TYPE records (the types with the most live
+ * objects after the last iteration), then one WIRE_DONE. Every record is one fixed-size
  * wire_msg, written with a single write() (smaller than PIPE_BUF, so never interleaved or
  * split), read whole by the parent. Both ends are built from this header, so the layout
  * needs no versioning. */
@@ -8,7 +9,7 @@
 
 #include <stdint.h>
 
-enum { WIRE_ITER = 1, WIRE_DONE = 2 };
+enum { WIRE_ITER = 1, WIRE_DONE = 2, WIRE_TYPE = 3 };
 
 typedef struct wire_iter {
     int64_t iteration;
@@ -20,7 +21,17 @@ typedef struct wire_iter {
     int64_t collections, collected, uncollectable, garbage, pause_ns, objects_scanned;
     int64_t count[3];
     int64_t step_wall_ns, step_cpu_ns, gc_wall_ns, gc_cpu_ns; /* of this iteration */
+    /* the allocator's counters (gcr_alloc_stats) */
+    int64_t arenas_current, arenas_allocated_total, arenas_reclaimed_total, arenas_highwater;
+    int64_t blocks_in_use;
 } wire_iter;
+
+/* One type's live objects after the last iteration, and its growth since the baseline. */
+typedef struct wire_type {
+    int64_t iteration;
+    int64_t live_objects, live_bytes, growth_objects;
+    char name[128];
+} wire_type;
 
 typedef struct wire_done {
     int32_t ok; /* 1: every iteration ran; 0: the scenario failed (message says why) */
@@ -40,6 +51,7 @@ typedef struct wire_msg {
     union {
         wire_iter iter;
         wire_done done;
+        wire_type type;
     } u;
 } wire_msg;
 

@@ -202,11 +202,18 @@ static int inject_fault(const fault *f, int64_t iteration, char *err, size_t err
     return 0;
 }
 
-/* Fills the runtime part of a sample: cumulative gc counters and live objects. */
+/* Fills the runtime part of a sample: cumulative gc counters, live objects, the allocator. */
 static void sample_runtime(gcr_runtime *rt, wire_iter *s)
 {
     gcr_counters c;
     gcr_counters_get(rt, &c);
+    gcr_alloc_stats a;
+    gcr_alloc_stats_get(rt, &a);
+    s->arenas_current = (int64_t)a.arenas_current;
+    s->arenas_allocated_total = (int64_t)a.arenas_allocated_total;
+    s->arenas_reclaimed_total = (int64_t)a.arenas_reclaimed_total;
+    s->arenas_highwater = (int64_t)a.arenas_highwater;
+    s->blocks_in_use = (int64_t)a.blocks_in_use;
     int count[3];
     gcr_gc_get_count(rt, count);
     s->live_objects = (int64_t)c.live_objects;
@@ -239,6 +246,25 @@ static void send_iter(int fd, gcr_runtime *rt, int64_t k, bool peak_ok, wire_ite
     sample_runtime(rt, s);
     m.u.iter = *s;
     send_msg(fd, &m);
+}
+
+/* The WORKER_TOP_TYPES types with the most live objects, and their growth since the mark
+ * set at the baseline: what objgraph's show_most_common_types / show_growth would print. */
+#define WORKER_TOP_TYPES 10
+
+static void send_types(int fd, gcr_runtime *rt, int64_t iteration)
+{
+    gcr_type_stat top[WORKER_TOP_TYPES];
+    size_t n = gcr_types_stats(rt, top, WORKER_TOP_TYPES);
+    for (size_t i = 0; i < n && i < WORKER_TOP_TYPES; i++) {
+        wire_msg m = {.kind = WIRE_TYPE};
+        m.u.type.iteration = iteration;
+        m.u.type.live_objects = (int64_t)top[i].live_objects;
+        m.u.type.live_bytes = (int64_t)top[i].live_bytes;
+        m.u.type.growth_objects = top[i].growth_objects;
+        snprintf(m.u.type.name, sizeof m.u.type.name, "%s", top[i].name);
+        send_msg(fd, &m);
+    }
 }
 
 static void send_done(int fd, gcr_runtime *rt, pauses *p, int64_t done, bool ok, bool peak_ok,
@@ -322,8 +348,10 @@ int main(int argc, char **argv)
     if (ok) {
         wire_iter baseline = {0};
         send_iter(a.fd, rt, 0, peak_ok, &baseline, &run_peak);
+        gcr_types_mark(rt);
         done = run_iterations(&a, rt, state, peak_ok, &run_peak, err, sizeof err);
         ok = done == a.iterations;
+        send_types(a.fd, rt, done);
         if (a.scenario->teardown != NULL)
             a.scenario->teardown(rt, &a.params, state);
     }

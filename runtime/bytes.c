@@ -1,6 +1,6 @@
 /* bytes.c — the bytes type (CPython's PyBytesObject): a 32-byte header, the payload and a
  * NUL, 33 + len bytes. The payload is written with a non-zero pattern so that its pages are
- * resident, as a real payload's would be. */
+ * resident, as a real payload's would be. Hash (cached) and equality by value. */
 #include <assert.h>
 #include <string.h>
 
@@ -16,7 +16,7 @@ _Static_assert(sizeof(bytes_object) == 32, "a bytes header is 32 bytes");
 
 #define BYTES_FILL 0xA5 /* the payload pattern: any non-zero byte makes the page resident */
 
-const gcr_type bytes_type = {.name = "bytes", .kind = OBJ_BYTES};
+const gcr_type bytes_type = {.name = "bytes", .kind = OBJ_BYTES, .stats_slot = SLOT_BYTES};
 
 static size_t bytes_block_size(size_t len) { return sizeof(bytes_object) + len + 1; }
 
@@ -45,3 +45,17 @@ size_t bytes_sizeof(const gcr_object *o)
 }
 
 void bytes_dealloc(gcr_runtime *rt, gcr_object *o) { obj_free(rt, o, bytes_sizeof(o)); }
+
+intptr_t bytes_hash(gcr_object *o)
+{
+    bytes_object *b = (bytes_object *)o;
+    if (b->hash == -1)
+        b->hash = hash_bytes(b + 1, b->size);
+    return b->hash;
+}
+
+bool bytes_equal(const gcr_object *a, const gcr_object *b)
+{
+    const bytes_object *x = (const bytes_object *)a, *y = (const bytes_object *)b;
+    return x->size == y->size && memcmp(x + 1, y + 1, x->size) == 0;
+}

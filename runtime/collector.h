@@ -2,7 +2,8 @@
  * it: tracking containers, counting their allocations, and the automatic collection.
  *
  * Invariant between collections: every tracked container sits in exactly one generation
- * list, linked through its gc_head with plain pointers (no flag bits); an untracked one has
+ * list (the three generations, or the permanent generation of gc.freeze), linked through
+ * its gc_head with plain pointers (no flag bits but FINALIZED); an untracked one has
  * next == 0. generations[0].count is the number of container allocations minus container
  * deallocations (not below 0) since generation 0 was last collected; generations[i].count
  * for i > 0 is the number of collections of generation i-1 since generation i was last
@@ -26,8 +27,13 @@ typedef struct gc_generation {
 
 typedef struct gc_state {
     gc_generation generations[GCR_GENERATIONS];
+    gc_generation permanent; /* gc.freeze()'s: never collected */
     bool enabled;
     bool collecting;            /* a collection (or its callback) is under way */
+    bool legacy_finalizers;     /* py27: cycles with __del__ go to gc.garbage */
+    int debug;                  /* gc.set_debug flags */
+    void *debug_stream;         /* FILE * for the debug output; NULL: stderr */
+    gcr_object *garbage;        /* gc.garbage: an untracked list in metadata memory */
     int64_t long_lived_total;   /* survivors of the last full collection */
     int64_t long_lived_pending; /* objects promoted to generation 2 since */
     uint64_t tracked;           /* containers in the generation lists */
@@ -38,7 +44,8 @@ typedef struct gc_state {
     void *callback_ctx;
 } gc_state;
 
-/* Empty generations with the policy's thresholds, collector enabled. */
+/* Empty generations with the policy's thresholds (py311, py27: 700/10/10; py313:
+ * 2000/10/10), collector enabled, no debug flags. gc.garbage is made by gcr_open. */
 void gc_init(gc_state *gc, gcr_policy policy);
 
 /* Links a new container at the end of generation 0 (CPython's _PyObject_GC_TRACK).
@@ -75,6 +82,13 @@ static inline void gc_untrack(gc_state *gc, gcr_object *o)
 
 static inline bool gc_is_tracked(const gcr_object *o) { return obj_as_gc(o)->next != 0; }
 
+/* CPython's _PyObject_GC_MAY_BE_TRACKED: a container that is tracked or may become tracked
+ * (every container but an untracked tuple, which never will be). */
+static inline bool gc_may_be_tracked(const gcr_object *o)
+{
+    return obj_is_gc(o) && (o->type->kind != OBJ_TUPLE || gc_is_tracked(o));
+}
+
 /* True when a container allocation that has just been counted must run an automatic
  * collection (CPython's test in _PyObject_GC_Link). */
 static inline bool gc_should_collect(const gc_state *gc)
@@ -87,8 +101,9 @@ static inline bool gc_should_collect(const gc_state *gc)
  * collect_generations). Called from the allocation path when gc_should_collect. */
 void gc_collect_generations(gcr_runtime *rt);
 
-/* gcr_close's sweep: clears every tracked container as if all were garbage, then frees the
- * ones the caller still holds references to. After it, no container exists. */
+/* gcr_close's sweep (rt->closing set: no finalizer or weakref callback runs): empties
+ * gc.garbage, clears every tracked container as if all were garbage, then frees the ones
+ * the caller still holds references to. After it, no tracked container exists. */
 void gc_free_all(gcr_runtime *rt);
 
 #endif /* GCR_COLLECTOR_H */

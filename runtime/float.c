@@ -10,7 +10,7 @@ typedef struct float_object {
 
 _Static_assert(sizeof(float_object) == FLOAT_SIZE, "float is 24 bytes, as in CPython");
 
-const gcr_type float_type = {.name = "float", .kind = OBJ_FLOAT};
+const gcr_type float_type = {.name = "float", .kind = OBJ_FLOAT, .stats_slot = SLOT_FLOAT};
 
 gcr_object *gcr_float_new(gcr_runtime *rt, double value)
 {

@@ -333,4 +333,30 @@ typedef struct gcr_counters {
 } gcr_counters;
 void gcr_counters_get(const gcr_runtime *rt, gcr_counters *out);
 
+/* The allocator's own counters (obmalloc's). Under --allocator malloc the arena and pool
+ * figures stay 0. */
+typedef struct gcr_alloc_stats {
+    uint64_t arenas_allocated_total; /* arenas mapped since the runtime opened */
+    uint64_t arenas_reclaimed_total; /* arenas unmapped (returned to the system) */
+    uint64_t arenas_highwater;       /* most arenas mapped at once */
+    uint64_t arenas_current;         /* arenas mapped now */
+    uint64_t pools_in_use;
+    uint64_t blocks_in_use;          /* pymalloc blocks (sys.getallocatedblocks' share) */
+    uint64_t large_in_use;           /* blocks over 512 bytes, from malloc */
+    uint64_t mapped_bytes;           /* arenas_current * 1 MiB */
+} gcr_alloc_stats;
+void gcr_alloc_stats_get(const gcr_runtime *rt, gcr_alloc_stats *out);
+
+/* Live objects and bytes per type (objgraph's show_most_common_types), and the growth in
+ * objects since the last gcr_types_mark (show_growth). Fills at most max entries, most live
+ * objects first (ties by name); returns how many types have live objects. */
+typedef struct gcr_type_stat {
+    const char *name;
+    uint64_t live_objects;
+    uint64_t live_bytes;
+    int64_t growth_objects; /* since the last mark (or since the runtime opened) */
+} gcr_type_stat;
+size_t gcr_types_stats(const gcr_runtime *rt, gcr_type_stat *out, size_t max);
+void gcr_types_mark(gcr_runtime *rt);
+
 #endif /* GCR_H */

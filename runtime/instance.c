@@ -1,10 +1,17 @@
-/* instance.c — classes and their instances, as CPython 3.11 lays out a plain class's
- * instance: a 56-byte container (GC header, object header, values / dict / weaklist
- * pointers) and a separately allocated values array holding the attributes inline, indexed
- * by the class's fixed attribute names (CPython's shared keys). No __dict__ is ever
- * materialised. Classes are runtime metadata, owned by the runtime and freed by gcr_close. */
+/* instance.c — classes and their instances. Under py311/py313 an instance is laid out as
+ * CPython 3.11 lays out a plain class's instance: a 56-byte container (GC header, object
+ * header, values / dict / weaklist pointers) and a separately allocated values array holding
+ * the attributes inline, indexed by the class's fixed attribute names (CPython's shared
+ * keys); no __dict__ is ever materialised. Under py27 the same 56-byte object holds a real
+ * attribute dict instead, created with the instance and keyed by the class's attribute
+ * names (strs in metadata memory, as Python 2's interned names): what Python 2's collector
+ * counts. Finalizers (__del__) run from the dealloc as subtype_dealloc runs them (py311:
+ * once per object, PEP 442; py27: at every death, weak references cleared first), and the
+ * object survives if the finalizer stored it somewhere. Classes are runtime metadata, owned
+ * by the runtime and freed by gcr_close. */
 #include <assert.h>
 #include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "runtime.h"
@@ -14,6 +21,11 @@ struct gcr_class {
     gcr_class *next;
     size_t attr_count;
     char **attr_names;
+    gcr_object **attr_strs; /* py27: the names as strs, the instance dicts' keys */
+    gcr_finalizer finalizer;
+    void *finalizer_ctx;
+    int tag;         /* weakdict.c's mark on its classes; 0 otherwise */
+    bool dict_attrs; /* py27: attributes in a dict object */
 };
 
 /* CPython's PyDictValues: a prefix word, then one slot per attribute (NULL: unset). */
@@ -24,9 +36,9 @@ typedef struct inst_values {
 
 typedef struct inst_object {
     gcr_object ob;
-    inst_values *values;
-    void *dict;     /* always NULL: never materialised */
-    void *weaklist; /* NULL until weak references exist */
+    inst_values *values;  /* py311/py313; NULL under py27 */
+    gcr_object *dict;     /* py27: the attribute dict (NULL once cleared); NULL otherwise */
+    gcr_object *weaklist; /* the first weak reference to the instance, or NULL */
 } inst_object;
 
 _Static_assert(sizeof(gc_head) + sizeof(inst_object) == INST_SIZE, "an instance is 56 bytes");
@@ -38,6 +50,11 @@ static inst_object *inst_cast(const gcr_object *o)
 {
     assert(o->type->kind == OBJ_INSTANCE && "not an instance");
     return (inst_object *)(uintptr_t)o;
+}
+
+static gcr_class *inst_class(const gcr_object *o)
+{
+    return (gcr_class *)(uintptr_t)o->type; /* type is the class's first member */
 }
 
 static size_t inst_values_size(size_t attr_count)
@@ -59,14 +76,37 @@ static char *inst_strdup(const char *s)
     return copy;
 }
 
+/* Frees cls and what it owns; attr_count counts the names (and strs) made so far. */
 static void inst_class_free(gcr_class *cls)
 {
-    if (cls->attr_names != NULL)
-        for (size_t i = 0; i < cls->attr_count; i++)
+    for (size_t i = 0; i < cls->attr_count; i++) {
+        if (cls->attr_names != NULL)
             mem_meta_free(cls->attr_names[i]);
+        if (cls->attr_strs != NULL)
+            str_free_meta(cls->attr_strs[i]);
+    }
     mem_meta_free(cls->attr_names);
+    mem_meta_free(cls->attr_strs);
     mem_meta_free((char *)(uintptr_t)cls->type.name);
     mem_meta_free(cls);
+}
+
+/* Copies attribute name i of attr_names into cls (and, py27, its str). 0, or -1: memory. */
+static int inst_class_add_name(gcr_class *cls, const char *name)
+{
+    size_t i = cls->attr_count;
+    cls->attr_names[i] = inst_strdup(name);
+    if (cls->attr_names[i] == NULL)
+        return -1;
+    if (cls->attr_strs != NULL) {
+        cls->attr_strs[i] = str_new_meta(name, strlen(name));
+        if (cls->attr_strs[i] == NULL) {
+            mem_meta_free(cls->attr_names[i]);
+            return -1;
+        }
+    }
+    cls->attr_count++;
+    return 0;
 }
 
 gcr_class *gcr_class_new(gcr_runtime *rt, const char *name, const char *const *attr_names,
@@ -77,30 +117,38 @@ gcr_class *gcr_class_new(gcr_runtime *rt, const char *name, const char *const *a
     assert(attr_count <= INT_MAX && "gcr_class_new: too many attributes");
     gcr_class *cls = mem_meta_alloc(sizeof *cls);
     if (cls == NULL)
-        return NULL;
+        goto oom;
     *cls = (gcr_class){
         .type = {.kind = OBJ_INSTANCE,
                  .is_gc = true,
+                 .flags = TYPE_WEAKLIST,
+                 .weaklist_offset = offsetof(inst_object, weaklist),
                  .traverse = inst_traverse,
                  .clear = inst_clear},
-        .attr_count = 0, /* counts the names copied so far, for inst_class_free */
+        .dict_attrs = rt->config.policy == GCR_POLICY_PY27,
     };
+    size_t slots = attr_count > 0 ? attr_count : 1;
     cls->type.name = inst_strdup(name);
-    cls->attr_names = mem_meta_alloc((attr_count > 0 ? attr_count : 1) * sizeof(char *));
-    if (cls->type.name == NULL || cls->attr_names == NULL)
+    cls->attr_names = mem_meta_alloc(slots * sizeof(char *));
+    if (cls->dict_attrs)
+        cls->attr_strs = mem_meta_alloc(slots * sizeof(gcr_object *));
+    if (cls->type.name == NULL || cls->attr_names == NULL ||
+        (cls->dict_attrs && cls->attr_strs == NULL))
         goto fail;
-    for (; cls->attr_count < attr_count; cls->attr_count++) {
-        char *copy = inst_strdup(attr_names[cls->attr_count]);
-        if (copy == NULL)
+    while (cls->attr_count < attr_count)
+        if (inst_class_add_name(cls, attr_names[cls->attr_count]) != 0)
             goto fail;
-        cls->attr_names[cls->attr_count] = copy;
-    }
+    cls->type.stats_slot = types_add(rt, cls->type.name);
+    if (cls->type.stats_slot == UINT32_MAX)
+        goto fail;
     cls->next = rt->classes;
     rt->classes = cls;
     return cls;
 
 fail:
     inst_class_free(cls);
+oom:
+    rt_set_error(rt, "MemoryError");
     return NULL;
 }
 
@@ -111,6 +159,26 @@ int gcr_class_attr(const gcr_class *cls, const char *attr_name)
             return (int)i;
     return -1;
 }
+
+void gcr_class_set_finalizer(gcr_class *cls, gcr_finalizer finalizer, void *ctx)
+{
+    cls->finalizer = finalizer;
+    cls->finalizer_ctx = finalizer != NULL ? ctx : NULL;
+    if (finalizer != NULL)
+        cls->type.flags |= TYPE_FINALIZER;
+    else
+        cls->type.flags &= (uint8_t)~TYPE_FINALIZER;
+}
+
+void inst_class_set_tag(gcr_class *cls, int tag) { cls->tag = tag; }
+
+void inst_call_finalizer(gcr_runtime *rt, gcr_object *o)
+{
+    const gcr_class *cls = inst_class(o);
+    cls->finalizer(rt, o, cls->finalizer_ctx);
+}
+
+int inst_tag(const gcr_object *o) { return o->type->kind == OBJ_INSTANCE ? inst_class(o)->tag : 0; }
 
 void inst_classes_free(gcr_runtime *rt)
 {
@@ -127,30 +195,68 @@ void inst_classes_free(gcr_runtime *rt)
 
 gcr_object *gcr_instance_new(gcr_runtime *rt, gcr_class *cls)
 {
-    gcr_object *o = obj_new_container(rt, &cls->type, sizeof(gc_head) + sizeof(inst_object));
+    gcr_object *o = obj_new_container(rt, &cls->type, INST_SIZE);
     if (o == NULL)
         return NULL;
     inst_object *inst = (inst_object *)o;
-    inst->values = mem_alloc(&rt->mem, inst_values_size(cls->attr_count));
-    if (inst->values == NULL) {
-        obj_free_container(rt, o, sizeof(gc_head) + sizeof(inst_object));
-        return NULL;
-    }
-    inst->values->attr_count = cls->attr_count;
-    for (size_t i = 0; i < cls->attr_count; i++)
-        inst->values->slots[i] = NULL;
+    inst->values = NULL;
     inst->dict = NULL;
     inst->weaklist = NULL;
+    if (cls->dict_attrs) {
+        /* May collect: the instance is not tracked yet, so the collection cannot see it. */
+        inst->dict = gcr_dict_new(rt);
+        if (inst->dict == NULL)
+            goto fail;
+    } else {
+        inst->values = obj_buffer_alloc(rt, o, inst_values_size(cls->attr_count));
+        if (inst->values == NULL)
+            goto fail;
+        inst->values->attr_count = cls->attr_count;
+        for (size_t i = 0; i < cls->attr_count; i++)
+            inst->values->slots[i] = NULL;
+    }
     gc_track(&rt->gc, o);
     return o;
+
+fail:
+    rt_set_error(rt, "MemoryError");
+    obj_free_container(rt, o, INST_SIZE);
+    return NULL;
+}
+
+static void inst_check_attr(const gcr_object *o, int attr)
+{
+    assert(attr >= 0 && (size_t)attr < inst_class(o)->attr_count &&
+           "instance attribute index out of range (use gcr_class_attr)");
+    (void)o;
+    (void)attr;
+}
+
+/* py27: stores value (NULL: deletes) under attribute attr's name in the instance dict,
+ * making a new dict if a collection cleared it. */
+static void inst_dict_set(gcr_runtime *rt, inst_object *inst, int attr, gcr_object *value)
+{
+    gcr_object *key = inst_class(&inst->ob)->attr_strs[attr];
+    if (value == NULL) {
+        if (inst->dict != NULL)
+            (void)dict_del_quiet(rt, inst->dict, key);
+        return;
+    }
+    /* Failures are memory only (the key is a str), and leave MemoryError set. */
+    if (inst->dict == NULL && (inst->dict = gcr_dict_new(rt)) == NULL)
+        return;
+    (void)gcr_dict_set(rt, inst->dict, key, value);
 }
 
 void gcr_instance_set(gcr_runtime *rt, gcr_object *o, int attr, gcr_object *value)
 {
     inst_object *inst = inst_cast(o);
-    assert(attr >= 0 && (uint64_t)attr < inst->values->attr_count &&
-           "gcr_instance_set: attribute index out of range (use gcr_class_attr)");
+    inst_check_attr(o, attr);
     assert((value == NULL || value->refcnt > 0) && "gcr_instance_set: value is not live");
+    if (inst->values == NULL) {
+        inst_dict_set(rt, inst, attr, value);
+        return;
+    }
     gcr_object *old = inst->values->slots[attr];
     if (value != NULL)
         gcr_incref(value);
@@ -161,10 +267,15 @@ void gcr_instance_set(gcr_runtime *rt, gcr_object *o, int attr, gcr_object *valu
 gcr_object *gcr_instance_get(const gcr_object *o, int attr)
 {
     const inst_object *inst = inst_cast(o);
-    assert(attr >= 0 && (uint64_t)attr < inst->values->attr_count &&
-           "gcr_instance_get: attribute index out of range (use gcr_class_attr)");
-    return inst->values->slots[attr];
+    inst_check_attr(o, attr);
+    if (inst->values != NULL)
+        return inst->values->slots[attr];
+    if (inst->dict == NULL)
+        return NULL;
+    return gcr_dict_get(inst->dict, inst_class(o)->attr_strs[attr]);
 }
+
+gcr_object *gcr_instance_dict(const gcr_object *o) { return inst_cast(o)->dict; }
 
 /* ---------------------------------------------------------------------------------------
  * Type hooks
@@ -172,7 +283,10 @@ gcr_object *gcr_instance_get(const gcr_object *o, int attr)
 
 static int inst_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
 {
-    const inst_values *v = ((const inst_object *)o)->values;
+    const inst_object *inst = (const inst_object *)o;
+    const inst_values *v = inst->values;
+    if (v == NULL)
+        return inst->dict != NULL ? visit(inst->dict, arg) : 0;
     for (uint64_t i = 0; i < v->attr_count; i++) {
         if (v->slots[i] != NULL) {
             int rc = visit(v->slots[i], arg);
@@ -183,10 +297,18 @@ static int inst_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
     return 0;
 }
 
-/* Drops every attribute, each slot set to NULL before its value is dropped (Py_CLEAR). */
+/* subtype_clear: drops every attribute, each slot set to NULL before its value is dropped
+ * (Py_CLEAR); py27: drops the attribute dict. */
 static void inst_clear(gcr_runtime *rt, gcr_object *o)
 {
-    inst_values *v = ((inst_object *)o)->values;
+    inst_object *inst = (inst_object *)o;
+    inst_values *v = inst->values;
+    if (v == NULL) {
+        gcr_object *dict = inst->dict;
+        inst->dict = NULL;
+        gcr_xdecref(rt, dict);
+        return;
+    }
     for (uint64_t i = 0; i < v->attr_count; i++) {
         gcr_object *value = v->slots[i];
         v->slots[i] = NULL;
@@ -194,12 +316,47 @@ static void inst_clear(gcr_runtime *rt, gcr_object *o)
     }
 }
 
+/* PyObject_CallFinalizerFromDealloc. Before: o is dying (refcnt 0, untracked). The
+ * finalizer runs with o tracked and temporarily resurrected (refcnt 1), as CPython's
+ * subtype_dealloc runs it; py311/py313 only when o was never finalized (the FINALIZED bit,
+ * set here). Returns 0 when o is to be freed (untracked again), -1 when the finalizer stored
+ * a reference to it: o lives on, tracked, with the references the finalizer made. */
+static int inst_finalize_from_dealloc(gcr_runtime *rt, gcr_object *o, const gcr_class *cls)
+{
+    gc_head *g = obj_as_gc(o);
+    bool once = rt->config.policy != GCR_POLICY_PY27;
+    if (once && (g->prev & GC_PREV_MASK_FINALIZED) != 0)
+        return 0;
+    gc_track(&rt->gc, o);
+    o->refcnt = 1;
+    if (once)
+        g->prev |= GC_PREV_MASK_FINALIZED;
+    cls->finalizer(rt, o, cls->finalizer_ctx);
+    if (--o->refcnt != 0)
+        return -1;
+    gc_untrack(&rt->gc, o);
+    return 0;
+}
+
 void inst_dealloc(gcr_runtime *rt, gcr_object *o)
 {
     inst_object *inst = (inst_object *)o;
+    const gcr_class *cls = inst_class(o);
+    if ((cls->type.flags & TYPE_FINALIZER) != 0 && !rt->closing) {
+        /* Python 2 cleared weak references before __del__, 3.x after it. */
+        if (rt->config.policy == GCR_POLICY_PY27 && inst->weaklist != NULL)
+            weakref_clear_all(rt, o);
+        if (inst_finalize_from_dealloc(rt, o, cls) != 0)
+            return;
+    }
+    if (inst->weaklist != NULL)
+        weakref_clear_all(rt, o);
     inst_values *v = inst->values;
-    for (uint64_t i = 0; i < v->attr_count; i++)
-        gcr_xdecref(rt, v->slots[i]);
-    mem_free(&rt->mem, v, inst_values_size(v->attr_count));
-    obj_free_container(rt, o, sizeof(gc_head) + sizeof(inst_object));
+    if (v != NULL) {
+        for (uint64_t i = 0; i < v->attr_count; i++)
+            gcr_xdecref(rt, v->slots[i]);
+        obj_buffer_free(rt, o, v, inst_values_size(v->attr_count));
+    }
+    gcr_xdecref(rt, inst->dict);
+    obj_free_container(rt, o, INST_SIZE);
 }

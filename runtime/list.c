@@ -1,5 +1,6 @@
 /* list.c — the list type: a 56-byte container (GC header included) with a separately
- * allocated item buffer that grows exactly as CPython 3.11's list_resize makes it grow. */
+ * allocated item buffer that grows exactly as CPython 3.11's list_resize makes it grow; and
+ * gc.garbage, a list in metadata memory. */
 #include <assert.h>
 
 #include "runtime.h"
@@ -12,7 +13,7 @@ typedef struct list_object {
     size_t allocated;
 } list_object;
 
-_Static_assert(sizeof(gc_head) + sizeof(list_object) == 56, "an empty list is 56 bytes");
+_Static_assert(sizeof(gc_head) + sizeof(list_object) == LIST_SIZE, "an empty list is 56 bytes");
 
 static int list_traverse(gcr_object *o, obj_visit_fn visit, void *arg);
 static void list_clear(gcr_runtime *rt, gcr_object *o);
@@ -21,6 +22,7 @@ const gcr_type list_type = {
     .name = "list",
     .kind = OBJ_LIST,
     .is_gc = true,
+    .stats_slot = SLOT_LIST,
     .traverse = list_traverse,
     .clear = list_clear,
 };
@@ -59,10 +61,12 @@ static int list_resize(gcr_runtime *rt, list_object *l, size_t new_size)
     }
     size_t capacity = list_grown_capacity(l->size, new_size);
     assert(capacity > 0 && "list_resize: shrinking to nothing is list_clear's job");
-    gcr_object **items = mem_realloc(&rt->mem, l->items, l->allocated * sizeof(gcr_object *),
-                                     capacity * sizeof(gcr_object *));
-    if (items == NULL)
+    gcr_object **items = obj_buffer_realloc(
+        rt, &l->ob, l->items, l->allocated * sizeof(gcr_object *), capacity * sizeof(gcr_object *));
+    if (items == NULL) {
+        rt_set_error(rt, "MemoryError");
         return -1;
+    }
     l->items = items;
     l->allocated = capacity;
     l->size = new_size;
@@ -154,7 +158,7 @@ static void list_clear(gcr_runtime *rt, gcr_object *o)
     l->allocated = 0;
     while (n-- > 0)
         gcr_decref(rt, items[n]);
-    mem_free(&rt->mem, items, buffer_bytes);
+    obj_buffer_free(rt, o, items, buffer_bytes);
 }
 
 size_t list_sizeof(const gcr_object *o)
@@ -166,9 +170,41 @@ size_t list_sizeof(const gcr_object *o)
 void list_dealloc(gcr_runtime *rt, gcr_object *o)
 {
     list_object *l = (list_object *)o;
+    if (o == rt->gc.garbage) {
+        assert(0 && "list_dealloc: gc.garbage lost its runtime's reference (it is borrowed)");
+        return;
+    }
     size_t n = l->size;
     while (n-- > 0)
         gcr_decref(rt, l->items[n]);
-    mem_free(&rt->mem, l->items, l->allocated * sizeof(gcr_object *));
+    obj_buffer_free(rt, o, l->items, l->allocated * sizeof(gcr_object *));
     obj_free_container(rt, o, sizeof(gc_head) + sizeof(list_object));
+}
+
+/* ---------------------------------------------------------------------------------------
+ * gc.garbage
+ * ------------------------------------------------------------------------------------- */
+
+gcr_object *list_new_meta(void)
+{
+    gc_head *g = mem_meta_alloc(sizeof(gc_head) + sizeof(list_object));
+    if (g == NULL)
+        return NULL;
+    g->next = 0; /* untracked: its items are roots for the collector */
+    g->prev = 0;
+    list_object *l = (list_object *)obj_from_gc(g);
+    l->ob.refcnt = 1; /* the runtime's own reference */
+    l->ob.type = &list_type;
+    l->size = 0;
+    l->items = NULL;
+    l->allocated = 0;
+    return &l->ob;
+}
+
+void list_free_meta(gcr_runtime *rt, gcr_object *list)
+{
+    if (list == NULL)
+        return;
+    list_clear(rt, list);
+    mem_meta_free(obj_as_gc(list));
 }

@@ -1,6 +1,6 @@
-/* object.c — object allocation and deallocation: gcr_dealloc_ with its trashcan (freeing
- * without recursion on the C stack), and the per-object queries of gcr.h (type name,
- * getsizeof). */
+/* object.c — object allocation and deallocation: the per-type accounting of every object,
+ * gcr_dealloc_ with its trashcan (freeing without recursion on the C stack), and the
+ * per-object queries of gcr.h (type name, getsizeof). */
 #include <assert.h>
 
 #include "runtime.h"
@@ -14,8 +14,11 @@ gcr_object *obj_new(gcr_runtime *rt, const gcr_type *type, size_t size)
     rt_check(rt);
     assert(!type->is_gc && size >= sizeof(gcr_object));
     gcr_object *o = mem_object_alloc(&rt->mem, size);
-    if (o == NULL)
+    if (o == NULL) {
+        rt_set_error(rt, "MemoryError");
         return NULL;
+    }
+    rt_count_alloc(rt, type, size);
     o->refcnt = 1;
     o->type = type;
     return o;
@@ -26,8 +29,11 @@ gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size
     rt_check(rt);
     assert(type->is_gc && size >= sizeof(gc_head) + sizeof(gcr_object));
     gc_head *g = mem_object_alloc(&rt->mem, size);
-    if (g == NULL)
+    if (g == NULL) {
+        rt_set_error(rt, "MemoryError");
         return NULL;
+    }
+    rt_count_alloc(rt, type, size);
     g->next = 0;
     g->prev = 0;
     gcr_object *o = obj_from_gc(g);
@@ -44,6 +50,7 @@ gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size
 void obj_free(gcr_runtime *rt, gcr_object *o, size_t size)
 {
     assert(!obj_is_gc(o));
+    rt_count_free(rt, o->type, size);
     mem_object_free(&rt->mem, o, size);
 }
 
@@ -53,6 +60,7 @@ void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size)
     gc_generation *g0 = &rt->gc.generations[0];
     if (g0->count > 0)
         g0->count--;
+    rt_count_free(rt, o->type, size);
     mem_object_free(&rt->mem, obj_as_gc(o), size);
 }
 
@@ -63,24 +71,38 @@ void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size)
  * whose deallocs would nest on the C stack as deep as the chain (a list in a list in a list
  * … ten million deep). As CPython's Py_TRASHCAN, a container reaching zero while another
  * container's dealloc is under way is not freed at once but deposited on rt->trash.later,
- * linked through its (now unused) GC header; the outermost dealloc then empties that list.
- * The C stack stays one dealloc deep whatever the shape of the object graph. Non-containers
- * own nothing and are freed on the spot.
+ * linked through its (now unused) GC header, the FINALIZED bit kept; the outermost dealloc
+ * then empties that list. The C stack stays one dealloc deep whatever the shape of the
+ * object graph. Non-containers own nothing and are freed on the spot.
  * ------------------------------------------------------------------------------------- */
 
-/* Drops what container o owns and frees it. Before: o is untracked, refcnt 0. */
+/* Drops what container o owns and frees it (or, for an instance whose finalizer resurrects
+ * it, keeps it). Before: o is untracked, refcnt 0. */
 static void obj_destroy_container(gcr_runtime *rt, gcr_object *o)
 {
     switch (o->type->kind) {
     case OBJ_LIST:
         list_dealloc(rt, o);
         return;
+    case OBJ_TUPLE:
+        tuple_dealloc(rt, o);
+        return;
+    case OBJ_DICT:
+        dict_dealloc(rt, o);
+        return;
     case OBJ_INSTANCE:
         inst_dealloc(rt, o);
+        return;
+    case OBJ_CALLABLE:
+        callable_dealloc(rt, o);
+        return;
+    case OBJ_WEAKREF:
+        weakref_dealloc(rt, o);
         return;
     case OBJ_FLOAT:
     case OBJ_STR:
     case OBJ_BYTES:
+    case OBJ_INT:
         break;
     }
     assert(0 && "obj_destroy_container: not a container kind");
@@ -94,7 +116,7 @@ static void obj_dealloc_container(gcr_runtime *rt, gcr_object *o)
     if (g->next != 0)
         gc_untrack(&rt->gc, o);
     if (trash->depth > 0) {
-        g->prev = (uintptr_t)trash->later;
+        g->prev = (g->prev & GC_PREV_MASK_FINALIZED) | (uintptr_t)trash->later;
         trash->later = g;
         return;
     }
@@ -102,8 +124,8 @@ static void obj_dealloc_container(gcr_runtime *rt, gcr_object *o)
     obj_destroy_container(rt, o);
     while (trash->later != NULL) {
         g = trash->later;
-        trash->later = (gc_head *)g->prev;
-        g->prev = 0;
+        trash->later = (gc_head *)(g->prev & GC_PREV_MASK);
+        g->prev &= GC_PREV_MASK_FINALIZED;
         obj_destroy_container(rt, obj_from_gc(g));
     }
     trash->depth = 0;
@@ -123,8 +145,15 @@ void gcr_dealloc_(gcr_runtime *rt, gcr_object *o)
     case OBJ_BYTES:
         bytes_dealloc(rt, o);
         return;
+    case OBJ_INT:
+        int_dealloc(rt, o);
+        return;
     case OBJ_LIST:
+    case OBJ_TUPLE:
+    case OBJ_DICT:
     case OBJ_INSTANCE:
+    case OBJ_CALLABLE:
+    case OBJ_WEAKREF:
         obj_dealloc_container(rt, o);
         return;
     }
@@ -146,10 +175,20 @@ size_t gcr_sizeof(const gcr_object *o)
         return str_sizeof(o);
     case OBJ_BYTES:
         return bytes_sizeof(o);
+    case OBJ_INT:
+        return int_sizeof(o);
     case OBJ_LIST:
         return list_sizeof(o);
+    case OBJ_TUPLE:
+        return tuple_sizeof(o);
+    case OBJ_DICT:
+        return dict_sizeof(o);
     case OBJ_INSTANCE:
         return INST_SIZE;
+    case OBJ_CALLABLE:
+        return CALLABLE_SIZE;
+    case OBJ_WEAKREF:
+        return weakref_sizeof(o);
     }
     assert(0 && "gcr_sizeof: object of an unknown type");
     return 0;

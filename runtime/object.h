@@ -1,8 +1,9 @@
 /* object.h — the object model inside the runtime: the gcr_type descriptor every object points
- * to, the GC header in front of containers (CPython's PyGC_Head), object allocation, and the
- * hooks each type file provides (float.c, str.c, bytes.c, list.c, instance.c).
+ * to, the GC header in front of containers (CPython's PyGC_Head), object allocation with its
+ * per-type accounting, and the hooks each type file provides.
  *
- * Memory layout of a container (list, instance), as in CPython 3.11:
+ * Memory layout of a container (list, tuple, dict, instance, callable, weakref), as in
+ * CPython 3.11:
  *
  *     block from mem_object_alloc ─▶ ┌──────────────┐
  *                                    │ gc_head      │ 16 bytes: next, prev
@@ -14,7 +15,8 @@
  * Between collections a tracked container's gc_head links it into one generation list
  * (next = 0 means untracked). During a collection the prev word holds gc_refs shifted left by
  * GC_PREV_SHIFT with flag bits below, and next may carry GC_NEXT_MASK_UNREACHABLE; the
- * collector restores plain pointers before it returns (see collector.c).
+ * collector restores plain pointers before it returns (see collector.c). The FINALIZED flag
+ * (PEP 442: __del__ already called) lives in prev's lowest bit at all times.
  */
 #ifndef GCR_OBJECT_H
 #define GCR_OBJECT_H
@@ -51,8 +53,26 @@ static inline gcr_object *obj_from_gc(gc_head *g) { return (gcr_object *)(g + 1)
  * ------------------------------------------------------------------------------------- */
 
 /* The built-in kinds. Hot paths (dealloc, sizeof) switch on the kind instead of calling
- * through a pointer. */
-typedef enum obj_kind { OBJ_FLOAT, OBJ_STR, OBJ_BYTES, OBJ_LIST, OBJ_INSTANCE } obj_kind;
+ * through a pointer. Leaves first, then containers. */
+typedef enum obj_kind {
+    OBJ_FLOAT,
+    OBJ_STR,
+    OBJ_BYTES,
+    OBJ_INT,
+    OBJ_LIST,
+    OBJ_TUPLE,
+    OBJ_DICT,
+    OBJ_INSTANCE,
+    OBJ_CALLABLE,
+    OBJ_WEAKREF, /* ref, proxy, callable proxy, KeyedRef */
+} obj_kind;
+
+/* gcr_type.flags: what the collector must look at beyond traverse and clear. */
+#define TYPE_UNTRACK_TUPLE 0x01u /* every collection may untrack it (_PyTuple_MaybeUntrack) */
+#define TYPE_UNTRACK_DICT 0x02u  /* full collections may untrack it (_PyDict_MaybeUntrack) */
+#define TYPE_WEAKLIST 0x04u      /* has a weak reference list at weaklist_offset */
+#define TYPE_IS_WEAKREF 0x08u    /* a weak reference (cleared when found in garbage) */
+#define TYPE_FINALIZER 0x10u     /* a class with __del__ (gcr_class_set_finalizer) */
 
 /* tp_traverse: calls visit(child, arg) for every object o holds a reference to, stopping
  * at (and returning) the first non-zero result. */
@@ -65,23 +85,51 @@ typedef void (*obj_clear_fn)(gcr_runtime *rt, gcr_object *o);
 struct gcr_type {
     const char *name;         /* "float", "list", or a class name */
     obj_kind kind;            /* which type file implements it */
-    bool is_gc;               /* a container: GC header in front, traverse and clear set */
+    bool is_gc;               /* a container: GC header in front, traverse set */
+    uint8_t flags;            /* TYPE_* */
+    uint16_t weaklist_offset; /* where the weak reference list is (TYPE_WEAKLIST) */
+    uint32_t stats_slot;      /* its entry in rt->type_stats (rt_type_stat) */
     obj_traverse_fn traverse; /* containers only */
-    obj_clear_fn clear;       /* containers only */
+    obj_clear_fn clear;       /* containers only; NULL for tuple, as in CPython */
 };
 
 /* The built-in type descriptors (constant; each defined in its type's file). Instances point
- * to the gcr_type inside their gcr_class. */
+ * to the gcr_type inside their gcr_class, callables to the one inside their code. */
 extern const gcr_type float_type;
 extern const gcr_type str_type;
 extern const gcr_type bytes_type;
+extern const gcr_type int_type;
 extern const gcr_type list_type;
+extern const gcr_type tuple_type;
+extern const gcr_type dict_type;
 
 static inline bool obj_is_gc(const gcr_object *o) { return o->type->is_gc; }
+
+/* Per-type statistics slots of the built-in types (types.c names them); each class gets its
+ * own slot after these, every callable shares "function". */
+enum obj_stats_slot {
+    SLOT_FLOAT,
+    SLOT_STR,
+    SLOT_BYTES,
+    SLOT_INT,
+    SLOT_LIST,
+    SLOT_TUPLE,
+    SLOT_DICT,
+    SLOT_FUNCTION,
+    SLOT_REF,
+    SLOT_PROXY,
+    SLOT_CALLABLE_PROXY,
+    SLOT_KEYEDREF,
+    SLOT_BUILTIN_COUNT
+};
 
 /* Fixed sizes, as sys.getsizeof reports them (containers include the GC header). */
 #define FLOAT_SIZE 24
 #define INST_SIZE 56
+#define LIST_SIZE 56
+#define CALLABLE_SIZE 48
+#define WEAKREF_SIZE 80
+#define KEYEDREF_SIZE 88
 
 /* ---------------------------------------------------------------------------------------
  * The trashcan: containers whose deallocation was deferred (CPython's Py_TRASHCAN)
@@ -89,21 +137,22 @@ static inline bool obj_is_gc(const gcr_object *o) { return o->type->is_gc; }
 
 typedef struct obj_trash {
     int depth;      /* 1 while a container deallocation is under way, else 0 */
-    gc_head *later; /* deferred containers, linked through gc_head.prev (next stays 0) */
+    gc_head *later; /* deferred containers, linked through gc_head.prev (next stays 0; the
+                       FINALIZED bit of prev is kept) */
 } obj_trash;
 
 /* ---------------------------------------------------------------------------------------
- * Allocation (object.c)
+ * Allocation (object.c). Each counts the object in its type's statistics.
  * ------------------------------------------------------------------------------------- */
 
 /* A new non-container object of size bytes with refcnt 1 and type set; the rest is
- * uninitialised. NULL when memory ran out. */
+ * uninitialised. NULL when memory ran out (MemoryError set). */
 gcr_object *obj_new(gcr_runtime *rt, const gcr_type *type, size_t size);
 
 /* A new untracked container: size counts the GC header (it is getsizeof's size), the object
  * gets refcnt 1 and type set. As CPython's gc_alloc, counts one allocation in generation 0,
  * which may run an automatic collection before this returns. The caller initialises the
- * object, then calls gc_track. NULL when memory ran out. */
+ * object, then calls gc_track (or leaves it untracked: dict). NULL when memory ran out. */
 gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size);
 
 /* Frees the memory of an object whose references are already dropped; size as allocated.
@@ -111,6 +160,10 @@ gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size
  * untracked. */
 void obj_free(gcr_runtime *rt, gcr_object *o, size_t size);
 void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size);
+
+/* Buffers owned by an object (item arrays, values, dict keys) go through obj_buffer_alloc,
+ * obj_buffer_realloc and obj_buffer_free (inline in runtime.h): mem_alloc / mem_realloc /
+ * mem_free with the bytes counted in the owner's type statistics too. */
 
 /* ---------------------------------------------------------------------------------------
  * Type hooks, called by object.c's switch on the kind
@@ -120,15 +173,22 @@ void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size);
 void float_dealloc(gcr_runtime *rt, gcr_object *o);
 void str_dealloc(gcr_runtime *rt, gcr_object *o);
 void bytes_dealloc(gcr_runtime *rt, gcr_object *o);
-/* Drops what an (untracked) container owns, and frees it. */
+void int_dealloc(gcr_runtime *rt, gcr_object *o);
+/* Drops what an (untracked) container owns, and frees it. inst_dealloc may instead keep the
+ * object alive (its finalizer resurrected it). */
 void list_dealloc(gcr_runtime *rt, gcr_object *o);
+void tuple_dealloc(gcr_runtime *rt, gcr_object *o);
+void dict_dealloc(gcr_runtime *rt, gcr_object *o);
 void inst_dealloc(gcr_runtime *rt, gcr_object *o);
+void callable_dealloc(gcr_runtime *rt, gcr_object *o);
+void weakref_dealloc(gcr_runtime *rt, gcr_object *o);
 
 size_t str_sizeof(const gcr_object *o);
 size_t bytes_sizeof(const gcr_object *o);
+size_t int_sizeof(const gcr_object *o);
 size_t list_sizeof(const gcr_object *o);
-
-/* Frees every class of the runtime (gcr_close, after every instance is gone). */
-void inst_classes_free(gcr_runtime *rt);
+size_t tuple_sizeof(const gcr_object *o);
+size_t dict_sizeof(const gcr_object *o);
+size_t weakref_sizeof(const gcr_object *o);
 
 #endif /* GCR_OBJECT_H */

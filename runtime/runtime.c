@@ -1,7 +1,8 @@
-/* runtime.c — a runtime's life cycle (gcr_open, gcr_close), the names of its settings, and
- * its counters. */
+/* runtime.c — a runtime's life cycle (gcr_open, gcr_close), the names of its settings (policies
+ * py311, py313, py27; allocators), its last error, and its counters. */
 #include <assert.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,9 +12,23 @@
  * Life cycle
  * ------------------------------------------------------------------------------------- */
 
+/* Frees what gcr_open made besides the objects (safe on a partly opened runtime). */
+static void rt_free_parts(gcr_runtime *rt)
+{
+    list_free_meta(rt, rt->gc.garbage);
+    rt->gc.garbage = NULL;
+    tuple_free_empty(rt);
+    int_free_small(rt);
+    inst_classes_free(rt);
+    callable_codes_free(rt);
+    types_free(rt);
+    mem_fini(&rt->mem);
+}
+
 gcr_runtime *gcr_open(const gcr_config *config)
 {
-    static const gcr_config defaults = {.policy = GCR_POLICY_PY311, .allocator = GCR_ALLOC_PYMALLOC};
+    static const gcr_config defaults = {.policy = GCR_POLICY_PY311,
+                                        .allocator = GCR_ALLOC_PYMALLOC};
     if (config == NULL)
         config = &defaults;
     if (gcr_policy_name(config->policy) == NULL || gcr_allocator_name(config->allocator) == NULL)
@@ -24,17 +39,26 @@ gcr_runtime *gcr_open(const gcr_config *config)
     *rt = (gcr_runtime){.magic = RT_MAGIC, .config = *config};
     mem_init(&rt->mem, config->allocator);
     gc_init(&rt->gc, config->policy);
+    rt->gc.garbage = list_new_meta();
+    if (rt->gc.garbage == NULL || types_init(rt) != 0 || int_init_small(rt) != 0 ||
+        tuple_init_empty(rt) != 0) {
+        rt_free_parts(rt);
+        mem_meta_free(rt);
+        return NULL;
+    }
     return rt;
 }
 
 /* Every container is cleared and freed (gc_free_all), which drops every object held by one;
  * non-containers still alive after that are held only by references the caller never
- * dropped, which the runtime cannot find: a bug in the caller, reported here. */
+ * dropped, which the runtime cannot find: a bug in the caller, reported here. No finalizer
+ * and no weak reference callback runs during the close. */
 void gcr_close(gcr_runtime *rt)
 {
     if (rt == NULL)
         return;
     rt_check(rt);
+    rt->closing = true;
     gc_free_all(rt);
     assert(rt->trash.depth == 0 && rt->trash.later == NULL);
     if (rt->mem.live_objects != 0)
@@ -45,18 +69,43 @@ void gcr_close(gcr_runtime *rt)
     assert(rt->mem.live_objects == 0 && "gcr_close: objects leaked by the caller");
     assert((rt->mem.live_objects != 0 || rt->mem.live_bytes == 0) &&
            "gcr_close: buffer bytes not returned by the runtime");
-    inst_classes_free(rt);
+    rt_free_parts(rt);
     rt->magic = 0;
     mem_meta_free(rt);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The last error
+ * ------------------------------------------------------------------------------------- */
+
+void rt_set_error(gcr_runtime *rt, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rt->error, sizeof rt->error, fmt, ap);
+    va_end(ap);
+}
+
+const char *gcr_error(const gcr_runtime *rt)
+{
+    rt_check(rt);
+    return rt->error;
+}
+
+void gcr_clear_error(gcr_runtime *rt)
+{
+    rt_check(rt);
+    rt->error[0] = '\0';
 }
 
 /* ---------------------------------------------------------------------------------------
  * Names of the settings
  * ------------------------------------------------------------------------------------- */
 
-static const char *const policy_names[] = {[GCR_POLICY_PY311] = "py311"};
-static const char *const allocator_names[] = {[GCR_ALLOC_PYMALLOC] = "pymalloc",
-                                              [GCR_ALLOC_MALLOC] = "malloc"};
+static const char *const policy_names[] = {
+    [GCR_POLICY_PY311] = "py311", [GCR_POLICY_PY313] = "py313", [GCR_POLICY_PY27] = "py27"};
+static const char *const allocator_names[] = {
+    [GCR_ALLOC_PYMALLOC] = "pymalloc", [GCR_ALLOC_MALLOC] = "malloc"};
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -123,6 +172,6 @@ void gcr_counters_get(const gcr_runtime *rt, gcr_counters *out)
         .objects_scanned = gc->objects_scanned,
         .pause_ns_total = gc->pause_ns_total,
         .pause_ns_max = gc->pause_ns_max,
-        .garbage_len = 0, /* gc.garbage is not modelled yet: nothing is uncollectable */
+        .garbage_len = gcr_list_len(gc->garbage),
     };
 }

@@ -1,5 +1,6 @@
 /* str.c — the str type, as CPython's compact ASCII string: a 48-byte header followed by the
- * characters and a NUL, 49 + len bytes in all. */
+ * characters and a NUL, 49 + len bytes in all; its hash (cached in the object, as CPython
+ * caches it) and equality, and strs in metadata memory (py27 attribute names). */
 #include <assert.h>
 #include <string.h>
 
@@ -16,7 +17,7 @@ typedef struct str_object {
 
 _Static_assert(sizeof(str_object) == 48, "a compact ASCII str header is 48 bytes");
 
-const gcr_type str_type = {.name = "str", .kind = OBJ_STR};
+const gcr_type str_type = {.name = "str", .kind = OBJ_STR, .stats_slot = SLOT_STR};
 
 static char *str_chars(const gcr_object *o) { return (char *)(uintptr_t)o + sizeof(str_object); }
 
@@ -31,13 +32,12 @@ static inline bool str_is_ascii(const char *text, size_t len)
     return true;
 }
 
-gcr_object *gcr_str_new(gcr_runtime *rt, const char *text, size_t len)
+/* Fills block (str_block_size(len) bytes) as a str holding text, refcnt 1. */
+static gcr_object *str_init(void *block, const char *text, size_t len)
 {
-    assert((text != NULL || len == 0) && "gcr_str_new: NULL text");
-    assert(str_is_ascii(text, len) && "gcr_str_new: text is not ASCII (compact ASCII only)");
-    str_object *s = (str_object *)obj_new(rt, &str_type, str_block_size(len));
-    if (s == NULL)
-        return NULL;
+    str_object *s = block;
+    s->ob.refcnt = 1;
+    s->ob.type = &str_type;
     s->length = len;
     s->hash = -1;
     s->state = 0;
@@ -47,6 +47,37 @@ gcr_object *gcr_str_new(gcr_runtime *rt, const char *text, size_t len)
         memcpy(chars, text, len);
     chars[len] = '\0';
     return &s->ob;
+}
+
+gcr_object *gcr_str_new(gcr_runtime *rt, const char *text, size_t len)
+{
+    assert((text != NULL || len == 0) && "gcr_str_new: NULL text");
+    assert(str_is_ascii(text, len) && "gcr_str_new: text is not ASCII (compact ASCII only)");
+    gcr_object *o = obj_new(rt, &str_type, str_block_size(len));
+    return o != NULL ? str_init(o, text, len) : NULL;
+}
+
+gcr_object *str_new_meta(const char *text, size_t len)
+{
+    assert(str_is_ascii(text, len) && "str_new_meta: text is not ASCII");
+    void *block = mem_meta_alloc(str_block_size(len));
+    return block != NULL ? str_init(block, text, len) : NULL;
+}
+
+void str_free_meta(gcr_object *o) { mem_meta_free(o); }
+
+intptr_t str_hash(gcr_object *o)
+{
+    str_object *s = (str_object *)o;
+    if (s->hash == -1)
+        s->hash = hash_bytes(str_chars(o), s->length);
+    return s->hash;
+}
+
+bool str_equal(const gcr_object *a, const gcr_object *b)
+{
+    size_t n = ((const str_object *)a)->length;
+    return n == ((const str_object *)b)->length && memcmp(str_chars(a), str_chars(b), n) == 0;
 }
 
 const char *gcr_str_data(const gcr_object *o)

@@ -31,7 +31,8 @@ static int setup(gcr_runtime *rt, const scn_values *p, void **out, char *err, si
 static int step(gcr_runtime *rt, const scn_values *p, void *st, char *err, size_t errlen)
 {
     state *s = st;
-    gcr_object *b_list = seed004_new_b_list(rt, &s->classes, p->v[P_OBJECTS], p->v[P_FLOATS]);
+    gcr_object *b_list =
+        seed004_new_b_list(rt, &s->classes, SEED004_STRONG, p->v[P_OBJECTS], p->v[P_FLOATS]);
     if (b_list == NULL) {
         snprintf(err, errlen, "out of memory building %ld objects", p->v[P_OBJECTS]);
         return -1;

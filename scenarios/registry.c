@@ -6,11 +6,17 @@
 #include "scenario.h"
 
 extern const scn_scenario scn_cross_reference;
+extern const scn_scenario scn_weakref_cycle;
 extern const scn_scenario scn_global_cache;
+extern const scn_scenario scn_dict_cache;
+extern const scn_scenario scn_weak_dict_cache;
+extern const scn_scenario scn_finalizer_cycle;
+extern const scn_scenario scn_self_cycle;
 
+/* In DESIGN.md §4's order. */
 static const scn_scenario *const all[] = {
-    &scn_cross_reference,
-    &scn_global_cache,
+    &scn_cross_reference, &scn_weakref_cycle,   &scn_global_cache, &scn_dict_cache,
+    &scn_weak_dict_cache, &scn_finalizer_cycle, &scn_self_cycle,
 };
 
 const scn_scenario *const *scn_all(size_t *count)

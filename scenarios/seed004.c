@@ -2,6 +2,7 @@
 #include "seed004.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 int seed004_classes_new(gcr_runtime *rt, seed004_classes *c)
@@ -45,7 +46,8 @@ static gcr_object *new_cache(gcr_runtime *rt, long floats)
     return cache;
 }
 
-gcr_object *seed004_new_b(gcr_runtime *rt, const seed004_classes *c, long index, long floats)
+gcr_object *seed004_new_b(gcr_runtime *rt, const seed004_classes *c, seed004_back back, long index,
+                          long floats)
 {
     char text[64];
     int len = snprintf(text, sizeof text, "A-%ld-%.7f", index, wall_seconds());
@@ -58,28 +60,35 @@ gcr_object *seed004_new_b(gcr_runtime *rt, const seed004_classes *c, long index,
     gcr_instance_set(rt, b, c->b_name, name);
     gcr_decref(rt, name);
 
-    gcr_object *a = gcr_instance_new(rt, c->a);
+    /* A(b=self) or A(b=weakref.proxy(self)): the argument is made first */
+    gcr_object *to_b = back == SEED004_PROXY ? gcr_proxy_new(rt, b, NULL) : b;
+    gcr_object *a = to_b != NULL ? gcr_instance_new(rt, c->a) : NULL;
     gcr_object *cache = a != NULL ? new_cache(rt, floats) : NULL;
     if (cache == NULL) {
         gcr_xdecref(rt, a);
+        if (to_b != b)
+            gcr_xdecref(rt, to_b);
         gcr_decref(rt, b);
         return NULL;
     }
     gcr_instance_set(rt, a, c->a_cache, cache);
     gcr_decref(rt, cache);
-    gcr_instance_set(rt, a, c->a_b, b); /* the back-pointer: B <-> A */
+    gcr_instance_set(rt, a, c->a_b, to_b); /* the back-pointer: B <-> A, or B <- A's proxy */
+    if (to_b != b)
+        gcr_decref(rt, to_b);
     gcr_instance_set(rt, b, c->b_a, a);
     gcr_decref(rt, a);
     return b;
 }
 
-gcr_object *seed004_new_b_list(gcr_runtime *rt, const seed004_classes *c, long objects, long floats)
+gcr_object *seed004_new_b_list(gcr_runtime *rt, const seed004_classes *c, seed004_back back,
+                               long objects, long floats)
 {
     gcr_object *list = gcr_list_new(rt);
     if (list == NULL)
         return NULL;
     for (long i = 0; i < objects; i++) {
-        gcr_object *b = seed004_new_b(rt, c, i, floats);
+        gcr_object *b = seed004_new_b(rt, c, back, i, floats);
         int rc = b != NULL ? gcr_list_append(rt, list, b) : -1;
         gcr_xdecref(rt, b);
         if (rc != 0) {
@@ -88,4 +97,36 @@ gcr_object *seed004_new_b_list(gcr_runtime *rt, const seed004_classes *c, long o
         }
     }
     return list;
+}
+
+int seed004_setup(gcr_runtime *rt, const scn_values *p, void **state, char *err, size_t errlen)
+{
+    (void)p;
+    seed004_classes *c = malloc(sizeof *c);
+    if (c == NULL || seed004_classes_new(rt, c) != 0) {
+        free(c);
+        snprintf(err, errlen, "out of memory creating classes A and B");
+        return -1;
+    }
+    *state = c;
+    return 0;
+}
+
+int seed004_step(gcr_runtime *rt, const scn_values *p, seed004_classes *c, seed004_back back,
+                 char *err, size_t errlen)
+{
+    gcr_object *b_list = seed004_new_b_list(rt, c, back, p->v[0], p->v[1]);
+    if (b_list == NULL) {
+        snprintf(err, errlen, "out of memory building %ld objects", p->v[0]);
+        return -1;
+    }
+    gcr_decref(rt, b_list); /* the function returns: b_list goes, any cycles stay */
+    return 0;
+}
+
+void seed004_teardown(gcr_runtime *rt, const scn_values *p, void *state)
+{
+    (void)rt;
+    (void)p;
+    free(state);
 }

@@ -1,7 +1,12 @@
 /* test_collector.c — the cycle collector of the gcr runtime (the seeds' gc examples against
  * CPython's results are in test_reference.c): what is garbage, the automatic schedule
- * (thresholds, counts, promotion, the long-lived rule), callbacks and statistics. */
+ * (thresholds, counts, promotion, the long-lived rule, the policies' thresholds), callbacks
+ * and statistics, and the rest of the gc module: debug flags (STATS, COLLECTABLE, SAVEALL),
+ * gc.garbage, freeze, get_objects, get_referrers / get_referents. Weak references and
+ * finalizers in collections are in test_weakref.c and test_finalizer.c. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rt_test.h"
 
@@ -501,6 +506,277 @@ static void test_invalid_generation(void **state)
     assert_int_equal(rt_counters(rt).collections, 0);
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Policies
+ * ------------------------------------------------------------------------------------- */
+
+/* py313: threshold0 = 2000, the first automatic collection at the 2001st allocation. */
+static void test_py313_threshold(void **state)
+{
+    (void)state;
+    gcr_config config = {.policy = GCR_POLICY_PY313};
+    gcr_runtime *rt = gcr_open(&config);
+    assert_non_null(rt);
+    int threshold[GCR_GENERATIONS];
+    gcr_gc_get_threshold(rt, threshold);
+    assert_int_equal(threshold[0], 2000);
+    assert_int_equal(threshold[1], 10);
+    assert_int_equal(threshold[2], 10);
+    rt_events ev = {0};
+    gcr_gc_set_callback(rt, rt_record, &ev);
+    gcr_object *keep = rt_list_of_lists(rt, 1999); /* 2000 allocations */
+    assert_int_equal(ev.n, 0);
+    gcr_object *one_more = gcr_list_new(rt);
+    assert_int_equal(ev.n, 2);
+    assert_int_equal(ev.info[1].objects_scanned, 2000);
+    gcr_decref(rt, one_more);
+    gcr_decref(rt, keep);
+    gcr_close(rt);
+
+    config.policy = GCR_POLICY_PY27;
+    rt = gcr_open(&config);
+    gcr_gc_get_threshold(rt, threshold);
+    assert_int_equal(threshold[0], 700);
+    gcr_close(rt);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Debug flags and gc.garbage
+ * ------------------------------------------------------------------------------------- */
+
+/* DEBUG_STATS prints CPython's three lines around each collection. */
+static void test_debug_stats(void **state)
+{
+    gcr_runtime *rt = *state;
+    FILE *out = tmpfile();
+    assert_non_null(out);
+    gcr_gc_set_debug_stream(rt, out);
+    gcr_gc_set_debug(rt, GCR_DEBUG_STATS);
+    assert_int_equal(gcr_gc_get_debug(rt), GCR_DEBUG_STATS);
+    gcr_object *keep = rt_list_of_lists(rt, 2); /* 3 lists */
+    assert_int_equal(gcr_gc_collect(rt, 0), 0); /* now in generation 1 */
+    make_self_cycle(rt);
+    assert_int_equal(gcr_gc_collect(rt, 2), 1);
+    rewind(out);
+    char line[256];
+    int gen = -1, g0 = -1, g1 = -1, g2 = -1, perm = -1, unreachable = -1, uncollectable = -1;
+    double seconds = -1;
+    /* the first collection's lines */
+    assert_non_null(fgets(line, sizeof line, out));
+    assert_int_equal(sscanf(line, "gc: collecting generation %d...", &gen), 1);
+    assert_int_equal(gen, 0);
+    assert_non_null(fgets(line, sizeof line, out));
+    assert_int_equal(sscanf(line, "gc: objects in each generation: %d %d %d", &g0, &g1, &g2), 3);
+    assert_true(g0 == 3 && g1 == 0 && g2 == 0);
+    assert_non_null(fgets(line, sizeof line, out));
+    assert_int_equal(sscanf(line, "gc: objects in permanent generation: %d", &perm), 1);
+    assert_int_equal(perm, 0);
+    assert_non_null(fgets(line, sizeof line, out));
+    assert_int_equal(sscanf(line, "gc: done, %d unreachable, %d uncollectable, %lfs elapsed",
+                            &unreachable, &uncollectable, &seconds),
+                     3);
+    assert_true(unreachable == 0 && uncollectable == 0 && seconds >= 0 && seconds < 1);
+    assert_non_null(strstr(line, "s elapsed\n"));
+    /* the second */
+    assert_non_null(fgets(line, sizeof line, out));
+    assert_string_equal(line, "gc: collecting generation 2...\n");
+    assert_non_null(fgets(line, sizeof line, out));
+    assert_string_equal(line, "gc: objects in each generation: 1 3 0\n");
+    assert_non_null(fgets(line, sizeof line, out));
+    assert_non_null(fgets(line, sizeof line, out));
+    assert_int_equal(strncmp(line, "gc: done, 1 unreachable, 0 uncollectable, ", 42), 0);
+    assert_null(fgets(line, sizeof line, out));
+    fclose(out);
+    gcr_gc_set_debug(rt, 0);
+    gcr_gc_set_debug_stream(rt, NULL);
+    gcr_decref(rt, keep);
+}
+
+/* DEBUG_COLLECTABLE names each object found; without it nothing is printed. */
+static void test_debug_collectable(void **state)
+{
+    gcr_runtime *rt = *state;
+    FILE *out = tmpfile();
+    gcr_gc_set_debug_stream(rt, out);
+    make_self_cycle(rt);
+    assert_int_equal(gcr_gc_collect(rt, 2), 1);
+    assert_int_equal(ftell(out), 0);
+    gcr_gc_set_debug(rt, GCR_DEBUG_COLLECTABLE);
+    gcr_object *l = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, l, l), 0);
+    char want[64];
+    snprintf(want, sizeof want, "gc: collectable <list %p>\n", (void *)l);
+    gcr_decref(rt, l);
+    assert_int_equal(gcr_gc_collect(rt, 2), 1);
+    rewind(out);
+    char line[128];
+    assert_non_null(fgets(line, sizeof line, out));
+    assert_string_equal(line, want);
+    assert_int_equal(strncmp(line, "gc: collectable <list 0x", 24), 0);
+    assert_null(fgets(line, sizeof line, out));
+    fclose(out);
+    gcr_gc_set_debug(rt, 0);
+    gcr_gc_set_debug_stream(rt, NULL);
+}
+
+/* DEBUG_SAVEALL: unreachable objects go to gc.garbage instead of being freed; counted as
+ * collected, as CPython does. Emptying gc.garbage leaves them to the next collection. */
+static void test_saveall(void **state)
+{
+    gcr_runtime *rt = *state;
+    gcr_object *garbage = gcr_gc_garbage(rt);
+    assert_non_null(garbage);
+    assert_int_equal(gcr_list_len(garbage), 0);
+    gcr_gc_set_debug(rt, GCR_DEBUG_SAVEALL);
+    gcr_object *a = gcr_list_new(rt), *b = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, a, b), 0);
+    assert_int_equal(gcr_list_append(rt, b, a), 0);
+    gcr_decref(rt, a);
+    gcr_decref(rt, b);
+    assert_int_equal(gcr_gc_collect(rt, 2), 2);
+    gcr_counters c = rt_counters(rt);
+    assert_int_equal(c.garbage_len, 2);
+    assert_int_equal(c.collected, 2);
+    assert_int_equal(c.uncollectable, 0);
+    assert_int_equal(c.live_objects, 2);
+    assert_ptr_equal(gcr_list_get(garbage, 0), a);
+    assert_ptr_equal(gcr_list_get(garbage, 1), b);
+    assert_int_equal(gcr_list_len(a), 1); /* not cleared */
+    assert_true(gcr_gc_is_tracked(a));
+    /* gc.garbage is a root: nothing new is found */
+    assert_int_equal(gcr_gc_collect(rt, 2), 0);
+    gcr_gc_set_debug(rt, 0);
+    gcr_list_clear(rt, garbage); /* del gc.garbage[:] */
+    assert_int_equal(rt_live_objects(rt), 2);
+    assert_int_equal(gcr_gc_collect(rt, 2), 2);
+    assert_int_equal(rt_live_objects(rt), 0);
+    assert_int_equal(rt_live_bytes(rt), 0);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * freeze, get_objects, get_referrers, get_referents
+ * ------------------------------------------------------------------------------------- */
+
+static void test_freeze(void **state)
+{
+    gcr_runtime *rt = *state;
+    gcr_object *keep = rt_list_of_lists(rt, 9);
+    make_self_cycle(rt);                            /* garbage, frozen with the rest */
+    assert_int_equal(gcr_gc_collect(rt, 0), 0 + 1); /* the first cycle is collected */
+    make_self_cycle(rt);
+    rt_assert_count(rt, 1, 1, 0);
+    gcr_gc_freeze(rt);
+    assert_int_equal(gcr_gc_get_freeze_count(rt), 11);
+    rt_assert_count(rt, 0, 1, 0);
+    gcr_object *all = gcr_gc_get_objects(rt, -1);
+    assert_int_equal(gcr_list_len(all), 0); /* the permanent generation is not listed */
+    gcr_decref(rt, all);
+    rt_events ev = {0};
+    gcr_gc_set_callback(rt, rt_record, &ev);
+    assert_int_equal(gcr_gc_collect(rt, 2), 0); /* the frozen cycle is never seen */
+    assert_int_equal(ev.info[1].objects_scanned, 0);
+    assert_int_equal(rt_counters(rt).tracked_objects, 11);
+    gcr_gc_unfreeze(rt);
+    assert_int_equal(gcr_gc_get_freeze_count(rt), 0);
+    gcr_object *gen2 = gcr_gc_get_objects(rt, 2);
+    assert_int_equal(gcr_list_len(gen2), 11); /* back in the oldest generation */
+    gcr_decref(rt, gen2);
+    assert_int_equal(gcr_gc_collect(rt, 1), 0);
+    assert_int_equal(gcr_gc_collect(rt, 2), 1);
+    assert_int_equal(ev.info[5].objects_scanned, 11);
+    gcr_gc_set_callback(rt, NULL, NULL);
+    gcr_decref(rt, keep);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+/* Whether list holds o. */
+static bool list_has(const gcr_object *list, const gcr_object *o)
+{
+    for (size_t i = 0; i < gcr_list_len(list); i++)
+        if (gcr_list_get(list, i) == o)
+            return true;
+    return false;
+}
+
+static void test_get_objects(void **state)
+{
+    gcr_runtime *rt = *state;
+    gcr_object *a = gcr_list_new(rt);
+    assert_int_equal(gcr_gc_collect(rt, 1), 0); /* a -> generation 2 */
+    gcr_object *b = gcr_list_new(rt);
+    assert_int_equal(gcr_gc_collect(rt, 0), 0); /* b -> generation 1 */
+    gcr_object *c = gcr_list_new(rt);
+    gcr_object *f = gcr_float_new(rt, 1), *d = gcr_dict_new(rt); /* never tracked */
+    gcr_object *expect[] = {c, b, a};
+    for (int gen = 0; gen < GCR_GENERATIONS; gen++) {
+        gcr_object *objs = gcr_gc_get_objects(rt, gen);
+        assert_non_null(objs);
+        assert_int_equal(gcr_list_len(objs), 1); /* itself excluded */
+        assert_ptr_equal(gcr_list_get(objs, 0), expect[gen]);
+        assert_int_equal(expect[gen]->refcnt, 2);
+        gcr_decref(rt, objs);
+    }
+    gcr_object *all = gcr_gc_get_objects(rt, -1);
+    assert_int_equal(gcr_list_len(all), 3);
+    assert_true(list_has(all, a) && list_has(all, b) && list_has(all, c));
+    assert_false(list_has(all, f) || list_has(all, d));
+    gcr_decref(rt, all);
+    assert_null(gcr_gc_get_objects(rt, 3));
+    assert_string_equal(gcr_error(rt), "ValueError: generation parameter must be less than "
+                                       "the number of available generations (3)");
+    assert_null(gcr_gc_get_objects(rt, -2));
+    assert_string_equal(gcr_error(rt), "ValueError: generation parameter cannot be negative");
+    gcr_object *objs[] = {a, b, c, f, d};
+    for (size_t i = 0; i < 5; i++)
+        gcr_decref(rt, objs[i]);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
+static void test_referrers_and_referents(void **state)
+{
+    gcr_runtime *rt = *state;
+    static const char *const attrs[] = {"x", "y"};
+    gcr_object *target = gcr_list_new(rt), *f = gcr_float_new(rt, 1);
+    gcr_object *holder = gcr_list_new(rt);
+    assert_int_equal(gcr_list_append(rt, holder, target), 0);
+    assert_int_equal(gcr_list_append(rt, holder, f), 0);
+    assert_int_equal(gcr_list_append(rt, holder, target), 0); /* twice: listed once */
+    gcr_object *inst = gcr_instance_new(rt, gcr_class_new(rt, "H", attrs, 2));
+    gcr_instance_set(rt, inst, 1, target);
+    gcr_object *items[] = {f, target};
+    gcr_object *tuple = gcr_tuple_new(rt, 2, items);
+    gcr_object *d = gcr_dict_new(rt); /* untracked: not searched, as CPython */
+    gcr_object *k = gcr_str_new(rt, "k", 1);
+    assert_int_equal(gcr_dict_set(rt, d, k, f), 0);
+    gcr_object *unrelated = gcr_list_new(rt);
+
+    gcr_object *refs = gcr_gc_get_referrers(rt, &target, 1);
+    assert_int_equal(gcr_list_len(refs), 3);
+    assert_ptr_equal(gcr_list_get(refs, 0), holder);
+    assert_ptr_equal(gcr_list_get(refs, 1), inst);
+    assert_ptr_equal(gcr_list_get(refs, 2), tuple);
+    gcr_decref(rt, refs);
+    gcr_object *two[] = {f, unrelated};
+    refs = gcr_gc_get_referrers(rt, two, 2); /* d is untracked: not found */
+    assert_int_equal(gcr_list_len(refs), 2);
+    assert_true(list_has(refs, holder) && list_has(refs, tuple));
+    gcr_decref(rt, refs);
+
+    gcr_object *of[] = {holder, f, d};
+    gcr_object *ents = gcr_gc_get_referents(rt, of, 3); /* f: no referents, skipped */
+    assert_int_equal(gcr_list_len(ents), 4);
+    assert_ptr_equal(gcr_list_get(ents, 0), target);
+    assert_ptr_equal(gcr_list_get(ents, 1), f);
+    assert_ptr_equal(gcr_list_get(ents, 2), target);
+    assert_ptr_equal(gcr_list_get(ents, 3), f); /* a str-keyed dict traverses its values */
+    gcr_decref(rt, ents);
+
+    gcr_object *all[] = {target, f, holder, inst, tuple, d, k, unrelated};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        gcr_decref(rt, all[i]);
+    assert_int_equal(rt_live_objects(rt), 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -520,6 +796,13 @@ int main(void)
         T(test_callback_start_stop),
         T(test_callback_cannot_nest_collections),
         T(test_invalid_generation),
+        cmocka_unit_test(test_py313_threshold),
+        T(test_debug_stats),
+        T(test_debug_collectable),
+        T(test_saveall),
+        T(test_freeze),
+        T(test_get_objects),
+        T(test_referrers_and_referents),
     };
 #undef T
     return cmocka_run_group_tests_name("runtime collector", tests, NULL, NULL);

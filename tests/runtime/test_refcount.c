@@ -267,6 +267,13 @@ static void test_names(void **state)
     gcr_policy policy = (gcr_policy)42;
     gcr_allocator allocator = (gcr_allocator)42;
     assert_string_equal(gcr_policy_name(GCR_POLICY_PY311), "py311");
+    assert_string_equal(gcr_policy_name(GCR_POLICY_PY313), "py313");
+    assert_string_equal(gcr_policy_name(GCR_POLICY_PY27), "py27");
+    assert_string_equal(gcr_allocator_name(GCR_ALLOC_PYMALLOC), "pymalloc");
+    assert_int_equal(gcr_policy_parse("py27", &policy), 0);
+    assert_int_equal(policy, GCR_POLICY_PY27);
+    assert_int_equal(gcr_policy_parse("py313", &policy), 0);
+    assert_int_equal(policy, GCR_POLICY_PY313);
     assert_string_equal(gcr_allocator_name(GCR_ALLOC_MALLOC), "malloc");
     assert_int_equal(gcr_policy_parse("py311", &policy), 0);
     assert_int_equal(policy, GCR_POLICY_PY311);

@@ -1,0 +1,149 @@
+/* tuple.c — the tuple type, as CPython 3.11's PyTupleObject: a container of 40 + 8 n bytes
+ * (GC header, object header, ob_size, the items inline). A new tuple is tracked; the
+ * collector untracks one that holds nothing a collection could need (tuple_may_untrack,
+ * CPython's _PyTuple_MaybeUntrack). The empty tuple is a shared, untracked singleton in
+ * metadata memory. As in CPython a tuple has no tp_clear: a cycle through a tuple is broken
+ * by clearing its other members. */
+#include <assert.h>
+
+#include "runtime.h"
+
+typedef struct tuple_object {
+    gcr_object ob;
+    intptr_t size;
+    gcr_object *items[];
+} tuple_object;
+
+_Static_assert(sizeof(gc_head) + sizeof(tuple_object) == 40, "an empty tuple is 40 bytes");
+
+static int tuple_traverse(gcr_object *o, obj_visit_fn visit, void *arg);
+
+const gcr_type tuple_type = {
+    .name = "tuple",
+    .kind = OBJ_TUPLE,
+    .is_gc = true,
+    .flags = TYPE_UNTRACK_TUPLE,
+    .stats_slot = SLOT_TUPLE,
+    .traverse = tuple_traverse,
+    .clear = NULL,
+};
+
+static const tuple_object *tuple_cast(const gcr_object *o)
+{
+    assert(o->type == &tuple_type && "not a tuple");
+    return (const tuple_object *)o;
+}
+
+static size_t tuple_block_size(size_t n) { return sizeof(gc_head) + sizeof(tuple_object) + n * 8; }
+
+/* ---------------------------------------------------------------------------------------
+ * The empty tuple
+ * ------------------------------------------------------------------------------------- */
+
+int tuple_init_empty(gcr_runtime *rt)
+{
+    gc_head *g = mem_meta_alloc(tuple_block_size(0));
+    if (g == NULL)
+        return -1;
+    g->next = 0; /* untracked, for good */
+    g->prev = 0;
+    tuple_object *t = (tuple_object *)obj_from_gc(g);
+    t->ob.refcnt = 1; /* the runtime's own reference */
+    t->ob.type = &tuple_type;
+    t->size = 0;
+    rt->empty_tuple = &t->ob;
+    return 0;
+}
+
+void tuple_free_empty(gcr_runtime *rt)
+{
+    if (rt->empty_tuple != NULL)
+        mem_meta_free(obj_as_gc(rt->empty_tuple));
+    rt->empty_tuple = NULL;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Public API
+ * ------------------------------------------------------------------------------------- */
+
+gcr_object *gcr_tuple_new(gcr_runtime *rt, size_t n, gcr_object *const *items)
+{
+    rt_check(rt);
+    assert((n == 0 || items != NULL) && "gcr_tuple_new: NULL items");
+    if (n == 0) {
+        gcr_incref(rt->empty_tuple);
+        return rt->empty_tuple;
+    }
+    gcr_object *o = obj_new_container(rt, &tuple_type, tuple_block_size(n));
+    if (o == NULL)
+        return NULL;
+    tuple_object *t = (tuple_object *)o;
+    t->size = (intptr_t)n;
+    for (size_t i = 0; i < n; i++) {
+        assert(items[i] != NULL && items[i]->refcnt > 0 && "gcr_tuple_new: item is not live");
+        gcr_incref(items[i]);
+        t->items[i] = items[i];
+    }
+    gc_track(&rt->gc, o);
+    return o;
+}
+
+size_t gcr_tuple_len(const gcr_object *t) { return (size_t)tuple_cast(t)->size; }
+
+gcr_object *gcr_tuple_get(const gcr_object *t, size_t index)
+{
+    const tuple_object *tp = tuple_cast(t);
+    assert(index < (size_t)tp->size && "gcr_tuple_get: index out of range");
+    return tp->items[index];
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Type hooks
+ * ------------------------------------------------------------------------------------- */
+
+static int tuple_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
+{
+    const tuple_object *t = (const tuple_object *)o;
+    for (intptr_t i = 0; i < t->size; i++) {
+        if (t->items[i] != NULL) {
+            int rc = visit(t->items[i], arg);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+bool tuple_may_untrack(const gcr_object *o)
+{
+    const tuple_object *t = (const tuple_object *)o;
+    for (intptr_t i = 0; i < t->size; i++)
+        if (t->items[i] == NULL || gc_may_be_tracked(t->items[i]))
+            return false;
+    return true;
+}
+
+void tuple_clear_items(gcr_runtime *rt, gcr_object *o)
+{
+    tuple_object *t = (tuple_object *)o;
+    for (intptr_t i = 0; i < t->size; i++) {
+        gcr_object *item = t->items[i];
+        t->items[i] = NULL;
+        gcr_xdecref(rt, item);
+    }
+}
+
+size_t tuple_sizeof(const gcr_object *o) { return tuple_block_size((size_t)tuple_cast(o)->size); }
+
+void tuple_dealloc(gcr_runtime *rt, gcr_object *o)
+{
+    tuple_object *t = (tuple_object *)o;
+    if (o == rt->empty_tuple) {
+        assert(0 && "tuple_dealloc: the empty tuple lost its runtime's reference (one "
+                    "gcr_decref too many)");
+        return;
+    }
+    for (intptr_t i = t->size; i-- > 0;)
+        gcr_xdecref(rt, t->items[i]);
+    obj_free_container(rt, o, tuple_block_size((size_t)t->size));
+}

@@ -93,7 +93,8 @@ int results_add_run(results *res, const plan_run *r, int cpu, const run_result *
     csvw_str(w, plan_mode_names[r->mode]);
     csvw_i64(w, r->repeat);
     csvw_i64(w, r->iterations);
-    csvw_str(w, r->params_text);
+    /* what the worker ran with (its own report), else what was asked */
+    csvw_str(w, d != NULL && d->params[0] ? d->params : r->params_text);
     cell_known(w, cpu);
     csvw_str(w, rr->status);
     csvw_str(w, rr->message);

@@ -42,6 +42,7 @@ typedef struct wire_done {
     /* The run's peak RSS seen from inside: the largest VmHWM over its iterations. (The
      * parent's wait4 rusage also counts the forked copy of `bench` before exec.) */
     int64_t peak_rss_bytes;
+    char params[256]; /* the parameters the scenario ran with: "k=v;k=v" */
     char message[2048];
 } wire_done;
 

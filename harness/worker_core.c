@@ -1,0 +1,281 @@
+/* worker_core.c — the iteration loop, samples, faults and wire records every worker shares
+ * (see worker_core.h). */
+#include "worker_core.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "stats.h"
+#include "util.h"
+
+/* ---- arguments ------------------------------------------------------------------------- */
+
+void wk_die_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench worker: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+static void parse_param(wk_args *a, char *kv)
+{
+    char *eq = strchr(kv, '=');
+    if (eq == NULL || eq == kv)
+        wk_die_usage("bad --param '%s': expected KEY=VALUE", kv);
+    if (a->nparams == WK_MAX_PARAMS)
+        wk_die_usage("too many --param options");
+    *eq = '\0';
+    a->param_keys[a->nparams] = kv;
+    a->param_values[a->nparams++] = eq + 1;
+}
+
+static wk_mode parse_mode(const char *s)
+{
+    static const char *const names[] = {"forced", "auto", "off"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0)
+            return (wk_mode)i;
+    wk_die_usage("unknown mode '%s'", s);
+}
+
+void wk_parse_args(int argc, char **argv, wk_args *a)
+{
+    static const struct option opts[] = {
+        {"fd", required_argument, NULL, 'f'},        {"scenario", required_argument, NULL, 's'},
+        {"file", required_argument, NULL, 'F'},      {"mode", required_argument, NULL, 'm'},
+        {"iterations", required_argument, NULL, 'n'}, {"threshold", required_argument, NULL, 't'},
+        {"policy", required_argument, NULL, 'p'},    {"allocator", required_argument, NULL, 'a'},
+        {"param", required_argument, NULL, 'k'},     {"python-env", no_argument, NULL, 'E'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    a->fd = -1;
+    int c;
+    int64_t v;
+    char extra;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (gcb_parse_i64(optarg, 0, 1 << 20, &v) != 0)
+                wk_die_usage("bad --fd '%s'", optarg);
+            a->fd = (int)v;
+            break;
+        case 's':
+            a->scenario = optarg;
+            break;
+        case 'F':
+            a->file = optarg;
+            break;
+        case 'm':
+            a->mode = parse_mode(optarg);
+            break;
+        case 'n':
+            if (gcb_parse_i64(optarg, 1, INT64_MAX, &a->iterations) != 0)
+                wk_die_usage("bad --iterations '%s'", optarg);
+            break;
+        case 't':
+            if (sscanf(optarg, "%d,%d,%d%c", &a->threshold[0], &a->threshold[1],
+                       &a->threshold[2], &extra) != 3)
+                wk_die_usage("bad --threshold '%s'", optarg);
+            a->threshold_set = true;
+            break;
+        case 'p':
+            a->policy = optarg;
+            break;
+        case 'a':
+            a->allocator = optarg;
+            break;
+        case 'k':
+            parse_param(a, optarg);
+            break;
+        case 'E':
+            a->python_env = true;
+            break;
+        default:
+            wk_die_usage("bad arguments");
+        }
+    }
+    if (a->fd < 0 || (a->scenario == NULL) == (a->file == NULL) || a->iterations == 0 ||
+        optind != argc)
+        wk_die_usage("needs --fd, --scenario or --file, and --iterations");
+}
+
+/* ---- pauses ------------------------------------------------------------------------------ */
+
+void wk_pauses_add(wk_pauses *p, int64_t pause_ns)
+{
+    if (p->len == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 1024;
+        int64_t *ns = realloc(p->ns, cap * sizeof *ns);
+        if (ns == NULL)
+            return;
+        p->ns = ns;
+        p->cap = cap;
+    }
+    p->ns[p->len++] = pause_ns;
+}
+
+/* ---- wire --------------------------------------------------------------------------------- */
+
+static void send_msg(int fd, const wire_msg *m)
+{
+    if (write(fd, m, sizeof *m) != (ssize_t)sizeof *m)
+        _exit(3); /* the parent is gone or the pipe broke: nobody is left to report to */
+}
+
+/* ---- faults ------------------------------------------------------------------------------- */
+
+/* GCBENCH_FAULT=kind@K: what iteration K should do instead of running normally. */
+typedef struct fault {
+    char kind[16];
+    int64_t at;
+} fault;
+
+static fault read_fault(void)
+{
+    fault f = {"", -1};
+    const char *s = getenv("GCBENCH_FAULT");
+    if (s != NULL && sscanf(s, "%15[a-z]@%" SCNd64, f.kind, &f.at) != 2)
+        f.at = -1;
+    return f;
+}
+
+static int inject_fault(const fault *f, int64_t iteration, char *err, size_t errlen)
+{
+    if (f->at != iteration)
+        return 0;
+    if (strcmp(f->kind, "crash") == 0)
+        raise(SIGSEGV);
+    if (strcmp(f->kind, "hang") == 0)
+        for (;;)
+            pause();
+    if (strcmp(f->kind, "fail") == 0) {
+        snprintf(err, errlen, "injected failure at iteration %" PRId64, iteration);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the loop ------------------------------------------------------------------------------ */
+
+/* What the loop carries from sample to sample. */
+typedef struct run_state {
+    const wk_args *a;
+    const wk_backend *b;
+    bool peak_ok;     /* VmHWM can be reset each iteration */
+    int64_t run_peak; /* the largest VmHWM seen */
+    wk_pauses pauses;
+} run_state;
+
+/* Sends iteration k's boundary sample; s holds its times. The peak is VmHWM since the last
+ * reset. */
+static void send_iter(run_state *st, int64_t k, wire_iter *s)
+{
+    wire_msg m = {.kind = WIRE_ITER};
+    procfs_mem mem = {-1, -1, -1, -1};
+    procfs_self(&mem);
+    s->iteration = k;
+    s->t_ns = gcb_now_ns();
+    s->rss_bytes = mem.rss_bytes;
+    s->rss_anon_bytes = mem.rss_anon_bytes;
+    s->rss_file_bytes = mem.rss_file_bytes;
+    s->iter_peak_rss_bytes = st->peak_ok ? mem.hwm_bytes : -1;
+    if (mem.hwm_bytes > st->run_peak) /* without resets, VmHWM is the run's peak anyway */
+        st->run_peak = mem.hwm_bytes;
+    st->b->sample(st->b->ctx, s);
+    m.u.iter = *s;
+    send_msg(st->a->fd, &m);
+}
+
+#define WK_TOP_TYPES 10
+
+static void send_types(run_state *st, int64_t iteration)
+{
+    wire_type top[WK_TOP_TYPES];
+    size_t n = st->b->types(st->b->ctx, top, WK_TOP_TYPES);
+    for (size_t i = 0; i < n && i < WK_TOP_TYPES; i++) {
+        wire_msg m = {.kind = WIRE_TYPE};
+        m.u.type = top[i];
+        m.u.type.iteration = iteration;
+        send_msg(st->a->fd, &m);
+    }
+}
+
+static void send_done(run_state *st, int64_t done, bool ok, const char *message)
+{
+    wire_msg m = {.kind = WIRE_DONE};
+    wire_done *d = &m.u.done;
+    st->b->totals(st->b->ctx, d);
+    d->ok = ok;
+    d->iter_peak_supported = st->peak_ok;
+    d->iterations_done = done;
+    d->peak_rss_bytes = st->run_peak;
+    if (st->pauses.len > 0) {
+        d->pause_ns_p95 = stats_percentile_i64(st->pauses.ns, st->pauses.len, 95.0);
+        d->pause_ns_median = stats_median_i64(st->pauses.ns, st->pauses.len);
+    }
+    st->b->params(st->b->ctx, d->params, sizeof d->params);
+    snprintf(d->message, sizeof d->message, "%s", message);
+    send_msg(st->a->fd, &m);
+}
+
+/* Runs the iterations; returns how many completed (err is set when one failed). */
+static int64_t run_iterations(run_state *st, char *err, size_t errlen)
+{
+    const wk_backend *b = st->b;
+    fault f = read_fault();
+    for (int64_t k = 1; k <= st->a->iterations; k++) {
+        wire_iter s = {0};
+        if (st->peak_ok)
+            procfs_reset_peak();
+        int64_t w0 = gcb_now_ns(), c0 = gcb_cpu_ns();
+        int rc = inject_fault(&f, k, err, errlen);
+        if (rc == 0)
+            rc = b->step(b->ctx, err, errlen);
+        int64_t w1 = gcb_now_ns(), c1 = gcb_cpu_ns();
+        if (rc != 0)
+            return k - 1;
+        if (st->a->mode == WK_FORCED)
+            b->collect(b->ctx);
+        int64_t w2 = gcb_now_ns(), c2 = gcb_cpu_ns();
+        s.step_wall_ns = w1 - w0;
+        s.step_cpu_ns = c1 - c0;
+        s.gc_wall_ns = w2 - w1;
+        s.gc_cpu_ns = c2 - c1;
+        send_iter(st, k, &s);
+    }
+    return st->a->iterations;
+}
+
+int wk_run(const wk_args *a, const wk_backend *b)
+{
+    signal(SIGPIPE, SIG_IGN);
+    run_state st = {.a = a, .b = b, .peak_ok = procfs_reset_peak() == 0, .run_peak = -1};
+    char err[2048] = "";
+    int64_t done = 0;
+    bool ok = b->setup(b->ctx, &st.pauses, err, sizeof err) == 0;
+    if (ok) {
+        wire_iter baseline = {0};
+        send_iter(&st, 0, &baseline);
+        b->mark_types(b->ctx);
+        done = run_iterations(&st, err, sizeof err);
+        ok = done == a->iterations;
+        send_types(&st, done);
+        if (b->teardown != NULL)
+            b->teardown(b->ctx);
+    }
+    send_done(&st, done, ok, err);
+    free(st.pauses.ns);
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,88 @@
+/* worker_core.h — what every worker executable shares, whatever runtime it drives: its
+ * arguments, the iteration loop with its timing and boundary samples, the pause record,
+ * fault injection, and the wire records to the parent. A runtime plugs in as a wk_backend
+ * (worker.c: the gcbench runtime; worker_python.c: embedded CPython).
+ *
+ *   WORKER --fd N (--scenario NAME | --file PATH) --mode forced|auto|off --iterations N
+ *          [--threshold T0,T1,T2] [--policy P] [--allocator A] [--param KEY=VALUE]…
+ *          [--python-env]
+ *
+ * Exit status: 0 every iteration ran; 1 the scenario failed (the DONE record says why);
+ * 2 bad arguments (a bug in bench: the message goes to stderr).
+ *
+ * Test hook (fault injection, like SQLite's): GCBENCH_FAULT=crash@K | fail@K | hang@K makes
+ * iteration K raise SIGSEGV, fail with a message, or sleep forever.
+ */
+#ifndef GCB_WORKER_CORE_H
+#define GCB_WORKER_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+#define WK_MAX_PARAMS 16
+
+typedef enum { WK_FORCED, WK_AUTO, WK_OFF } wk_mode;
+
+typedef struct wk_args {
+    int fd;
+    const char *scenario; /* a built-in name (native), or NULL */
+    const char *file;     /* a scenario file (python), or NULL */
+    wk_mode mode;
+    int64_t iterations;
+    bool threshold_set;
+    int threshold[3];
+    const char *policy;    /* NULL: the runtime's default */
+    const char *allocator; /* NULL: the runtime's default */
+    const char *param_keys[WK_MAX_PARAMS];
+    const char *param_values[WK_MAX_PARAMS];
+    size_t nparams;
+    bool python_env; /* python: let PYTHON* variables and the user site in */
+} wk_args;
+
+/* Parses argv into a, or prints the problem and exits 2. */
+void wk_parse_args(int argc, char **argv, wk_args *a);
+/* Prints "NAME: message" on stderr and exits 2 (a bad argument: a bug in bench). */
+void wk_die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* The pause of every collection of a run, for its median / p95 / max. */
+typedef struct wk_pauses {
+    int64_t *ns;
+    size_t len, cap;
+} wk_pauses;
+/* Records one pause (dropped, not fatal, when memory runs out: the totals still have it). */
+void wk_pauses_add(wk_pauses *p, int64_t pause_ns);
+
+/* A runtime as the loop drives it. Each returns 0, or -1 with a message in err. */
+typedef struct wk_backend {
+    void *ctx;
+    /* Applies the GC settings, records every collection's pause in pauses, runs the
+     * scenario's setup. */
+    int (*setup)(void *ctx, wk_pauses *pauses, char *err, size_t errlen);
+    /* One iteration. */
+    int (*step)(void *ctx, char *err, size_t errlen);
+    /* gc.collect(): a full collection. */
+    void (*collect)(void *ctx);
+    /* The runtime's counters into s (live objects, gc totals, counts, allocator); a value
+     * the runtime cannot give is -1. */
+    void (*sample)(void *ctx, wire_iter *s);
+    /* Marks the per-type baseline (after setup). */
+    void (*mark_types)(void *ctx);
+    /* The types with the most live objects: fills out, returns how many (<= max). */
+    size_t (*types)(void *ctx, wire_type *out, size_t max);
+    /* The effective parameters as "k=v;k=v" into buf. */
+    void (*params)(void *ctx, char *buf, size_t len);
+    /* gc totals for the DONE record (collections, collected, uncollectable, garbage,
+     * objects_scanned, pause_ns_total, pause_ns_max). */
+    void (*totals)(void *ctx, wire_done *d);
+    /* The scenario's teardown (may be NULL). */
+    void (*teardown)(void *ctx);
+} wk_backend;
+
+/* Runs setup, the baseline sample, the iterations (with the forced collection and the
+ * samples), the per-type record and teardown, and sends DONE. Returns the exit status. */
+int wk_run(const wk_args *a, const wk_backend *b);
+
+#endif /* GCB_WORKER_CORE_H */

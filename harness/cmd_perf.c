@@ -272,7 +272,7 @@ static int perf_find_script(char *buf, size_t len)
             return 0;
     }
     /* The source tree's root, from the plots folder's path (harness/meson.build). */
-    snprintf(buf, len, "%s/../harness/perf_cpython.py", GCB_SOURCE_PLOTS_DIR);
+    snprintf(buf, len, "%s/harness/perf_cpython.py", GCB_SOURCE_ROOT);
     return is_file(buf) ? 0 : -1;
 }
 

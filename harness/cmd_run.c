@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dataset.h"
@@ -29,8 +30,11 @@ static const char run_usage[] =
     "folder (machine.csv, runs.csv, samples.csv, summary.csv, plots/), then print the\n"
     "tables and verdicts.\n"
     "\n"
-    "  --scenario NAME[,NAME...]|all  scenarios to run (see 'bench list') [all]\n"
-    "  --runtime native               runtime to run them in [native]\n"
+    "  --scenario NAME[,NAME...]|all|FILE.py\n"
+    "                                 scenarios to run (see 'bench list'), or your own\n"
+    "                                 Python file (setup/step/teardown, see README) [all]\n"
+    "  --runtime native|python[,...]  the gcbench runtime, real CPython 3.11, or both [native;\n"
+    "                                 python for a FILE.py]\n"
     "  --iterations N                 iterations per run [10]\n"
     "  --repeat R                     runs per scenario, setting and mode [1]\n"
     "  --gc MODE[,MODE...]            forced (collect after every iteration), auto\n"
@@ -53,6 +57,8 @@ static const char run_usage[] =
     "                                 DIR/latest to it [results]\n"
     "  --no-plot                      do not draw plots\n"
     "  --quiet                        print only errors and the results folder\n"
+    "  --python-env                   python runtime: let PYTHON* variables and the user\n"
+    "                                 site-packages in (isolated by default)\n"
     "  --help                         show this help\n"
     "\n"
     "Exit status: 0 every run succeeded; 1 a run failed, crashed or was killed (the others\n"
@@ -60,15 +66,20 @@ static const char run_usage[] =
 
 enum { PIN_AUTO = -2, PIN_NONE = -1 };
 
+#define RUN_MAX_SCENARIOS 64
+
 typedef struct run_cli {
     plan_options plan;
-    const scn_scenario *scenario_list[64];
+    plan_scenario scenario_list[RUN_MAX_SCENARIOS];
+    bool user_files; /* a --scenario FILE.py is among them */
+    bool runtime_given;
     int64_t interval_ms;
     int pin;
     uint64_t max_rss_bytes; /* 0: half of RAM, decided once the machine is known */
     double timeout_s;
     const char *out;
-    bool no_plot, quiet;
+    bool no_plot, quiet, python_env;
+    char scenarios_dir[PATH_MAX]; /* the built-ins' Python twins; "" when not found */
 } run_cli;
 
 static volatile sig_atomic_t interrupted;
@@ -81,15 +92,57 @@ static void on_signal(int sig)
 
 /* ---- option parsing: each returns 0, or -1 after printing the usage error --------------- */
 
-static int add_scenario(run_cli *c, const scn_scenario *s)
+/* Adds a scenario once (by name). Returns 0, or -1 when there are too many. */
+static int add_scenario(run_cli *c, const scn_scenario *native, const char *name,
+                        const char *py_path)
 {
     for (size_t i = 0; i < c->plan.nscenarios; i++)
-        if (c->scenario_list[i] == s)
+        if (strcmp(c->scenario_list[i].name, name) == 0 &&
+            strcmp(c->scenario_list[i].py_path, py_path) == 0)
             return 0;
-    if (c->plan.nscenarios == sizeof c->scenario_list / sizeof c->scenario_list[0])
+    if (c->plan.nscenarios == RUN_MAX_SCENARIOS) {
+        gcb_usage_error("run", "too many scenarios (at most %d)", RUN_MAX_SCENARIOS);
         return -1;
-    c->scenario_list[c->plan.nscenarios++] = s;
+    }
+    plan_scenario *s = &c->scenario_list[c->plan.nscenarios++];
+    s->native = native;
+    snprintf(s->name, sizeof s->name, "%s", name);
+    snprintf(s->py_path, sizeof s->py_path, "%s", py_path);
     return 0;
+}
+
+/* A built-in: the native scenario and its Python twin (when the twins' folder is known). */
+static int add_builtin(run_cli *c, const scn_scenario *s)
+{
+    char py[PATH_MAX + 160] = "";
+    if (c->scenarios_dir[0] != '\0')
+        snprintf(py, sizeof py, "%s/%s.py", c->scenarios_dir, s->name);
+    return add_scenario(c, s, s->name, access(py, R_OK) == 0 ? py : "");
+}
+
+/* A user's scenario file: it must exist and be a readable .py file. */
+static int add_file(run_cli *c, const char *path)
+{
+    size_t len = strlen(path);
+    struct stat st;
+    if (len < 4 || strcmp(path + len - 3, ".py") != 0) {
+        gcb_usage_error("run", "--scenario %s: not a built-in scenario, nor a .py file", path);
+        return -1;
+    }
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, R_OK) != 0) {
+        gcb_usage_error("run", "--scenario %s: no such readable file (%s)", path,
+                        stat(path, &st) != 0 ? strerror(errno) : "not a regular file");
+        return -1;
+    }
+    char real[PATH_MAX], name[128];
+    if (realpath(path, real) == NULL) {
+        gcb_usage_error("run", "--scenario %s: %s", path, strerror(errno));
+        return -1;
+    }
+    const char *base = strrchr(real, '/');
+    snprintf(name, sizeof name, "%.*s", (int)(strlen(base + 1) - 3), base + 1);
+    c->user_files = true;
+    return add_scenario(c, NULL, name, real);
 }
 
 static void list_names(char *buf, size_t len)
@@ -103,37 +156,61 @@ static void list_names(char *buf, size_t len)
 
 static int parse_scenarios(run_cli *c, const char *arg)
 {
-    char copy[1024];
+    char copy[4096];
     snprintf(copy, sizeof copy, "%s", arg);
     char *save = NULL;
     for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-        size_t len = strlen(name);
+        const scn_scenario *s = scn_find(name);
+        int rc = 0;
         if (strcmp(name, "all") == 0) {
             size_t n;
             const scn_scenario *const *all = scn_all(&n);
-            for (size_t i = 0; i < n; i++)
-                add_scenario(c, all[i]);
-        } else if (len > 3 && strcmp(name + len - 3, ".py") == 0) {
-            gcb_usage_error("run",
-                            "--scenario %s: Python scenario files run on the CPython runtime, "
-                            "which this build does not have yet; use a built-in scenario",
-                            name);
-            return -1;
+            for (size_t i = 0; i < n && rc == 0; i++)
+                rc = add_builtin(c, all[i]);
+        } else if (s != NULL) {
+            rc = add_builtin(c, s);
+        } else if (strchr(name, '/') != NULL || strstr(name, ".py") != NULL) {
+            rc = add_file(c, name);
         } else {
-            const scn_scenario *s = scn_find(name);
-            if (s == NULL) {
-                char names[512];
-                list_names(names, sizeof names);
-                gcb_usage_error("run", "unknown scenario '%s'; available: %s, or all", name, names);
-                return -1;
-            }
-            add_scenario(c, s);
+            char names[512];
+            list_names(names, sizeof names);
+            gcb_usage_error("run", "unknown scenario '%s'; available: %s, all, or a FILE.py", name,
+                            names);
+            rc = -1;
         }
+        if (rc != 0)
+            return -1;
     }
     if (c->plan.nscenarios == 0) {
         gcb_usage_error("run", "--scenario '%s' names no scenario", arg);
         return -1;
     }
+    return 0;
+}
+
+static int parse_runtimes(run_cli *c, const char *arg)
+{
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", arg);
+    memset(c->plan.runtimes, 0, sizeof c->plan.runtimes);
+    bool any = false;
+    char *save = NULL;
+    for (char *r = strtok_r(copy, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
+        int i = 0;
+        while (i < PLAN_RUNTIMES && strcmp(plan_runtime_names[i], r) != 0)
+            i++;
+        if (i == PLAN_RUNTIMES) {
+            gcb_usage_error("run", "unknown --runtime '%s'; use native, python or native,python",
+                            r);
+            return -1;
+        }
+        c->plan.runtimes[i] = any = true;
+    }
+    if (!any) {
+        gcb_usage_error("run", "--runtime '%s' names no runtime", arg);
+        return -1;
+    }
+    c->runtime_given = true;
     return 0;
 }
 
@@ -184,39 +261,84 @@ static int parse_threshold(run_cli *c, const char *arg)
 static int parse_param(run_cli *c, const char *arg)
 {
     const char *eq = strchr(arg, '=');
-    int64_t v;
-    if (eq == NULL || eq == arg || gcb_parse_i64(eq + 1, 0, LONG_MAX, &v) != 0) {
-        gcb_usage_error("run", "bad --param '%s': expected KEY=VALUE with a whole number >= 0",
-                        arg);
+    if (eq == NULL || eq == arg) {
+        gcb_usage_error("run", "bad --param '%s': expected KEY=VALUE", arg);
         return -1;
     }
     if (c->plan.nparams == PLAN_MAX_PARAMS) {
         gcb_usage_error("run", "too many --param options (at most %d)", PLAN_MAX_PARAMS);
         return -1;
     }
-    size_t klen = (size_t)(eq - arg);
-    char *key = strndup(arg, klen);
+    char *key = strndup(arg, (size_t)(eq - arg));
     if (key == NULL)
         return -1;
     c->plan.param_keys[c->plan.nparams] = key;
-    c->plan.param_values[c->plan.nparams++] = (long)v;
+    c->plan.param_values[c->plan.nparams++] = eq + 1;
     return 0;
 }
 
-/* A --param key must belong to at least one chosen scenario. */
+/* A --param key must belong to a chosen built-in scenario, whose parameters are whole
+ * numbers, unless a user's file is chosen: its parameters are its own (its worker checks
+ * them against its PARAMS). */
 static int check_params(const run_cli *c)
 {
     for (size_t i = 0; i < c->plan.nparams; i++) {
-        bool used = false;
+        const char *key = c->plan.param_keys[i], *value = c->plan.param_values[i];
+        bool builtin = false;
         for (size_t s = 0; s < c->plan.nscenarios; s++)
-            used |= scn_param_index(c->plan.scenarios[s], c->plan.param_keys[i]) >= 0;
-        if (!used) {
+            builtin |= c->plan.scenarios[s].native != NULL &&
+                       scn_param_index(c->plan.scenarios[s].native, key) >= 0;
+        int64_t v;
+        if (builtin && gcb_parse_i64(value, 0, LONG_MAX, &v) != 0) {
+            gcb_usage_error("run", "bad --param %s=%s: expected a whole number >= 0", key, value);
+            return -1;
+        }
+        if (!builtin && !c->user_files) {
             gcb_usage_error("run",
                             "--param %s: no chosen scenario has a parameter '%s' (see 'bench "
                             "list')",
-                            c->plan.param_keys[i], c->plan.param_keys[i]);
+                            key, key);
             return -1;
         }
+    }
+    return 0;
+}
+
+/* Which runtimes run what. Without --runtime: built-ins in the native runtime, files in
+ * python. With it: built-ins in each runtime named (python needs their twins), files in
+ * python only. */
+static int check_runtimes(run_cli *c, bool policy_given)
+{
+    bool *rt = c->plan.runtimes;
+    if (!c->runtime_given) {
+        rt[PLAN_NATIVE] = true;
+        rt[PLAN_PYTHON] = c->user_files;
+        for (size_t i = 0; c->user_files && i < c->plan.nscenarios; i++)
+            if (c->scenario_list[i].native != NULL)
+                c->scenario_list[i].py_path[0] = '\0'; /* built-ins stay native */
+        return 0;
+    }
+    for (size_t i = 0; i < c->plan.nscenarios; i++) {
+        const plan_scenario *s = &c->scenario_list[i];
+        if (s->native == NULL && !rt[PLAN_PYTHON]) {
+            gcb_usage_error("run",
+                            "--scenario %s runs in the python runtime only; add "
+                            "--runtime python",
+                            s->py_path);
+            return -1;
+        }
+        if (s->native != NULL && rt[PLAN_PYTHON] && s->py_path[0] == '\0') {
+            gcb_usage_error("run",
+                            "cannot find %s.py, the Python twin of scenario %s; set "
+                            "GCBENCH_SCENARIOS_DIR to the scenarios folder",
+                            s->name, s->name);
+            return -1;
+        }
+    }
+    if (policy_given && !rt[PLAN_NATIVE]) {
+        gcb_usage_error("run", "--policy applies to the native runtime; the python runtime is "
+                               "CPython 3.11 itself");
+        return -1;
     }
     return 0;
 }
@@ -264,6 +386,7 @@ enum {
     OPT_OUT,
     OPT_NO_PLOT,
     OPT_QUIET,
+    OPT_PYTHON_ENV,
     OPT_HELP
 };
 
@@ -274,11 +397,7 @@ static int parse_one(run_cli *c, int opt, const char *arg)
         c->plan.nscenarios = 0;
         return parse_scenarios(c, arg);
     case OPT_RUNTIME:
-        if (strcmp(arg, "native") != 0) {
-            gcb_usage_error("run", "unknown --runtime '%s'; this build has: native", arg);
-            return -1;
-        }
-        return 0;
+        return parse_runtimes(c, arg);
     case OPT_ITERATIONS:
         return parse_number("--iterations", arg, 1, 1000000000, &c->plan.iterations);
     case OPT_REPEAT:
@@ -331,6 +450,9 @@ static int parse_one(run_cli *c, int opt, const char *arg)
     case OPT_QUIET:
         c->quiet = true;
         return 0;
+    case OPT_PYTHON_ENV:
+        c->python_env = true;
+        return 0;
     default:
         return -1;
     }
@@ -356,6 +478,7 @@ static int parse_run(int argc, char **argv, run_cli *c)
         {"out", required_argument, NULL, OPT_OUT},
         {"no-plot", no_argument, NULL, OPT_NO_PLOT},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"python-env", no_argument, NULL, OPT_PYTHON_ENV},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -367,7 +490,10 @@ static int parse_run(int argc, char **argv, run_cli *c)
     c->interval_ms = 10;
     c->pin = PIN_AUTO;
     c->out = "results";
-    bool scenario_given = false;
+    if (gcb_share_dir("scenarios", "GCBENCH_SCENARIOS_DIR", c->scenarios_dir,
+                      sizeof c->scenarios_dir) != 0)
+        c->scenarios_dir[0] = '\0';
+    bool scenario_given = false, policy_given = false;
     opterr = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -381,6 +507,7 @@ static int parse_run(int argc, char **argv, run_cli *c)
             return -1;
         }
         scenario_given |= opt == OPT_SCENARIO;
+        policy_given |= opt == OPT_POLICY;
         if (parse_one(c, opt, optarg) != 0)
             return -1;
     }
@@ -390,22 +517,12 @@ static int parse_run(int argc, char **argv, run_cli *c)
     }
     if (!scenario_given && parse_scenarios(c, "all") != 0)
         return -1;
+    if (check_runtimes(c, policy_given) != 0)
+        return -1;
     return check_params(c);
 }
 
 /* ---- running ---------------------------------------------------------------------------- */
-
-static int find_worker(char *buf, size_t len)
-{
-    char dir[PATH_MAX];
-    if (gcb_exe_dir(dir, sizeof dir) != 0)
-        return -1;
-    static const char *const places[] = {"%s/bench-worker", "%s/../libexec/gcbench/bench-worker"};
-    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++)
-        if (snprintf(buf, len, places[i], dir) < (int)len && access(buf, X_OK) == 0)
-            return 0;
-    return -1;
-}
 
 /* The CPU the workers are pinned to (-1: none), checked against the machine. */
 static int resolve_pin(const run_cli *c, const machine *m, int *cpu)
@@ -432,12 +549,12 @@ static void print_progress(const run_cli *c, size_t i, size_t n, const plan_run 
     char peak[32];
     gcb_fmt_mib(peak, sizeof peak, rr->peak_rss_bytes);
     fprintf(stderr,
-            "bench: [%zu/%zu] %s %s %s repeat %lld: %s (%lld/%lld iterations, %.2f s, "
+            "bench: [%zu/%zu] %s %s %s %s repeat %lld: %s (%lld/%lld iterations, %.2f s, "
             "peak %s MiB)%s%s\n",
-            i + 1, n, r->scenario->name, r->threshold_text, plan_mode_names[r->mode],
-            (long long)r->repeat, rr->status, (long long)rr->iterations_done,
-            (long long)r->iterations, (double)rr->wall_ns / 1e9, peak, ok ? "" : ": ",
-            ok ? "" : rr->message);
+            i + 1, n, r->scenario->name, plan_runtime_names[r->runtime], r->threshold_text,
+            plan_mode_names[r->mode], (long long)r->repeat, rr->status,
+            (long long)rr->iterations_done, (long long)r->iterations, (double)rr->wall_ns / 1e9,
+            peak, ok ? "" : ": ", ok ? "" : rr->message);
 }
 
 /* Runs every planned run; returns how many did not end ok (or -1 on a write error). */
@@ -446,8 +563,9 @@ static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env
     long failed = 0;
     for (size_t i = 0; i < n && !interrupted; i++) {
         if (isatty(STDERR_FILENO) && !c->quiet)
-            fprintf(stderr, "bench: [%zu/%zu] %s %s %s repeat %lld: running…\r", i + 1, n,
-                    runs[i].scenario->name, runs[i].threshold_text, plan_mode_names[runs[i].mode],
+            fprintf(stderr, "bench: [%zu/%zu] %s %s %s %s repeat %lld: running…\r", i + 1, n,
+                    runs[i].scenario->name, plan_runtime_names[runs[i].runtime],
+                    runs[i].threshold_text, plan_mode_names[runs[i].mode],
                     (long long)runs[i].repeat);
         run_result rr;
         if (runner_run(&runs[i], env, &rr) != 0) {
@@ -502,9 +620,14 @@ static void install_signals(void)
 
 static int run_planned(run_cli *c, machine *m, int argc, char **argv)
 {
-    char worker[PATH_MAX], err[PATH_MAX + 256];
-    if (find_worker(worker, sizeof worker) != 0) {
+    char worker[PATH_MAX], worker_python[PATH_MAX], err[PATH_MAX + 256];
+    if (c->plan.runtimes[PLAN_NATIVE] && gcb_find_worker("bench-worker", worker, sizeof worker) != 0) {
         gcb_error("cannot find bench-worker next to bench; reinstall gcbench");
+        return GCB_EXIT_FAILED;
+    }
+    if (c->plan.runtimes[PLAN_PYTHON] &&
+        gcb_find_worker("bench-worker-python", worker_python, sizeof worker_python) != 0) {
+        gcb_error("cannot find bench-worker-python next to bench; reinstall gcbench");
         return GCB_EXIT_FAILED;
     }
     int cpu;
@@ -530,7 +653,8 @@ static int run_planned(run_cli *c, machine *m, int argc, char **argv)
     if (cpu >= 0)
         machine_bind_away(m, cpu);
     runner_env env = {
-        .worker_path = worker,
+        .worker_path = {worker, worker_python},
+        .python_env = c->python_env,
         .machine = m,
         .cpu = cpu,
         .max_rss_bytes = c->max_rss_bytes ? c->max_rss_bytes : machine_memory_bytes(m) / 2,

@@ -64,6 +64,14 @@ void csvw_i64(csvw *w, int64_t v)
         w->failed = true;
 }
 
+void csvw_count(csvw *w, int64_t v)
+{
+    if (v < 0)
+        csvw_empty(w);
+    else
+        csvw_i64(w, v);
+}
+
 void csvw_u64(csvw *w, uint64_t v)
 {
     begin_cell(w);

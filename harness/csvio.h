@@ -29,6 +29,9 @@ typedef struct csvw {
 int csvw_open(csvw *w, const char *path, const char *const *header, size_t ncols);
 void csvw_str(csvw *w, const char *s); /* NULL writes an empty cell */
 void csvw_i64(csvw *w, int64_t v);
+/* A count, size or time that is never negative: a negative v (-1: "not measured", as the
+ * workers send it) writes an empty cell. */
+void csvw_count(csvw *w, int64_t v);
 void csvw_u64(csvw *w, uint64_t v);
 void csvw_f64(csvw *w, double v); /* %.6g; NaN writes an empty cell */
 void csvw_empty(csvw *w);

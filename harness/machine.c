@@ -4,6 +4,7 @@
 
 #include <gnu/libc-version.h>
 #include <hwloc.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "csvio.h"
 #include "schema.h"
+#include "util.h"
 #include "version.h"
 
 struct machine {
@@ -198,6 +200,13 @@ static void software(kv_list *l, int argc, char **argv)
     put(l, "compiler", "gcc %s", __VERSION__);
     put(l, "bench_version", "%s", GCB_VERSION);
     put(l, "bench_commit", "%s", GCB_COMMIT);
+    /* the python runtime's interpreter, as the worker that embeds it reports it */
+    char worker[PATH_MAX], version[256] = "";
+    if (gcb_find_worker("bench-worker-python", worker, sizeof worker) == 0) {
+        char *argv[] = {worker, "--version", NULL};
+        gcb_capture_line(argv, version, sizeof version);
+    }
+    put(l, "python_version", "%s", version);
     char cmd[512] = "bench";
     size_t used = strlen(cmd);
     for (int i = 0; i < argc && used < sizeof cmd; i++)

@@ -6,30 +6,47 @@
 #include <string.h>
 
 const char *const plan_mode_names[PLAN_MODES] = {"forced", "auto", "off"};
+const char *const plan_runtime_names[PLAN_RUNTIMES] = {"native", "python"};
 
-/* The scenario's parameters: defaults, then the --param overrides it has a key for. */
+const char *plan_policy_name(const plan_run *r)
+{
+    return r->runtime == PLAN_PYTHON ? "cpython" : gcr_policy_name(r->config.policy);
+}
+
+/* The run's parameters and their text: a built-in's defaults with the --param values it has
+ * a key for (both runtimes: the twins share their parameters); a user's file: the --param
+ * given, as given. */
 static void fill_params(const plan_options *o, plan_run *r)
 {
-    const scn_scenario *s = r->scenario;
+    const scn_scenario *s = r->scenario->native;
+    size_t used = 0;
+    r->params_text[0] = '\0';
+    if (s == NULL) {
+        for (size_t i = 0; i < o->nparams && used < sizeof r->params_text; i++)
+            used += (size_t)snprintf(r->params_text + used, sizeof r->params_text - used, "%s%s=%s",
+                                     i ? ";" : "", o->param_keys[i], o->param_values[i]);
+        return;
+    }
     scn_defaults(s, &r->params);
     for (size_t i = 0; i < o->nparams; i++) {
         int k = scn_param_index(s, o->param_keys[i]);
         if (k >= 0)
-            r->params.v[k] = o->param_values[i];
+            r->params.v[k] = strtol(o->param_values[i], NULL, 10); /* checked by cmd_run */
     }
-    size_t used = 0;
-    r->params_text[0] = '\0';
     for (size_t k = 0; k < s->param_count && used < sizeof r->params_text; k++)
         used += (size_t)snprintf(r->params_text + used, sizeof r->params_text - used, "%s%s=%ld",
                                  k ? ";" : "", s->params[k].key, r->params.v[k]);
 }
 
-/* The setting's thresholds, and their text: the given ones or the policy's defaults. */
+/* The setting's thresholds and their text: the given ones, else the runtime's defaults. */
 static void fill_threshold(const plan_options *o, size_t t, plan_run *r)
 {
     r->threshold_set = o->nthresholds > 0;
     if (r->threshold_set) {
         memcpy(r->threshold, o->thresholds[t], sizeof r->threshold);
+    } else if (r->runtime == PLAN_PYTHON) {
+        static const int cpython[3] = PLAN_CPYTHON_THRESHOLDS;
+        memcpy(r->threshold, cpython, sizeof r->threshold);
     } else {
         gcr_runtime *rt = gcr_open(&o->config); /* the policy's defaults, as the worker sees */
         if (rt != NULL) {
@@ -41,33 +58,50 @@ static void fill_threshold(const plan_options *o, size_t t, plan_run *r)
              r->threshold[1], r->threshold[2]);
 }
 
+/* Whether the scenario can run in that runtime, and the options ask for it. */
+static bool runs_in(const plan_options *o, const plan_scenario *s, plan_runtime rt)
+{
+    if (!o->runtimes[rt])
+        return false;
+    return rt == PLAN_NATIVE ? s->native != NULL : s->py_path[0] != '\0';
+}
+
 plan_run *plan_expand(const plan_options *o, size_t *count)
 {
     size_t nsettings = o->nthresholds > 0 ? o->nthresholds : 1;
-    size_t nmodes = 0;
+    size_t nmodes = 0, nruntimes = 0;
     for (int m = 0; m < PLAN_MODES; m++)
         nmodes += o->modes[m];
-    size_t n = o->nscenarios * nsettings * (size_t)o->repeat * nmodes;
+    for (size_t s = 0; s < o->nscenarios; s++)
+        for (int rt = 0; rt < PLAN_RUNTIMES; rt++)
+            nruntimes += runs_in(o, &o->scenarios[s], (plan_runtime)rt);
+    size_t n = nruntimes * nsettings * (size_t)o->repeat * nmodes;
     plan_run *runs = calloc(n ? n : 1, sizeof *runs);
     if (runs == NULL)
         return NULL;
     size_t i = 0;
     for (size_t s = 0; s < o->nscenarios; s++)
-        for (size_t t = 0; t < nsettings; t++)
-            for (int64_t rep = 1; rep <= o->repeat; rep++)
-                for (int m = 0; m < PLAN_MODES; m++) {
-                    if (!o->modes[m])
-                        continue;
-                    plan_run *r = &runs[i++];
-                    snprintf(r->run_id, sizeof r->run_id, "r%04zu", i);
-                    r->scenario = o->scenarios[s];
-                    fill_params(o, r);
-                    fill_threshold(o, t, r);
-                    r->mode = (plan_mode)m;
-                    r->repeat = rep;
-                    r->iterations = o->iterations;
-                    r->config = o->config;
-                }
+        for (int rt = 0; rt < PLAN_RUNTIMES; rt++) {
+            if (!runs_in(o, &o->scenarios[s], (plan_runtime)rt))
+                continue;
+            for (size_t t = 0; t < nsettings; t++)
+                for (int64_t rep = 1; rep <= o->repeat; rep++)
+                    for (int m = 0; m < PLAN_MODES; m++) {
+                        if (!o->modes[m])
+                            continue;
+                        plan_run *r = &runs[i++];
+                        snprintf(r->run_id, sizeof r->run_id, "r%04zu", i);
+                        r->scenario = &o->scenarios[s];
+                        r->runtime = (plan_runtime)rt;
+                        r->options = o;
+                        r->config = o->config;
+                        fill_params(o, r);
+                        fill_threshold(o, t, r);
+                        r->mode = (plan_mode)m;
+                        r->repeat = rep;
+                        r->iterations = o->iterations;
+                    }
+        }
     *count = n;
     return runs;
 }

@@ -291,6 +291,63 @@ static int print_verdict(FILE *out, const ds *d, size_t setting)
     return 0;
 }
 
+/* ==== native beside CPython ================================================================ */
+
+/* One mode's row of the side-by-side table, from summary.csv's twin columns. */
+static int print_twin_row(FILE *out, const csvt *t, size_t row, int m)
+{
+    static const char *const cols[] = {
+        "rss_growth_bytes_per_iter", "cpython_rss_growth_bytes_per_iter", "growth_ratio_to_cpython",
+        "peak_above_baseline_bytes", "cpython_peak_above_baseline_bytes", "peak_ratio_to_cpython"};
+    bool has[6];
+    double v[6];
+    for (int i = 0; i < 6; i++)
+        if (summary_f64(t, row, cols[i], &has[i], &v[i]) != 0)
+            return -1;
+    if (!has[1])
+        return 0;
+    char g0[32], g1[32], p0[32] = "—", p1[32] = "—", r0[32] = "—", r1[32] = "—";
+    format_signed_mib(g0, sizeof g0, v[0]);
+    format_signed_mib(g1, sizeof g1, v[1]);
+    if (has[2])
+        snprintf(r0, sizeof r0, "%.2f", v[2]);
+    if (has[3])
+        gcb_fmt_mib(p0, sizeof p0, (int64_t)v[3]);
+    if (has[4])
+        gcb_fmt_mib(p1, sizeof p1, (int64_t)v[4]);
+    if (has[5])
+        snprintf(r1, sizeof r1, "%.2f", v[5]);
+    fprintf(out, "  %-11s %9s %9s %6s   %9s %9s %6s\n", ds_mode_titles[m], g0, g1, r0, p0, p1, r1);
+    return 1;
+}
+
+/* For a native setting run beside CPython: growth per iteration and peak above the
+ * baseline (MiB) of both runtimes per mode, and native / CPython. Nothing otherwise. */
+static int print_twin(FILE *out, const ds *d, size_t setting)
+{
+    const csvt *t = &d->summary;
+    if (!d->has_summary || csvt_col(t, "cpython_rss_growth_bytes_per_iter") < 0)
+        return 0;
+    bool header = false;
+    for (int m = 0; m < DS_MODES; m++) {
+        for (size_t row = 0; row < t->nrows; row++) {
+            if (!summary_row_matches(t, row, &d->settings[setting]) ||
+                ds_mode_index(csvt_get(t, row, csvt_col(t, "mode"))) != m ||
+                !*csvt_get(t, row, csvt_col(t, "cpython_rss_growth_bytes_per_iter")))
+                continue;
+            if (!header)
+                fprintf(out,
+                        "native beside CPython:  %-28s  %s\n  %-11s %9s %9s %6s   %9s %9s %6s\n",
+                        "growth per iteration (MiB)", "peak above baseline (MiB)", "", "native",
+                        "CPython", "ratio", "native", "CPython", "ratio");
+            header = true;
+            if (print_twin_row(out, t, row, m) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* ==== failed runs ========================================================================== */
 
 /* The message on the line after "— ", later lines of it (a traceback) indented. */
@@ -361,7 +418,7 @@ static int print_setting(FILE *out, const ds *d, size_t setting)
         print_table(out, &t);
         free(t.cells);
     }
-    if (print_verdict(out, d, setting) != 0)
+    if (print_verdict(out, d, setting) != 0 || print_twin(out, d, setting) != 0)
         return -1;
     print_failed_runs(out, d, setting);
     return 0;

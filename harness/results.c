@@ -71,23 +71,14 @@ fail:
     return -1;
 }
 
-/* An integer cell, empty when the value is unknown (negative). */
-static void cell_known(csvw *w, int64_t v)
-{
-    if (v >= 0)
-        csvw_i64(w, v);
-    else
-        csvw_empty(w);
-}
-
 int results_add_run(results *res, const plan_run *r, int cpu, const run_result *rr)
 {
     csvw *w = &res->runs;
     const wire_done *d = rr->have_done ? &rr->done : NULL;
     csvw_str(w, r->run_id);
     csvw_str(w, r->scenario->name);
-    csvw_str(w, "native");
-    csvw_str(w, gcr_policy_name(r->config.policy));
+    csvw_str(w, plan_runtime_names[r->runtime]);
+    csvw_str(w, plan_policy_name(r));
     csvw_str(w, gcr_allocator_name(r->config.allocator));
     csvw_str(w, r->threshold_text);
     csvw_str(w, plan_mode_names[r->mode]);
@@ -95,24 +86,24 @@ int results_add_run(results *res, const plan_run *r, int cpu, const run_result *
     csvw_i64(w, r->iterations);
     /* what the worker ran with (its own report), else what was asked */
     csvw_str(w, d != NULL && d->params[0] ? d->params : r->params_text);
-    cell_known(w, cpu);
+    csvw_count(w, cpu);
     csvw_str(w, rr->status);
     csvw_str(w, rr->message);
     csvw_i64(w, rr->wall_ns);
-    cell_known(w, rr->peak_rss_bytes);
-    cell_known(w, rr->baseline_rss_bytes);
-    cell_known(w, rr->final_rss_bytes);
+    csvw_count(w, rr->peak_rss_bytes);
+    csvw_count(w, rr->baseline_rss_bytes);
+    csvw_count(w, rr->final_rss_bytes);
     csvw_i64(w, rr->iterations_done);
     if (d != NULL) {
-        csvw_i64(w, d->collections);
-        csvw_i64(w, d->collected);
-        csvw_i64(w, d->uncollectable);
-        csvw_i64(w, d->garbage);
-        csvw_i64(w, d->objects_scanned);
-        csvw_i64(w, d->pause_ns_total);
-        csvw_i64(w, d->pause_ns_median);
-        csvw_i64(w, d->pause_ns_p95);
-        csvw_i64(w, d->pause_ns_max);
+        csvw_count(w, d->collections);
+        csvw_count(w, d->collected);
+        csvw_count(w, d->uncollectable);
+        csvw_count(w, d->garbage);
+        csvw_count(w, d->objects_scanned);
+        csvw_count(w, d->pause_ns_total);
+        csvw_count(w, d->pause_ns_median);
+        csvw_count(w, d->pause_ns_p95);
+        csvw_count(w, d->pause_ns_max);
     } else {
         for (int i = 0; i < 9; i++)
             csvw_empty(w);
@@ -123,7 +114,7 @@ int results_add_run(results *res, const plan_run *r, int cpu, const run_result *
         csvw_i64(w, d->iter_peak_supported);
     else
         csvw_empty(w);
-    cell_known(w, rr->exit_code);
+    csvw_count(w, rr->exit_code);
     csvw_i64(w, rr->signal);
     csvw_i64(w, rr->rusage_maxrss_bytes);
     return csvw_end_row(w);

@@ -45,32 +45,29 @@ static void write_iter(const runner_env *env, const plan_run *r, const watch *w,
     csvw_str(c, "iter");
     csvw_i64(c, s->iteration);
     csvw_i64(c, s->t_ns - w->start_ns);
-    csvw_i64(c, s->rss_bytes);
-    csvw_i64(c, s->rss_anon_bytes);
-    if (s->iter_peak_rss_bytes >= 0)
-        csvw_i64(c, s->iter_peak_rss_bytes);
-    else
-        csvw_empty(c);
-    csvw_i64(c, s->live_objects);
-    csvw_i64(c, s->live_bytes);
-    csvw_i64(c, s->collections);
-    csvw_i64(c, s->collected);
-    csvw_i64(c, s->uncollectable);
-    csvw_i64(c, s->garbage);
-    csvw_i64(c, s->pause_ns);
-    csvw_i64(c, s->rss_file_bytes);
+    csvw_count(c, s->rss_bytes);
+    csvw_count(c, s->rss_anon_bytes);
+    csvw_count(c, s->iter_peak_rss_bytes);
+    csvw_count(c, s->live_objects);
+    csvw_count(c, s->live_bytes);
+    csvw_count(c, s->collections);
+    csvw_count(c, s->collected);
+    csvw_count(c, s->uncollectable);
+    csvw_count(c, s->garbage);
+    csvw_count(c, s->pause_ns);
+    csvw_count(c, s->rss_file_bytes);
     for (int g = 0; g < 3; g++)
-        csvw_i64(c, s->count[g]);
-    csvw_i64(c, s->step_wall_ns);
-    csvw_i64(c, s->step_cpu_ns);
-    csvw_i64(c, s->gc_wall_ns);
-    csvw_i64(c, s->gc_cpu_ns);
-    csvw_i64(c, s->objects_scanned);
-    csvw_i64(c, s->arenas_current);
-    csvw_i64(c, s->arenas_allocated_total);
-    csvw_i64(c, s->arenas_reclaimed_total);
-    csvw_i64(c, s->arenas_highwater);
-    csvw_i64(c, s->blocks_in_use);
+        csvw_count(c, s->count[g]);
+    csvw_count(c, s->step_wall_ns);
+    csvw_count(c, s->step_cpu_ns);
+    csvw_count(c, s->gc_wall_ns);
+    csvw_count(c, s->gc_cpu_ns);
+    csvw_count(c, s->objects_scanned);
+    csvw_count(c, s->arenas_current);
+    csvw_count(c, s->arenas_allocated_total);
+    csvw_count(c, s->arenas_reclaimed_total);
+    csvw_count(c, s->arenas_highwater);
+    csvw_count(c, s->blocks_in_use);
     csvw_empty(c); /* type_name */
     csvw_empty(c); /* type_growth_objects */
     csvw_end_row(c);
@@ -212,41 +209,73 @@ static void tick(const plan_run *r, const runner_env *env, watch *w)
                     (double)env->timeout_ns / 1e9, (long long)(w->last_iteration + 1));
 }
 
-/* The worker's argv. Strings live in buf. */
-static void build_argv(const plan_run *r, char *const *out, size_t max, char buf[][128])
+/* Room for the worker's argv: its strings, packed. */
+#define ARGV_MAX (16 + PLAN_MAX_PARAMS + SCN_MAX_PARAMS)
+typedef struct argv_buf {
+    char *argv[ARGV_MAX + 1];
+    char text[ARGV_MAX * 64 + PATH_MAX];
+    size_t argc, used;
+} argv_buf;
+
+static void arg(argv_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void arg(argv_buf *b, const char *fmt, ...)
 {
-    char **argv = (char **)out;
-    size_t n = 0, b = 0;
-#define ARG(...) (snprintf(buf[b], 128, __VA_ARGS__), argv[n++] = buf[b++])
-    ARG("bench-worker");
-    ARG("--fd=3");
-    ARG("--scenario=%s", r->scenario->name);
-    ARG("--mode=%s", plan_mode_names[r->mode]);
-    ARG("--iterations=%lld", (long long)r->iterations);
-    ARG("--policy=%s", gcr_policy_name(r->config.policy));
-    ARG("--allocator=%s", gcr_allocator_name(r->config.allocator));
-    if (r->threshold_set)
-        ARG("--threshold=%d,%d,%d", r->threshold[0], r->threshold[1], r->threshold[2]);
-    for (size_t k = 0; k < r->scenario->param_count && n + 2 < max; k++)
-        ARG("--param=%s=%ld", r->scenario->params[k].key, r->params.v[k]);
-#undef ARG
-    argv[n] = NULL;
+    if (b->argc == ARGV_MAX || b->used >= sizeof b->text)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->text + b->used, sizeof b->text - b->used, fmt, ap);
+    va_end(ap);
+    b->argv[b->argc++] = b->text + b->used;
+    b->used += (size_t)n + 1;
 }
 
-/* In the child: pin, wire the pipes to fds 3 and 2, exec the worker. Never returns. */
+/* The worker's argv (worker_core.h). A native run names its built-in and passes every
+ * parameter's value; a python run names its file and passes the --param given, as given. */
+static void build_argv(const plan_run *r, const runner_env *env, argv_buf *b)
+{
+    arg(b, "%s", r->runtime == PLAN_PYTHON ? "bench-worker-python" : "bench-worker");
+    arg(b, "--fd=3");
+    arg(b, "--mode=%s", plan_mode_names[r->mode]);
+    arg(b, "--iterations=%lld", (long long)r->iterations);
+    arg(b, "--allocator=%s", gcr_allocator_name(r->config.allocator));
+    if (r->threshold_set)
+        arg(b, "--threshold=%d,%d,%d", r->threshold[0], r->threshold[1], r->threshold[2]);
+    const scn_scenario *s = r->scenario->native;
+    if (r->runtime == PLAN_NATIVE) {
+        arg(b, "--scenario=%s", s->name);
+        arg(b, "--policy=%s", gcr_policy_name(r->config.policy));
+        for (size_t k = 0; k < s->param_count; k++)
+            arg(b, "--param=%s=%ld", s->params[k].key, r->params.v[k]);
+    } else {
+        arg(b, "--file=%s", r->scenario->py_path);
+        if (env->python_env)
+            arg(b, "--python-env");
+        const plan_options *o = r->options;
+        for (size_t i = 0; i < o->nparams; i++) /* a built-in's twin takes only its own keys */
+            if (s == NULL || scn_param_index(s, o->param_keys[i]) >= 0)
+                arg(b, "--param=%s=%s", o->param_keys[i], o->param_values[i]);
+    }
+    b->argv[b->argc] = NULL;
+}
+
+/* In the child: pin, wire the pipes (data to fd 3; stdout and stderr to the captured
+ * stderr pipe, so that a scenario's prints never mix with bench's tables), exec the worker.
+ * Never returns. */
 static void exec_worker(const plan_run *r, const runner_env *env, int data_w, int err_w)
 {
     if (env->cpu >= 0)
         machine_bind_self(env->machine, env->cpu);
-    if (dup2(data_w, 3) < 0 || dup2(err_w, 2) < 0)
+    if (dup2(data_w, 3) < 0 || dup2(err_w, 2) < 0 || dup2(err_w, 1) < 0)
         _exit(127);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
-    char buf[SCN_MAX_PARAMS + 16][128];
-    char *argv[SCN_MAX_PARAMS + 16];
-    build_argv(r, argv, sizeof argv / sizeof argv[0], buf);
-    execv(env->worker_path, argv);
-    dprintf(2, "cannot run the worker %s: %s\n", env->worker_path, strerror(errno));
+    static argv_buf b; /* the child's own copy: nothing else runs in it */
+    build_argv(r, env, &b);
+    const char *path = env->worker_path[r->runtime];
+    execv(path, b.argv);
+    dprintf(2, "cannot run the worker %s: %s\n", path, strerror(errno));
     _exit(127);
 }
 
@@ -282,10 +311,10 @@ static void classify(const watch *w, int wstatus, run_result *out)
         snprintf(out->message, sizeof out->message, "worker exited with status %d%s%s",
                  out->exit_code, *tail ? ": " : "", tail);
     }
-    /* one line in runs.csv: newlines of a captured stderr become " | " */
-    for (char *p = out->message; *p; p++)
-        if (*p == '\n')
-            *p = (p[1] == '\0') ? '\0' : '|';
+    /* a message keeps its lines (a Python traceback); CSV quotes them. The last newline goes. */
+    size_t len = strlen(out->message);
+    while (len > 0 && out->message[len - 1] == '\n')
+        out->message[--len] = '\0';
 }
 
 static void wait_loop(const plan_run *r, const runner_env *env, watch *w, int data_r, int err_r,

@@ -14,7 +14,8 @@
 #include "wire.h"
 
 typedef struct runner_env {
-    const char *worker_path; /* the bench-worker executable */
+    const char *worker_path[PLAN_RUNTIMES]; /* bench-worker, bench-worker-python */
+    bool python_env;                        /* python runs: --python-env */
     const machine *machine;
     int cpu;                            /* PU to pin the worker to, or -1 */
     uint64_t max_rss_bytes;             /* 0: no limit */

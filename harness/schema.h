@@ -47,6 +47,8 @@
         "rss_growth_bytes_per_iter_min", "rss_growth_bytes_per_iter_max",                          \
         "garbage_growth_per_iter", "collections", "objects_scanned", "pause_ns_median",            \
         "pause_ns_p95", "pause_ns_max", "wall_ns", "verdict", "mean_rss_bytes",                    \
-        "step_footprint_bytes", "growth_limit_bytes_per_iter", "failed_repeats", "verdict_reason"
+        "step_footprint_bytes", "growth_limit_bytes_per_iter", "failed_repeats", "verdict_reason", \
+        "peak_above_baseline_bytes", "cpython_rss_growth_bytes_per_iter",                          \
+        "growth_ratio_to_cpython", "cpython_peak_above_baseline_bytes", "peak_ratio_to_cpython"
 
 #endif /* GCB_SCHEMA_H */

@@ -182,7 +182,59 @@ static void cell_i64(csvw *w, int64_t v)
         csvw_i64(w, v);
 }
 
-static void write_row(csvw *w, const ds_setting *s, int m, const group_figures *g, const verdict *v)
+/* Every setting's figures per mode and its verdict, computed before any row is written so
+ * that a native row can name its CPython counterpart's. */
+typedef struct setting_figures {
+    group_figures g[DS_MODES];
+    verdict v;
+} setting_figures;
+
+/* The python setting that matches native setting i (same scenario, allocator, threshold;
+ * the policy is the native runtime's own), or -1. */
+static long cpython_twin(const ds *d, size_t i)
+{
+    const ds_setting *s = &d->settings[i];
+    if (strcmp(s->runtime, "native") != 0)
+        return -1;
+    for (size_t k = 0; k < d->nsettings; k++) {
+        const ds_setting *t = &d->settings[k];
+        if (strcmp(t->runtime, "python") == 0 && strcmp(t->scenario, s->scenario) == 0 &&
+            strcmp(t->allocator, s->allocator) == 0 && strcmp(t->threshold, s->threshold) == 0)
+            return (long)k;
+    }
+    return -1;
+}
+
+static int64_t peak_above_baseline(const group_figures *g)
+{
+    return g->repeats > 0 && g->peak != DS_MISSING && g->baseline != DS_MISSING
+               ? g->peak - g->baseline
+               : DS_MISSING;
+}
+
+/* a / b, or an empty cell when either is unknown or b is 0. */
+static void cell_ratio(csvw *w, double a, double b, bool known)
+{
+    if (known && b != 0)
+        csvw_f64(w, a / b);
+    else
+        csvw_empty(w);
+}
+
+/* The columns that set a native row beside its CPython twin (empty for other rows). */
+static void write_twin(csvw *w, const group_figures *g, const group_figures *py)
+{
+    bool have = py != NULL && py->repeats > 0 && g->repeats > 0;
+    int64_t mine = peak_above_baseline(g), theirs = py ? peak_above_baseline(py) : DS_MISSING;
+    cell_i64(w, mine);
+    cell_i64(w, have ? llround(py->growth) : DS_MISSING);
+    cell_ratio(w, g->growth, have ? py->growth : 0, have);
+    cell_i64(w, have ? theirs : DS_MISSING);
+    cell_ratio(w, (double)mine, (double)theirs, have && mine != DS_MISSING && theirs != DS_MISSING);
+}
+
+static void write_row(csvw *w, const ds_setting *s, int m, const group_figures *g, const verdict *v,
+                      const group_figures *py)
 {
     csvw_str(w, s->scenario);
     csvw_str(w, s->runtime);
@@ -214,6 +266,7 @@ static void write_row(csvw *w, const ds_setting *s, int m, const group_figures *
     csvw_i64(w, llround(v->limit_bytes_per_iter));
     csvw_u64(w, g->failed);
     csvw_str(w, v->reason);
+    write_twin(w, g, py);
     csvw_end_row(w);
 }
 
@@ -235,24 +288,31 @@ static void decide(const group_figures g[DS_MODES], verdict *v)
 int summary_write(const ds *d, const char *path)
 {
     static const char *const cols[] = {GCB_SUMMARY_COLUMNS};
-    csvw w;
-    if (csvw_open(&w, path, cols, sizeof cols / sizeof cols[0]) != 0)
+    setting_figures *f = calloc(d->nsettings ? d->nsettings : 1, sizeof *f);
+    if (f == NULL)
         return -1;
     for (size_t i = 0; i < d->nsettings; i++) {
-        const ds_setting *s = &d->settings[i];
-        group_figures g[DS_MODES];
         for (int m = 0; m < DS_MODES; m++) {
-            if (group_of(d, s, m, &g[m]) != 0) {
-                csvw_close(&w);
+            if (group_of(d, &d->settings[i], m, &f[i].g[m]) != 0) {
+                free(f);
                 errno = ENOMEM;
                 return -1;
             }
         }
-        verdict v;
-        decide(g, &v);
+        decide(f[i].g, &f[i].v);
+    }
+    csvw w;
+    if (csvw_open(&w, path, cols, sizeof cols / sizeof cols[0]) != 0) {
+        free(f);
+        return -1;
+    }
+    for (size_t i = 0; i < d->nsettings; i++) {
+        const ds_setting *s = &d->settings[i];
+        long twin = cpython_twin(d, i);
         for (int m = 0; m < DS_MODES; m++)
             if (s->nruns[m] > 0)
-                write_row(&w, s, m, &g[m], &v);
+                write_row(&w, s, m, &f[i].g[m], &f[i].v, twin >= 0 ? &f[twin].g[m] : NULL);
     }
+    free(f);
     return csvw_close(&w);
 }

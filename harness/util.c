@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 void gcb_error(const char *fmt, ...)
@@ -130,21 +132,69 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int gcb_plots_dir(char *buf, size_t len)
+int gcb_share_dir(const char *sub, const char *env, char *buf, size_t len)
 {
-    const char *env = getenv("GCBENCH_PLOTS_DIR");
-    if (env != NULL && *env != '\0') {
-        snprintf(buf, len, "%s", env);
+    const char *value = getenv(env);
+    if (value != NULL && *value != '\0') {
+        snprintf(buf, len, "%s", value);
         return is_dir(buf) ? 0 : -1;
     }
     char exe[PATH_MAX];
     if (gcb_exe_dir(exe, sizeof exe) == 0) {
-        snprintf(buf, len, "%s/../share/gcbench/plots", exe);
+        snprintf(buf, len, "%s/../share/gcbench/%s", exe, sub);
         if (is_dir(buf))
             return 0;
     }
-    snprintf(buf, len, "%s", GCB_SOURCE_PLOTS_DIR);
+    snprintf(buf, len, "%s/%s", GCB_SOURCE_ROOT, sub);
     return is_dir(buf) ? 0 : -1;
+}
+
+int gcb_plots_dir(char *buf, size_t len)
+{
+    return gcb_share_dir("plots", "GCBENCH_PLOTS_DIR", buf, len);
+}
+
+int gcb_find_worker(const char *name, char *buf, size_t len)
+{
+    char dir[PATH_MAX];
+    if (gcb_exe_dir(dir, sizeof dir) != 0)
+        return -1;
+    static const char *const places[] = {"%s/%s", "%s/../libexec/gcbench/%s"};
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++)
+        if (snprintf(buf, len, places[i], dir, name) < (int)len && access(buf, X_OK) == 0)
+            return 0;
+    return -1;
+}
+
+int gcb_capture_line(char *const argv[], char *out, size_t len)
+{
+    out[0] = '\0';
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (dup2(fds[1], 1) < 0 || (devnull >= 0 && dup2(devnull, 2) < 0))
+            _exit(127);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t got = 0;
+    ssize_t n;
+    while (pid > 0 && got < len - 1 && (n = read(fds[0], out + got, len - 1 - got)) > 0)
+        got += (size_t)n;
+    close(fds[0]);
+    out[got] = '\0';
+    out[strcspn(out, "\n")] = '\0';
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+        out[0] = '\0';
+        return -1;
+    }
+    return 0;
 }
 
 int gcb_mkdirs(const char *path)

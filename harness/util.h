@@ -29,10 +29,20 @@ int64_t gcb_cpu_ns(void);
 
 /* The folder holding the running executable (from /proc/self/exe), in buf. 0 or -1. */
 int gcb_exe_dir(char *buf, size_t len);
-/* The folder of the gnuplot scripts: $GCBENCH_PLOTS_DIR, else the installed share folder
- * next to the executable, else the source tree's plots/. Returns 0 with the path in buf,
- * or -1 when none of them exists. */
+/* A data folder of gcbench (sub: "plots", "scenarios"): $env when set, else the installed
+ * <exe>/../share/gcbench/SUB, else the source tree's SUB/. Returns 0 with the path in buf,
+ * or -1 when none of them is a folder. */
+int gcb_share_dir(const char *sub, const char *env, char *buf, size_t len);
+/* The gnuplot scripts' folder: gcb_share_dir("plots", "GCBENCH_PLOTS_DIR", …). */
 int gcb_plots_dir(char *buf, size_t len);
+
+/* A worker executable called name: next to the running executable (a build folder), or in
+ * <exe>/../libexec/gcbench (installed). Returns 0 with its path in buf, or -1. */
+int gcb_find_worker(const char *name, char *buf, size_t len);
+
+/* Runs argv (no shell) and keeps the first line of its standard output in out. Returns 0
+ * when it exited 0, else -1 (out is then ""). */
+int gcb_capture_line(char *const argv[], char *out, size_t len);
 
 /* mkdir -p. Returns 0, or -1 with errno. */
 int gcb_mkdirs(const char *path);

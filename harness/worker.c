@@ -133,7 +133,6 @@ static void n_totals(void *ctx, wire_done *d)
     d->garbage = (int64_t)c.garbage_len;
     d->objects_scanned = (int64_t)c.objects_scanned;
     d->pause_ns_total = (int64_t)c.pause_ns_total;
-    d->pause_ns_max = (int64_t)c.pause_ns_max;
 }
 
 static void n_teardown(void *ctx)

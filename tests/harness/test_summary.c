@@ -30,8 +30,8 @@ static char *make_folder(const double forced[], const double autom[], int n, int
     const double *series[2] = {forced, autom};
     for (int m = 0; m < 2; m++)
         for (int k = 0; k <= n; k++)
-            used += (size_t)snprintf(samples + used, 16384 - used, "r%d,iter,%d,%ld,%d\n", m + 1,
-                                     k, (long)(series[m][k] * MIB), m == 0 ? k * garbage_step : 0);
+            used += (size_t)snprintf(samples + used, 16384 - used, "r%d,iter,%d,%ld,%d\n", m + 1, k,
+                                     (long)(series[m][k] * MIB), m == 0 ? k * garbage_step : 0);
     fx_write(dir, "samples.csv", samples);
     free(samples);
     return dir;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,11 @@ static const char run_usage[] =
     "                                 (automatic collection only), off (collector\n"
     "                                 disabled) [forced,auto]\n"
     "  --threshold T0,T1,T2           collector thresholds; repeat the option for one\n"
-    "                                 setting each [the policy's: 700,10,10]\n"
+    "                                 setting each [the policy's: 700,10,10; py313:\n"
+    "                                 2000,10,10]\n"
+    "  --threshold0 START:STOP:xF|+S  a sweep: one setting per threshold0 from START to\n"
+    "                                 STOP, times F (e.g. 100:100000:x10) or plus S;\n"
+    "                                 threshold1 and 2 at 10 (adds to --threshold)\n"
     "  --policy py311|py313|py27      memory-management policy: CPython 3.11; 3.11 with\n"
     "                                 threshold0 2000 (3.13); Python 2.7's legacy\n"
     "                                 finalizers and instance dicts [py311]\n"
@@ -258,6 +263,36 @@ static int parse_threshold(run_cli *c, const char *arg)
     return 0;
 }
 
+/* --threshold0 START:STOP:xFACTOR (a geometric range) or START:STOP:+STEP: one setting per
+ * threshold0, threshold1 and threshold2 at 10, 10 (every policy's, and CPython's). */
+static int parse_threshold0(run_cli *c, const char *arg)
+{
+    long long start, stop;
+    double step;
+    char kind, extra;
+    if (sscanf(arg, "%lld:%lld:%c%lf%c", &start, &stop, &kind, &step, &extra) != 4 ||
+        (kind != 'x' && kind != '+') || start < 1 || stop < start || stop > 1000000000 ||
+        (kind == 'x' && !(step > 1)) || (kind == '+' && !(step >= 1))) {
+        gcb_usage_error("run",
+                        "bad --threshold0 '%s': expected START:STOP:xFACTOR (e.g. 100:100000:x10) "
+                        "or START:STOP:+STEP, with 1 <= START <= STOP and FACTOR > 1",
+                        arg);
+        return -1;
+    }
+    for (double t = (double)start; t <= (double)stop * (1 + 1e-9);
+         t = kind == 'x' ? t * step : t + step) {
+        if (c->plan.nthresholds == PLAN_MAX_THRESHOLDS) {
+            gcb_usage_error("run", "--threshold0 %s: more than %d settings", arg,
+                            PLAN_MAX_THRESHOLDS);
+            return -1;
+        }
+        int *th = c->plan.thresholds[c->plan.nthresholds++];
+        th[0] = (int)llround(t);
+        th[1] = th[2] = 10;
+    }
+    return 0;
+}
+
 static int parse_param(run_cli *c, const char *arg)
 {
     const char *eq = strchr(arg, '=');
@@ -387,6 +422,7 @@ enum {
     OPT_NO_PLOT,
     OPT_QUIET,
     OPT_PYTHON_ENV,
+    OPT_THRESHOLD0,
     OPT_HELP
 };
 
@@ -406,6 +442,8 @@ static int parse_one(run_cli *c, int opt, const char *arg)
         return parse_modes(c, arg);
     case OPT_THRESHOLD:
         return parse_threshold(c, arg);
+    case OPT_THRESHOLD0:
+        return parse_threshold0(c, arg);
     case OPT_POLICY:
         if (gcr_policy_parse(arg, &c->plan.config.policy) != 0) {
             gcb_usage_error("run", "unknown --policy '%s'; use py311, py313 or py27", arg);
@@ -479,6 +517,7 @@ static int parse_run(int argc, char **argv, run_cli *c)
         {"no-plot", no_argument, NULL, OPT_NO_PLOT},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"python-env", no_argument, NULL, OPT_PYTHON_ENV},
+        {"threshold0", required_argument, NULL, OPT_THRESHOLD0},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };

@@ -236,6 +236,24 @@ def threshold_settings():
 
 
 @test
+def threshold_sweep():
+    """--threshold0 START:STOP:xF expands to one setting per threshold0; with more garbage
+    per collection, a larger threshold0 collects less often."""
+    with tempfile.TemporaryDirectory() as out:
+        run_ok(out, "--scenario", "cross_reference", "--threshold0", "100:100000:x10", "--gc",
+               "auto", "--iterations", "3", "--no-plot")
+        d, runs, _ = load(out)
+        th = [r["threshold"] for r in runs]
+        check(th == ["100/10/10", "1000/10/10", "10000/10/10", "100000/10/10"], f"{th}")
+        coll = [int(r["collections"]) for r in runs]
+        check(coll == sorted(coll, reverse=True) and coll[0] > coll[-1], f"collections {coll}")
+        check(len(summary(d)) == 4, "one summary row per setting")
+    usage_error(["run", "--threshold0", "100:10:x10"], "100:10:x10")
+    usage_error(["run", "--threshold0", "100:1000:x1"], "100:1000:x1")
+    usage_error(["run", "--threshold0", "100:1000"], "100:1000")
+
+
+@test
 def params_change_the_work():
     """--param objects=10 shrinks the work tenfold and is recorded in runs.csv."""
     with tempfile.TemporaryDirectory() as out:
@@ -466,6 +484,35 @@ def python_isolated():
         rc, _, se = bench("run", "--out", os.path.join(tmp, "b"), "--scenario", path,
                           "--iterations", "1", "--no-plot", "--quiet", "--python-env", env=env)
         check(rc == 1 and "PYTHONPATH leaked in" in se, f"--python-env: exit {rc} {se}")
+
+
+@test
+def installed_layout():
+    """After meson install, bench finds its workers, plot scripts and Python twins from any
+    working directory (here: a temporary one)."""
+    build = os.path.dirname(os.path.dirname(os.path.abspath(BENCH)))
+    with tempfile.TemporaryDirectory() as tmp:
+        dest = os.path.join(tmp, "dest")
+        p = subprocess.run(["meson", "install", "-C", build, "--no-rebuild", "--quiet",
+                            "--destdir", dest], capture_output=True, text=True)
+        if p.returncode != 0:
+            raise Skip(f"meson install failed here: {p.stderr.strip()[:200]}")
+        installed = [os.path.join(root, f) for root, _, files in os.walk(dest) for f in files
+                     if f == "bench" and os.path.basename(root) == "bin"]
+        check(len(installed) == 1, f"installed bench: {installed}")
+        env = dict(os.environ)
+        env.pop("GCBENCH_PLOTS_DIR", None)
+        out = os.path.join(tmp, "res")
+        p = subprocess.run([installed[0], "run", "--runtime", "native,python", "--scenario",
+                            "weakref_cycle", "--iterations", "2", "--param", "objects=5",
+                            "--out", out, "--quiet"], cwd=tmp, env=env, capture_output=True,
+                           text=True)
+        check(p.returncode == 0, f"installed bench run: {p.returncode} {p.stderr}")
+        _, runs, _ = load(out)
+        check(sorted({r["runtime"] for r in runs}) == ["native", "python"], "runtimes")
+        if shutil.which("gnuplot"):
+            pngs = glob.glob(os.path.join(results_dir(out), "plots", "*.png"))
+            check(len(pngs) == 2, f"plots from the installed scripts: {pngs}")
 
 
 @test

@@ -30,6 +30,13 @@ int csvw_open(csvw *w, const char *path, const char *const *header, size_t ncols
     return 0;
 }
 
+void csvw_attach(csvw *w, FILE *fp, size_t ncols)
+{
+    memset(w, 0, sizeof *w);
+    w->fp = fp;
+    w->ncols = ncols;
+}
+
 /* True when s must be quoted to read back as the same single cell. */
 static bool needs_quotes(const char *s)
 {

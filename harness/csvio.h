@@ -27,6 +27,9 @@ typedef struct csvw {
 
 /* Creates (truncates) path and writes the header row. Returns 0, or -1 with errno set. */
 int csvw_open(csvw *w, const char *path, const char *const *header, size_t ncols);
+/* Writes rows of ncols cells to an open stream (stdout), header included by the caller;
+ * csvw_close is not needed (the stream stays the caller's). */
+void csvw_attach(csvw *w, FILE *fp, size_t ncols);
 void csvw_str(csvw *w, const char *s); /* NULL writes an empty cell */
 void csvw_i64(csvw *w, int64_t v);
 /* A count, size or time that is never negative: a negative v (-1: "not measured", as the

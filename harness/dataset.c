@@ -586,3 +586,24 @@ int64_t ds_last_iteration(const ds *d, size_t setting, int mode)
     }
     return last;
 }
+
+int ds_run_growth(const ds_run *run, size_t field, double *out)
+{
+    *out = 0.0;
+    if (run->niters < 3)
+        return 0;
+    size_t n = run->niters - 1;
+    double *x = malloc(2 * n * sizeof *x);
+    if (x == NULL)
+        return -1;
+    double *y = x + n;
+    for (size_t i = 0; i < n; i++) {
+        const ds_sample *s = &run->iters[i + 1];
+        int64_t v = *(const int64_t *)((const char *)s + field);
+        x[i] = (double)s->iteration;
+        y[i] = v == DS_MISSING ? 0.0 : (double)v;
+    }
+    int rc = stats_theil_sen(x, y, n, out);
+    free(x);
+    return rc;
+}

@@ -94,6 +94,12 @@ const char *ds_machine(const ds *d, const char *key);
 size_t ds_iter_stat(const ds *d, size_t setting, int mode, int64_t iteration, size_t field,
                     int64_t *median, int64_t *min, int64_t *max);
 
+/* The growth per iteration of a run's field (offsetof a ds_sample member) over its
+ * iteration samples 1..N (the baseline left out): their Theil–Sen slope (stats.h); a missing
+ * value counts as 0. *out is 0 with fewer than two such samples. Returns 0, or -1 when memory
+ * ran out. What summary.csv's rss_growth_bytes_per_iter is made of. */
+int ds_run_growth(const ds_run *run, size_t field, double *out);
+
 /* The largest iteration number any run of (setting, mode) reached (-1 if none). */
 int64_t ds_last_iteration(const ds *d, size_t setting, int mode);
 

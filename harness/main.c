@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "compare.h"
 #include "plot.h"
 #include "report.h"
 #include "util.h"
@@ -19,6 +20,8 @@ static const char usage[] =
     "  run           run scenarios and write a results folder\n"
     "  report DIR    print the tables and verdicts of a results folder\n"
     "  plot DIR      draw the plots of a results folder (gnuplot)\n"
+    "  compare DIRS  set two or more results folders side by side: ratios, and which\n"
+    "                differences exceed run-to-run noise\n"
     "  info          print this machine as results record it\n"
     "  perf          time the native runtime against CPython on the same heaps\n"
     "\n"
@@ -33,8 +36,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"list", cmd_list},  {"run", cmd_run},   {"report", report_main},
-    {"plot", plot_main}, {"info", cmd_info}, {"perf", cmd_perf},
+    {"list", cmd_list},        {"run", cmd_run},   {"report", report_main}, {"plot", plot_main},
+    {"compare", compare_main}, {"info", cmd_info}, {"perf", cmd_perf},
 };
 
 int main(int argc, char **argv)
@@ -54,7 +57,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].main(argc - 1, argv + 1);
-    gcb_usage_error(NULL, "unknown command '%s'; commands: list, run, report, plot, info, perf",
+    gcb_usage_error(NULL,
+                    "unknown command '%s'; commands: list, run, report, plot, compare, info, perf",
                     argv[1]);
     return GCB_EXIT_USAGE;
 }

@@ -1,7 +1,8 @@
-/* stats.c — median and percentile (see stats.h). */
+/* stats.c — median, percentile, Theil–Sen slope (see stats.h). */
 #include "stats.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -41,4 +42,25 @@ int64_t stats_percentile_i64(int64_t *v, size_t n, double p)
     qsort(v, n, sizeof *v, cmp_i64);
     size_t rank = (size_t)ceil(p / 100.0 * (double)n);
     return v[rank == 0 ? 0 : rank - 1];
+}
+
+int stats_theil_sen(const double *x, const double *y, size_t n, double *out)
+{
+    *out = 0.0;
+    if (n < 2)
+        return 0;
+    bool all = n <= STATS_THEIL_SEN_ALL_PAIRS;
+    size_t half = n / 2, npairs = all ? n * (n - 1) / 2 : n - half;
+    double *slopes = malloc(npairs * sizeof *slopes);
+    if (slopes == NULL)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = all ? i + 1 : i + half; j < n; j += all ? 1 : n) {
+            double dx = x[j] - x[i];
+            slopes[k++] = dx == 0 ? 0.0 : (y[j] - y[i]) / dx;
+        }
+    *out = stats_median_f64(slopes, k);
+    free(slopes);
+    return 0;
 }

@@ -29,43 +29,6 @@ typedef struct group_figures {
     int64_t wall;
 } group_figures;
 
-/* The field of iteration sample i (a ds_sample member at offset field); missing counts as 0. */
-static double field_at(const ds_run *run, size_t i, size_t field)
-{
-    int64_t y = *(const int64_t *)((const char *)&run->iters[i] + field);
-    return y == DS_MISSING ? 0.0 : (double)y;
-}
-
-/* Growth per iteration of a field over samples 1..niters-1: the Theil–Sen slope, the median
- * of the slopes between every two samples. Unlike a least-squares fit it is not moved by a
- * one-time step (an allocator's warm-up: glibc raises its mmap threshold after the first big
- * free, and RSS steps up once), yet a steady leak gives its exact rate. Above
- * SLOPE_ALL_PAIRS samples, the pairs half the series apart stand in for all pairs. Returns
- * 0 for fewer than two samples, or -1 with errno when memory ran out. */
-#define SLOPE_ALL_PAIRS 1000
-
-static int growth_of(const ds_run *run, size_t field, double *out)
-{
-    size_t n = run->niters - 1, half = n / 2;
-    size_t npairs = n <= SLOPE_ALL_PAIRS ? n * (n - 1) / 2 : n - half;
-    *out = 0.0;
-    if (n < 2)
-        return 0;
-    double *slopes = malloc(npairs * sizeof *slopes);
-    if (slopes == NULL)
-        return -1;
-    size_t k = 0;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = n <= SLOPE_ALL_PAIRS ? i + 1 : i + half; j <= n;
-             j += n <= SLOPE_ALL_PAIRS ? 1 : n) {
-            double dx = (double)(run->iters[j].iteration - run->iters[i].iteration);
-            slopes[k++] = dx == 0 ? 0.0 : (field_at(run, j, field) - field_at(run, i, field)) / dx;
-        }
-    *out = stats_median_f64(slopes, k);
-    free(slopes);
-    return 0;
-}
-
 static run_figures figures_of(const ds_run *run)
 {
     run_figures f = {0};
@@ -80,8 +43,8 @@ static run_figures figures_of(const ds_run *run)
         if (added > f.footprint)
             f.footprint = added;
     }
-    if (growth_of(run, offsetof(ds_sample, rss_bytes), &f.growth) != 0 ||
-        growth_of(run, offsetof(ds_sample, garbage), &f.garbage_growth) != 0)
+    if (ds_run_growth(run, offsetof(ds_sample, rss_bytes), &f.growth) != 0 ||
+        ds_run_growth(run, offsetof(ds_sample, garbage), &f.garbage_growth) != 0)
         return f; /* out of memory: not usable */
     f.usable = true;
     return f;

@@ -1,7 +1,16 @@
-/* plot.c — `bench plot DIR`: writes each setting's numbers to DIR/plots/NAME.dat and has
- * gnuplot draw them with plots/rss.gp (see plot.h for what is drawn, rss.gp for its
- * arguments). gnuplot runs as a child process (fork + execvp, no shell) with its stderr
- * captured and forwarded to ours. */
+/* plot.c — `bench plot DIR`: writes the numbers of each picture to a data file in DIR/plots
+ * and has gnuplot draw them with the scripts of plots/ (see plot.h for what is drawn, each
+ * script's header for its arguments). gnuplot runs as a child process (fork + execvp, no shell)
+ * with its stderr captured and forwarded to ours.
+ *
+ * The pictures, in the order they are drawn:
+ * - per setting, NAME.png from NAME.dat (and NAME-ticks.dat): rss.gp;
+ * - with two settings or more, overview.png from overview.list (the settings' .dat files):
+ *   overview.gp;
+ * - per (scenario, runtime, policy, allocator) run at two thresholds or more,
+ *   SCENARIO-RUNTIME-thresholds.png from its .dat: thresholds.gp;
+ * - per native setting whose CPython twin ran, SCENARIO-native-vs-cpython.png from the two
+ *   settings' .dat files: versus.gp. */
 #include "plot.h"
 
 #include <errno.h>
@@ -15,20 +24,144 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "stats.h"
 #include "util.h"
 
 #define RSS_SCRIPT "rss.gp"
+#define OVERVIEW_SCRIPT "overview.gp"
+#define THRESHOLDS_SCRIPT "thresholds.gp"
+#define VERSUS_SCRIPT "versus.gp"
 #define STDERR_KEEP_BYTES 65536 /* of gnuplot's stderr; the rest is dropped */
+#define NAME_LEN 512
+#define WORDS_LEN 1024
+#define TITLE_LEN 1024
+#define MIB 1048576.0
 
-/* What drawing one setting came to. */
+/* What drawing one picture came to. */
 typedef enum plot_outcome {
     PLOT_DONE,
-    PLOT_EMPTY,      /* no run has a sample: nothing to draw (not an error) */
+    PLOT_EMPTY,      /* nothing to draw (not an error) */
     PLOT_NO_GNUPLOT, /* gnuplot is not on PATH (not an error) */
     PLOT_FAILED,     /* message printed */
 } plot_outcome;
 
-/* ==== series and data file ================================================================= */
+/* Everything the pictures of one folder share. */
+typedef struct plot_ctx {
+    const ds *d;
+    const char *format; /* "png" or "svg" */
+    bool quiet;
+    char scripts[PATH_MAX];   /* the folder of the gnuplot scripts */
+    char plots_dir[PATH_MAX]; /* DIR/plots */
+    /* per setting: whether NAME.dat was written (and kept), NAME, rss.gp's SERIES */
+    bool *drawn;
+    char (*names)[NAME_LEN];
+    char (*words)[WORDS_LEN];
+} plot_ctx;
+
+/* ==== names and quoting ==================================================================== */
+
+/* A file-name-safe copy of s appended to buf (see plot.h). */
+static void append_safe(char *buf, size_t len, const char *s)
+{
+    size_t used = strlen(buf);
+    for (; *s && used + 1 < len; s++) {
+        char c = *s;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '_' || c == '-';
+        buf[used++] = ok ? c : '_';
+    }
+    buf[used] = '\0';
+}
+
+/* Appends "-PART" (made safe) for each non-empty part. */
+static void append_parts(char *buf, size_t len, const char *const *parts, size_t nparts)
+{
+    for (size_t i = 0; i < nparts; i++) {
+        if (*parts[i] == '\0')
+            continue;
+        append_safe(buf, len, "-");
+        append_safe(buf, len, parts[i]);
+    }
+}
+
+/* NAME of setting's files: the scenario alone when it is the folder's only setting of that
+ * scenario, else scenario-runtime-policy-allocator-threshold (empty parts left out). */
+static void plot_name(const ds *d, size_t setting, char *buf, size_t len)
+{
+    const ds_setting *set = &d->settings[setting];
+    size_t same = 0;
+    for (size_t s = 0; s < d->nsettings; s++)
+        same += strcmp(d->settings[s].scenario, set->scenario) == 0;
+    buf[0] = '\0';
+    append_safe(buf, len, set->scenario);
+    const char *parts[] = {set->runtime, set->policy, set->allocator, set->threshold};
+    if (same > 1)
+        append_parts(buf, len, parts, sizeof parts / sizeof parts[0]);
+}
+
+/* The parts of a setting a title can name, as bits of a mask. */
+enum { PART_RUNTIME = 1, PART_POLICY = 2, PART_ALLOCATOR = 4, PART_THRESHOLD = 8, PART_ALL = 15 };
+#define N_PARTS 4
+
+static const char *part_value(const ds_setting *set, int i)
+{
+    const char *values[N_PARTS] = {set->runtime, set->policy, set->allocator, set->threshold};
+    return values[i];
+}
+
+/* "runtime native, policy py311": the parts of set in mask that runs.csv has ("(none)" for
+ * an empty one in force_mask, which names parts that must show). */
+static void parts_text(const ds_setting *set, unsigned mask, unsigned force_mask, char *buf,
+                       size_t len)
+{
+    static const char *const keys[N_PARTS] = {"runtime", "policy", "allocator", "threshold"};
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < N_PARTS && used < len; i++) {
+        const char *v = part_value(set, i);
+        bool forced = force_mask & (1u << i);
+        if ((mask & (1u << i)) && (*v || forced))
+            used += (size_t)snprintf(buf + used, len - used, "%s%s %s", used ? ", " : "", keys[i],
+                                     *v ? v : "(none)");
+    }
+}
+
+/* "HEAD" with "\nPARTS" below it when parts is not empty: a picture's two-line title. */
+static void two_line_title(char *buf, size_t len, const char *head, const char *parts)
+{
+    snprintf(buf, len, "%s%s%s", head, *parts ? "\n" : "", parts);
+}
+
+/* A data-file string: double-quoted, with '"' turned into '\'' and '\\' into '/' (gnuplot
+ * reads backslash escapes inside double quotes), a line break into a space. */
+static void write_quoted(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (; *s; s++)
+        fputc(*s == '"' ? '\'' : *s == '\\' ? '/' : (*s == '\n' || *s == '\r') ? ' ' : *s, fp);
+    fputc('"', fp);
+}
+
+static void write_mib(FILE *fp, int64_t bytes)
+{
+    if (bytes == DS_MISSING)
+        fputs(" NaN", fp);
+    else
+        fprintf(fp, " %.4f", (double)bytes / MIB);
+}
+
+/* fclose(fp), reporting a write that failed on the way. Returns 0, or -1 with errno. */
+static int close_data_file(FILE *fp)
+{
+    bool failed = ferror(fp);
+    if (fclose(fp) != 0)
+        return -1;
+    if (failed)
+        errno = EIO;
+    return failed ? -1 : 0;
+}
+
+/* ==== series and the RSS data file ========================================================= */
 
 /* One line of the plot: a mode's median over its ok runs, or one run that stopped early. */
 typedef struct series {
@@ -84,23 +217,6 @@ static void series_words(const series *s, size_t n, char *buf, size_t len)
                                  ds_mode_names[s[i].mode], s[i].failed_run ? ":failed" : "");
 }
 
-/* A data-file title: double-quoted, with any '"' in it turned into '\''. */
-static void write_quoted(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (; *s; s++)
-        fputc(*s == '"' ? '\'' : *s, fp);
-    fputc('"', fp);
-}
-
-static void write_mib(FILE *fp, int64_t bytes)
-{
-    if (bytes == DS_MISSING)
-        fputs(" NaN", fp);
-    else
-        fprintf(fp, " %.4f", (double)bytes / 1048576.0);
-}
-
 /* Writes one series' three columns for iteration it. *cursor walks a failed run's sorted
  * iters, so a whole column costs one pass over them. */
 static void write_cells(FILE *fp, const ds *d, size_t setting, const series *s, int64_t it,
@@ -128,7 +244,7 @@ static int write_data_file(const char *path, const ds *d, size_t setting, const 
     FILE *fp = fopen(path, "w");
     if (fp == NULL)
         return -1;
-    char words[1024];
+    char words[WORDS_LEN];
     series_words(s, n, words, sizeof words);
     fprintf(fp, "# gcbench: RSS against iteration for %s\n", title);
     fprintf(fp, "# from %s (runs.csv, samples.csv); drawn by plots/" RSS_SCRIPT "\n", d->dir);
@@ -149,13 +265,143 @@ static int write_data_file(const char *path, const ds *d, size_t setting, const 
             write_cells(fp, d, setting, &s[i], it, &cursors[i]);
         fputc('\n', fp);
     }
-    bool failed = cursors == NULL || ferror(fp);
+    if (cursors == NULL)
+        fputs("# out of memory\n", fp), errno = ENOMEM;
     free(cursors);
-    if (fclose(fp) != 0)
+    int rc = close_data_file(fp);
+    return cursors == NULL ? -1 : rc;
+}
+
+/* ==== tick samples ========================================================================= */
+
+/* Tick samples are the parent's reads of the worker's RSS every --interval-ms, between and
+ * during iterations. They are drawn on the iteration axis: a tick taken at time t between the
+ * boundary samples of iterations k (at t_k) and k+1 (at t_k1) sits at
+ * x = k + (t - t_k) / (t_k1 - t_k), so the thin line shows how RSS rose and fell inside each
+ * iteration (the step's allocations, the forced collection) under the boundary line. Ticks
+ * before the baseline sample (setup) or after the last one (teardown) have no place on that
+ * axis and are left out. One run per mode is drawn: its first successful repeat. */
+
+/* The fractional iteration of time t_ns in run, or -1 outside its iteration samples.
+ * *cursor walks the run's iters (ticks come sorted by time). */
+static double tick_x(const ds_run *run, int64_t t_ns, size_t *cursor)
+{
+    while (*cursor + 1 < run->niters && run->iters[*cursor + 1].t_ns != DS_MISSING &&
+           run->iters[*cursor + 1].t_ns <= t_ns)
+        (*cursor)++;
+    if (*cursor + 1 >= run->niters)
         return -1;
-    if (failed && errno == 0)
-        errno = EIO;
-    return failed ? -1 : 0;
+    const ds_sample *a = &run->iters[*cursor], *b = &run->iters[*cursor + 1];
+    if (a->t_ns == DS_MISSING || b->t_ns == DS_MISSING || t_ns < a->t_ns || b->t_ns <= a->t_ns)
+        return -1;
+    return (double)a->iteration + (double)(b->iteration - a->iteration) * (double)(t_ns - a->t_ns) /
+                                      (double)(b->t_ns - a->t_ns);
+}
+
+/* The run whose ticks stand for (setting, mode): the first ok run by repeat with at least two
+ * ticks inside its iterations, or NULL. */
+static const ds_run *tick_run(const ds *d, size_t setting, int mode)
+{
+    const ds_setting *set = &d->settings[setting];
+    for (size_t i = 0; i < set->nruns[mode]; i++) {
+        const ds_run *run = &d->runs[set->runs[mode][i]];
+        size_t cursor = 0, inside = 0;
+        for (size_t k = 0; run->ok && k < run->nticks && inside < 2; k++)
+            inside += run->ticks[k].rss_bytes != DS_MISSING && run->ticks[k].t_ns != DS_MISSING &&
+                      tick_x(run, run->ticks[k].t_ns, &cursor) >= 0;
+        if (inside >= 2)
+            return run;
+    }
+    return NULL;
+}
+
+/* One run's RSS in time order: its ticks inside its iterations, and its boundary samples
+ * between them (at whole iterations), so that the line passes through every RSS reading of
+ * the run — without the boundary samples, ticks a little more than an iteration apart would
+ * be joined across the drop a forced collection makes. */
+static void write_trace(FILE *fp, const ds_run *run)
+{
+    size_t cursor = 0, next_iter = 0;
+    for (size_t k = 0; k <= run->nticks; k++) {
+        const ds_sample *t = k < run->nticks ? &run->ticks[k] : NULL;
+        int64_t t_ns = t != NULL ? t->t_ns : INT64_MAX;
+        for (; next_iter < run->niters &&
+               (run->iters[next_iter].t_ns == DS_MISSING || run->iters[next_iter].t_ns <= t_ns);
+             next_iter++) {
+            const ds_sample *it = &run->iters[next_iter];
+            if (it->t_ns != DS_MISSING && it->rss_bytes != DS_MISSING)
+                fprintf(fp, "%lld %.4f %.4f\n", (long long)it->iteration,
+                        (double)it->rss_bytes / MIB, (double)it->t_ns / 1e9);
+        }
+        double x = t == NULL || t_ns == DS_MISSING ? -1 : tick_x(run, t_ns, &cursor);
+        if (x >= 0 && t->rss_bytes != DS_MISSING)
+            fprintf(fp, "%.4f %.4f %.4f\n", x, (double)t->rss_bytes / MIB, (double)t_ns / 1e9);
+    }
+}
+
+/* "10 ms": the median time between run's ticks, for the legend ("tick" when unknown). */
+static void tick_interval(const ds_run *run, char *buf, size_t len)
+{
+    int64_t *gaps = malloc((run->nticks + 1) * sizeof *gaps);
+    size_t n = 0;
+    for (size_t k = 1; gaps != NULL && k < run->nticks; k++)
+        if (run->ticks[k].t_ns != DS_MISSING && run->ticks[k - 1].t_ns != DS_MISSING)
+            gaps[n++] = run->ticks[k].t_ns - run->ticks[k - 1].t_ns;
+    double ms = n > 0 ? (double)stats_median_i64(gaps, n) / 1e6 : 0;
+    free(gaps);
+    if (ms <= 0)
+        snprintf(buf, len, "tick");
+    else
+        snprintf(buf, len, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
+}
+
+/* Writes path: one block per mode that has ticks (blocks two blank lines apart, each headed
+ * by its title), rows "x RSS_MiB seconds"; the modes' words into words ("" when none: the file
+ * is then not written) and the key entry of the tick lines into key. Returns 0, or -1 with
+ * errno. */
+static int write_ticks_file(const char *path, const ds *d, size_t setting, const char *title,
+                            char *words, size_t len, char *key, size_t key_len)
+{
+    const ds_run *runs[DS_MODES];
+    size_t used = 0;
+    words[0] = '\0';
+    for (int m = 0; m < DS_MODES; m++)
+        if ((runs[m] = tick_run(d, setting, m)) != NULL && used < len)
+            used += (size_t)snprintf(words + used, len - used, "%s%s", used ? " " : "",
+                                     ds_mode_names[m]);
+    if (used == 0)
+        return 0;
+    char interval[32] = "tick";
+    for (int m = 0; m < DS_MODES && strcmp(interval, "tick") == 0; m++)
+        if (runs[m] != NULL)
+            tick_interval(runs[m], interval, sizeof interval);
+    snprintf(key, key_len, "thin: one run's RSS every %s", interval);
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL)
+        return -1;
+    fprintf(fp, "# gcbench: tick samples (RSS read every --interval-ms) for %s\n", title);
+    fprintf(fp,
+            "# one block per mode (%s), its first successful run: its tick samples and, between "
+            "them, its iteration samples, in time order; columns: the iteration (a tick's as a "
+            "fraction between the iteration samples around it); RSS in MiB; seconds since the "
+            "run started\n",
+            words);
+    bool first = true;
+    for (int m = 0; m < DS_MODES; m++) {
+        const ds_run *run = runs[m];
+        if (run == NULL)
+            continue;
+        char block_title[160], interval[32];
+        tick_interval(run, interval, sizeof interval);
+        snprintf(block_title, sizeof block_title, "%s, RSS every %s (%s)", ds_mode_titles[m],
+                 interval, run->run_id);
+        fputs(first ? "" : "\n\n", fp);
+        first = false;
+        write_quoted(fp, block_title);
+        fputs(" \"RSS\" \"seconds\"\n", fp);
+        write_trace(fp, run);
+    }
+    return close_data_file(fp);
 }
 
 /* ==== running gnuplot ====================================================================== */
@@ -250,12 +496,16 @@ static int spawn_gnuplot(char *const argv[], pid_t *pid, int *err_fd)
     return rc;
 }
 
-/* Runs `gnuplot -c script data out title format words` and waits for it. */
-static plot_outcome run_gnuplot(const char *script, const char *data, const char *out,
-                                const char *title, const char *format, const char *words)
+/* Runs `gnuplot -c SCRIPT ARGS…` (args NULL-terminated) and waits for it; data and out name
+ * the main data file and the image in messages. */
+static plot_outcome run_gnuplot(const char *script, const char *const *args, const char *data,
+                                const char *out)
 {
-    char *argv[] = {"gnuplot",     "-c",           (char *)script, (char *)data, (char *)out,
-                    (char *)title, (char *)format, (char *)words,  NULL};
+    char *argv[16] = {"gnuplot", "-c", (char *)script};
+    size_t argc = 3;
+    for (; args[argc - 3] != NULL && argc + 1 < sizeof argv / sizeof argv[0]; argc++)
+        argv[argc] = (char *)args[argc - 3];
+    argv[argc] = NULL;
     pid_t pid = -1;
     int err_fd = -1;
     int rc = spawn_gnuplot(argv, &pid, &err_fd);
@@ -289,46 +539,41 @@ static plot_outcome run_gnuplot(const char *script, const char *data, const char
     return outcome;
 }
 
+/* ctx->scripts/NAME into buf; a script that cannot be read is reported (-1). */
+static int script_path(const plot_ctx *ctx, const char *name, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s", ctx->scripts, name);
+    if (access(buf, R_OK) == 0)
+        return 0;
+    gcb_error("%s: cannot read: %s; plots skipped", buf, strerror(errno));
+    return -1;
+}
+
+/* Draws plots_dir/NAME.FORMAT with script and args (NULL-terminated), from data; says so
+ * unless quiet. */
+static plot_outcome draw(const plot_ctx *ctx, const char *script_name, const char *const *args,
+                         const char *data, const char *out)
+{
+    char script[PATH_MAX];
+    if (script_path(ctx, script_name, script, sizeof script) != 0)
+        return PLOT_FAILED;
+    plot_outcome outcome = run_gnuplot(script, args, data, out);
+    if (outcome == PLOT_DONE && !ctx->quiet)
+        printf("plot: %s\n", out);
+    return outcome;
+}
+
 /* ==== one setting ========================================================================== */
 
-/* A file-name-safe copy of s appended to buf (see plot.h). */
-static void append_safe(char *buf, size_t len, const char *s)
+/* Writes plots_dir/NAME.dat (and NAME-ticks.dat when the runs have tick samples) and has
+ * gnuplot draw plots_dir/NAME.FORMAT. */
+static plot_outcome plot_setting(plot_ctx *ctx, size_t setting)
 {
-    size_t used = strlen(buf);
-    for (; *s && used + 1 < len; s++) {
-        char c = *s;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '_' || c == '-';
-        buf[used++] = ok ? c : '_';
-    }
-    buf[used] = '\0';
-}
-
-/* NAME of setting's files: the scenario alone when it is the folder's only setting of that
- * scenario, else scenario-runtime-policy-allocator-threshold (empty parts left out). */
-static void plot_name(const ds *d, size_t setting, char *buf, size_t len)
-{
-    const ds_setting *set = &d->settings[setting];
-    size_t same = 0;
-    for (size_t s = 0; s < d->nsettings; s++)
-        same += strcmp(d->settings[s].scenario, set->scenario) == 0;
-    buf[0] = '\0';
-    append_safe(buf, len, set->scenario);
-    const char *parts[] = {set->runtime, set->policy, set->allocator, set->threshold};
-    for (size_t i = 0; same > 1 && i < sizeof parts / sizeof parts[0]; i++) {
-        if (*parts[i] == '\0')
-            continue;
-        append_safe(buf, len, "-");
-        append_safe(buf, len, parts[i]);
-    }
-}
-
-/* Writes plots_dir/NAME.dat and has gnuplot draw plots_dir/NAME.FORMAT. */
-static plot_outcome plot_setting(const ds *d, size_t setting, const char *plots_dir,
-                                 const char *script, const char *format, bool quiet)
-{
-    char name[512], title[1024], data[PATH_MAX], out[PATH_MAX], words[1024];
-    plot_name(d, setting, name, sizeof name);
+    const ds *d = ctx->d;
+    char *name = ctx->names[setting], *words = ctx->words[setting];
+    char title[TITLE_LEN], data[PATH_MAX], ticks[PATH_MAX], out[PATH_MAX], tick_words[64];
+    char tick_title[160] = "";
+    plot_name(d, setting, name, NAME_LEN);
     report_setting_title(d, setting, title, sizeof title);
     const ds_setting *set = &d->settings[setting];
     series *s = calloc(DS_MODES + set->nruns[0] + set->nruns[1] + set->nruns[2], sizeof *s);
@@ -337,29 +582,411 @@ static plot_outcome plot_setting(const ds *d, size_t setting, const char *plots_
         return PLOT_FAILED;
     }
     size_t n = collect_series(d, setting, s);
+    series_words(s, n, words, WORDS_LEN);
     int64_t last = -1;
     for (int m = 0; m < DS_MODES; m++)
         if (ds_last_iteration(d, setting, m) > last)
             last = ds_last_iteration(d, setting, m);
+    snprintf(data, sizeof data, "%s/%s.dat", ctx->plots_dir, name);
+    snprintf(ticks, sizeof ticks, "%s/%s-ticks.dat", ctx->plots_dir, name);
+    snprintf(out, sizeof out, "%s/%s.%s", ctx->plots_dir, name, ctx->format);
     plot_outcome outcome = PLOT_DONE;
-    snprintf(data, sizeof data, "%s/%s.dat", plots_dir, name);
-    snprintf(out, sizeof out, "%s/%s.%s", plots_dir, name, format);
     if (n == 0 || last < 0) {
         gcb_error("%s: no RSS samples to plot; skipped", title);
         outcome = PLOT_EMPTY;
     } else if (write_data_file(data, d, setting, s, n, last, title) != 0) {
         gcb_error("%s: cannot write: %s", data, strerror(errno));
         outcome = PLOT_FAILED;
+    } else if (write_ticks_file(ticks, d, setting, title, tick_words, sizeof tick_words, tick_title,
+                                sizeof tick_title) != 0) {
+        gcb_error("%s: cannot write: %s", ticks, strerror(errno));
+        outcome = PLOT_FAILED;
     } else {
-        series_words(s, n, words, sizeof words);
-        outcome = run_gnuplot(script, data, out, title, format, words);
-        if (outcome == PLOT_NO_GNUPLOT)
+        char parts[TITLE_LEN], image_title[TITLE_LEN];
+        parts_text(set, PART_ALL, 0, parts, sizeof parts);
+        two_line_title(image_title, sizeof image_title, set->scenario, parts);
+        const char *args[] = {data,        out,        image_title,
+                              ctx->format, words,      *tick_words ? ticks : "",
+                              tick_words,  tick_title, NULL};
+        outcome = draw(ctx, RSS_SCRIPT, args, data, out);
+        if (outcome == PLOT_NO_GNUPLOT) {
             unlink(data);
-        else if (outcome == PLOT_DONE && !quiet)
-            printf("plot: %s\n", out);
+            if (*tick_words)
+                unlink(ticks);
+        }
     }
+    ctx->drawn[setting] = outcome == PLOT_DONE;
     free(s);
     return outcome;
+}
+
+/* ==== overview ============================================================================= */
+
+/* The second line of a setting's panel title in the overview: those of runtime, policy,
+ * allocator and threshold that differ between the drawn settings ("" when none does). */
+static void panel_subtitle(const plot_ctx *ctx, size_t setting, char *buf, size_t len)
+{
+    const ds *d = ctx->d;
+    unsigned varies = 0;
+    for (int i = 0; i < N_PARTS; i++)
+        for (size_t s = 0; s < d->nsettings; s++)
+            if (ctx->drawn[s] &&
+                strcmp(part_value(&d->settings[s], i), part_value(&d->settings[setting], i)) != 0)
+                varies |= 1u << i;
+    parts_text(&d->settings[setting], varies, varies, buf, len);
+}
+
+/* With two drawn settings or more: plots_dir/overview.list (one line per setting: its .dat,
+ * its SERIES, its title's two lines) and overview.FORMAT, every setting's RSS on one page. */
+static plot_outcome plot_overview(const plot_ctx *ctx)
+{
+    const ds *d = ctx->d;
+    size_t n = 0;
+    for (size_t s = 0; s < d->nsettings; s++)
+        n += ctx->drawn[s];
+    if (n < 2)
+        return PLOT_EMPTY;
+    char list[PATH_MAX], out[PATH_MAX], title[TITLE_LEN];
+    snprintf(list, sizeof list, "%s/overview.list", ctx->plots_dir);
+    snprintf(out, sizeof out, "%s/overview.%s", ctx->plots_dir, ctx->format);
+    FILE *fp = fopen(list, "w");
+    if (fp == NULL) {
+        gcb_error("%s: cannot write: %s", list, strerror(errno));
+        return PLOT_FAILED;
+    }
+    fprintf(fp, "# gcbench: the panels of overview.%s, drawn by plots/" OVERVIEW_SCRIPT "\n",
+            ctx->format);
+    fprintf(fp, "# per setting: its data file (beside this one), its series (see rss.gp), the "
+                "two lines of its title\n");
+    for (size_t s = 0; s < d->nsettings; s++) {
+        if (!ctx->drawn[s])
+            continue;
+        char name[NAME_LEN + 8], subtitle[TITLE_LEN];
+        snprintf(name, sizeof name, "%s.dat", ctx->names[s]);
+        panel_subtitle(ctx, s, subtitle, sizeof subtitle);
+        const char *cells[] = {name, ctx->words[s], d->settings[s].scenario, subtitle};
+        for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+            fputs(i ? " " : "", fp);
+            write_quoted(fp, cells[i]);
+        }
+        fputc('\n', fp);
+    }
+    if (close_data_file(fp) != 0) {
+        gcb_error("%s: cannot write: %s", list, strerror(errno));
+        return PLOT_FAILED;
+    }
+    char folder[PATH_MAX];
+    if (realpath(d->dir, folder) == NULL) /* results/latest: the folder it points to */
+        snprintf(folder, sizeof folder, "%s", d->dir);
+    const char *base =
+        strrchr(folder, '/') && strrchr(folder, '/')[1] ? strrchr(folder, '/') + 1 : folder;
+    snprintf(title, sizeof title, "RSS against iteration, every setting of %s", base);
+    const char *args[] = {list, out, title, ctx->format, NULL};
+    return draw(ctx, OVERVIEW_SCRIPT, args, list, out);
+}
+
+/* ==== against threshold ==================================================================== */
+
+/* The outcome that matters more: gnuplot missing, then a failure, then a picture drawn. */
+static plot_outcome worse(plot_outcome a, plot_outcome b)
+{
+    static const int rank[] = {
+        [PLOT_EMPTY] = 0, [PLOT_DONE] = 1, [PLOT_FAILED] = 2, [PLOT_NO_GNUPLOT] = 3};
+    return rank[b] > rank[a] ? b : a;
+}
+
+/* A setting's threshold0 (the first number of "700/10/10"), or -1 when it has none. */
+static long long threshold0(const ds_setting *set)
+{
+    char *end;
+    errno = 0;
+    long long t = strtoll(set->threshold, &end, 10);
+    if (end == set->threshold || (*end != '/' && *end != '\0') || errno != 0 || t <= 0)
+        return -1;
+    return t;
+}
+
+/* Whether settings a and b differ only in their threshold (and each has a threshold0). */
+static bool same_but_threshold(const ds_setting *a, const ds_setting *b)
+{
+    return strcmp(a->scenario, b->scenario) == 0 && strcmp(a->runtime, b->runtime) == 0 &&
+           strcmp(a->policy, b->policy) == 0 && strcmp(a->allocator, b->allocator) == 0 &&
+           threshold0(a) > 0 && threshold0(b) > 0;
+}
+
+/* The settings of setting's threshold group (settings differing from it only in threshold),
+ * sorted by threshold0, into members (room for d->nsettings). Returns how many, or 0 when the
+ * group has fewer than two thresholds or setting is not its first member. */
+static size_t threshold_group(const ds *d, size_t setting, size_t *members)
+{
+    const ds_setting *set = &d->settings[setting];
+    size_t n = 0;
+    for (size_t s = 0; s < d->nsettings; s++) {
+        if (!same_but_threshold(set, &d->settings[s]))
+            continue;
+        if (s < setting)
+            return 0; /* drawn with its first member */
+        size_t k = n++;
+        long long t = threshold0(&d->settings[s]);
+        for (; k > 0 && threshold0(&d->settings[members[k - 1]]) > t; k--)
+            members[k] = members[k - 1];
+        members[k] = s;
+    }
+    return n >= 2 ? n : 0;
+}
+
+/* The median, min and max over (setting, mode)'s ok runs of the run figure get(run) (in
+ * `scale` units), written as three columns (NaN when no run has it). Returns whether a run
+ * had it. */
+static bool write_run_figure(FILE *fp, const ds *d, size_t setting, int mode,
+                             int64_t (*get)(const ds_run *), double scale)
+{
+    const ds_setting *set = &d->settings[setting];
+    int64_t *v = malloc((set->nruns[mode] + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; v != NULL && i < set->nruns[mode]; i++) {
+        const ds_run *run = &d->runs[set->runs[mode][i]];
+        int64_t x = run->ok ? get(run) : DS_MISSING;
+        if (x != DS_MISSING)
+            v[n++] = x;
+    }
+    if (n == 0) {
+        fputs(" NaN NaN NaN", fp);
+    } else {
+        int64_t median = stats_median_i64(v, n); /* sorts v */
+        fprintf(fp, " %.4f %.4f %.4f", (double)median / scale, (double)v[0] / scale,
+                (double)v[n - 1] / scale);
+    }
+    free(v);
+    return n > 0;
+}
+
+static int64_t run_final_rss(const ds_run *r)
+{
+    return r->niters > 0 ? r->iters[r->niters - 1].rss_bytes : DS_MISSING;
+}
+static int64_t run_peak_rss(const ds_run *r) { return r->peak_rss_bytes; }
+static int64_t run_collections(const ds_run *r) { return r->collections; }
+static int64_t run_pause_total(const ds_run *r) { return r->pause_ns_total; }
+
+/* The figures against threshold, per mode, in thresholds.gp's column order. */
+static const struct {
+    int64_t (*get)(const ds_run *);
+    double scale;
+    const char *title;
+} threshold_figures[] = {
+    {run_final_rss, MIB, "final RSS MiB"},
+    {run_peak_rss, MIB, "peak RSS MiB"},
+    {run_collections, 1.0, "collections"},
+    {run_pause_total, 1e6, "total pause ms"},
+};
+#define N_THRESHOLD_FIGURES (sizeof threshold_figures / sizeof threshold_figures[0])
+
+/* Writes path: one row per member (by threshold0): threshold0, the threshold as written, then
+ * per mode in `modes` and per figure its median, min and max over the ok runs. have[f] says
+ * whether figure f has a value anywhere (gnuplot cannot draw a panel with none). */
+static int write_thresholds_file(const char *path, const ds *d, const size_t *members, size_t n,
+                                 const int *modes, size_t nmodes, const char *title,
+                                 bool have[N_THRESHOLD_FIGURES])
+{
+    memset(have, 0, N_THRESHOLD_FIGURES * sizeof *have);
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL)
+        return -1;
+    fputs("# gcbench: figures against the GC threshold for ", fp);
+    for (const char *c = title; *c; c++) { /* the title's two lines on one */
+        if (*c == '\n')
+            fputs(" — ", fp);
+        else
+            fputc(*c, fp);
+    }
+    fputc('\n', fp);
+    fprintf(fp, "# from %s (runs.csv, samples.csv); drawn by plots/" THRESHOLDS_SCRIPT "\n",
+            d->dir);
+    fprintf(fp, "# columns: threshold0, the threshold; then per mode, per figure (final RSS MiB, "
+                "peak RSS MiB, collections, total pause ms): median, min, max over the runs that "
+                "succeeded; NaN = none\n");
+    fputs("\"threshold0\" \"threshold\"", fp);
+    for (size_t m = 0; m < nmodes; m++)
+        for (size_t f = 0; f < N_THRESHOLD_FIGURES; f++) {
+            char t[96];
+            snprintf(t, sizeof t, "%s, %s", ds_mode_titles[modes[m]], threshold_figures[f].title);
+            fputc(' ', fp);
+            write_quoted(fp, t);
+            fputs(" \"min\" \"max\"", fp);
+        }
+    fputc('\n', fp);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(fp, "%lld ", threshold0(&d->settings[members[i]]));
+        write_quoted(fp, d->settings[members[i]].threshold);
+        for (size_t m = 0; m < nmodes; m++)
+            for (size_t f = 0; f < N_THRESHOLD_FIGURES; f++)
+                have[f] |= write_run_figure(fp, d, members[i], modes[m], threshold_figures[f].get,
+                                            threshold_figures[f].scale);
+        fputc('\n', fp);
+    }
+    return close_data_file(fp);
+}
+
+/* Whether the folder has another threshold group of setting's scenario and runtime (with
+ * another policy or allocator): then the file names also carry policy and allocator. */
+static bool several_threshold_groups(const ds *d, size_t setting, size_t *scratch)
+{
+    const ds_setting *set = &d->settings[setting];
+    for (size_t s = 0; s < d->nsettings; s++) {
+        const ds_setting *o = &d->settings[s];
+        if (strcmp(o->scenario, set->scenario) == 0 && strcmp(o->runtime, set->runtime) == 0 &&
+            (strcmp(o->policy, set->policy) != 0 || strcmp(o->allocator, set->allocator) != 0) &&
+            threshold_group(d, s, scratch) > 0)
+            return true;
+    }
+    return false;
+}
+
+/* SCENARIO-RUNTIME-thresholds.{dat,FORMAT} for the group starting at setting. */
+static plot_outcome plot_threshold_group(const plot_ctx *ctx, const size_t *members, size_t n,
+                                         size_t *scratch)
+{
+    const ds *d = ctx->d;
+    const ds_setting *set = &d->settings[members[0]];
+    int modes[DS_MODES];
+    size_t nmodes = 0;
+    for (int m = 0; m < DS_MODES; m++) {
+        bool present = false;
+        for (size_t i = 0; i < n && !present; i++)
+            present = d->settings[members[i]].nruns[m] > 0;
+        if (present)
+            modes[nmodes++] = m;
+    }
+    char name[NAME_LEN] = "", title[TITLE_LEN], data[PATH_MAX], out[PATH_MAX], words[64] = "";
+    append_safe(name, sizeof name, set->scenario);
+    append_parts(name, sizeof name, (const char *[]){set->runtime}, 1);
+    if (several_threshold_groups(d, members[0], scratch))
+        append_parts(name, sizeof name, (const char *[]){set->policy, set->allocator}, 2);
+    append_safe(name, sizeof name, "-thresholds");
+    snprintf(data, sizeof data, "%s/%s.dat", ctx->plots_dir, name);
+    snprintf(out, sizeof out, "%s/%s.%s", ctx->plots_dir, name, ctx->format);
+    char parts[TITLE_LEN], head[TITLE_LEN];
+    parts_text(set, PART_RUNTIME | PART_POLICY | PART_ALLOCATOR, 0, parts, sizeof parts);
+    snprintf(head, sizeof head, "%s at %zu GC thresholds", set->scenario, n);
+    two_line_title(title, sizeof title, head, parts);
+    for (size_t m = 0, used = 0; m < nmodes; m++)
+        used += (size_t)snprintf(words + used, sizeof words - used, "%s%s", m ? " " : "",
+                                 ds_mode_names[modes[m]]);
+    bool have[N_THRESHOLD_FIGURES];
+    if (write_thresholds_file(data, d, members, n, modes, nmodes, title, have) != 0) {
+        gcb_error("%s: cannot write: %s", data, strerror(errno));
+        return PLOT_FAILED;
+    }
+    char shown[2 * N_THRESHOLD_FIGURES + 1] = "";
+    bool any = false;
+    for (size_t f = 0; f < N_THRESHOLD_FIGURES; f++) {
+        strcat(shown, have[f] ? (f ? " 1" : "1") : (f ? " 0" : "0"));
+        any = any || have[f];
+    }
+    if (!any) { /* no run succeeded at any threshold: nothing to draw */
+        unlink(data);
+        return PLOT_EMPTY;
+    }
+    const char *args[] = {data, out, title, ctx->format, words, shown, NULL};
+    return draw(ctx, THRESHOLDS_SCRIPT, args, data, out);
+}
+
+/* Every threshold group's picture. Returns the worst outcome. */
+static plot_outcome plot_thresholds(const plot_ctx *ctx)
+{
+    const ds *d = ctx->d;
+    size_t *members = calloc(2 * d->nsettings + 1, sizeof *members);
+    if (members == NULL) {
+        gcb_error("out of memory plotting against threshold");
+        return PLOT_FAILED;
+    }
+    plot_outcome worst = PLOT_EMPTY;
+    for (size_t s = 0; s < d->nsettings && worst != PLOT_NO_GNUPLOT; s++) {
+        size_t n = threshold_group(d, s, members);
+        if (n == 0)
+            continue;
+        worst = worse(worst, plot_threshold_group(ctx, members, n, members + d->nsettings));
+    }
+    free(members);
+    return worst;
+}
+
+/* ==== native against CPython =============================================================== */
+
+/* Whether rss.gp's SERIES words hold a mode's median (a word without ":failed"). */
+static bool has_median(const char *words)
+{
+    for (const char *w = words; *w; w += strcspn(w, " "), w += *w == ' ') {
+        size_t n = strcspn(w, " ");
+        if (n > 0 && (n < 7 || memcmp(w + n - 7, ":failed", 7) != 0))
+            return true;
+    }
+    return false;
+}
+
+/* Whether setting s was drawn with a median line: versus.gp draws medians only. */
+static bool drawn_with_median(const plot_ctx *ctx, size_t s)
+{
+    return ctx->drawn[s] && has_median(ctx->words[s]);
+}
+
+/* The drawn python setting that is native setting s's CPython twin (same scenario, allocator
+ * and threshold; the policy is the native runtime's own, as in summary.csv), or -1; both must
+ * have a median line. */
+static long drawn_twin(const plot_ctx *ctx, size_t s)
+{
+    const ds *d = ctx->d;
+    const ds_setting *n = &d->settings[s];
+    if (!drawn_with_median(ctx, s) || strcmp(n->runtime, "native") != 0)
+        return -1;
+    for (size_t k = 0; k < d->nsettings; k++) {
+        const ds_setting *p = &d->settings[k];
+        if (drawn_with_median(ctx, k) && strcmp(p->runtime, "python") == 0 &&
+            strcmp(p->scenario, n->scenario) == 0 && strcmp(p->allocator, n->allocator) == 0 &&
+            strcmp(p->threshold, n->threshold) == 0)
+            return (long)k;
+    }
+    return -1;
+}
+
+/* SCENARIO-native-vs-cpython.{FORMAT} for native setting s and its twin, from their .dat
+ * files; the name also carries the native policy, allocator and threshold when the scenario
+ * has several such pairs. */
+static plot_outcome plot_pair(const plot_ctx *ctx, size_t s, size_t twin)
+{
+    const ds *d = ctx->d;
+    const ds_setting *set = &d->settings[s];
+    size_t pairs = 0;
+    for (size_t k = 0; k < d->nsettings; k++)
+        pairs += strcmp(d->settings[k].scenario, set->scenario) == 0 && drawn_twin(ctx, k) >= 0;
+    char name[NAME_LEN] = "", title[TITLE_LEN], native[PATH_MAX], python[PATH_MAX], out[PATH_MAX];
+    append_safe(name, sizeof name, set->scenario);
+    append_safe(name, sizeof name, "-native-vs-cpython");
+    if (pairs > 1)
+        append_parts(name, sizeof name,
+                     (const char *[]){set->policy, set->allocator, set->threshold}, 3);
+    snprintf(native, sizeof native, "%s/%s.dat", ctx->plots_dir, ctx->names[s]);
+    snprintf(python, sizeof python, "%s/%s.dat", ctx->plots_dir, ctx->names[twin]);
+    snprintf(out, sizeof out, "%s/%s.%s", ctx->plots_dir, name, ctx->format);
+    char parts[TITLE_LEN], head[TITLE_LEN];
+    parts_text(set, PART_POLICY | PART_ALLOCATOR | PART_THRESHOLD, 0, parts, sizeof parts);
+    snprintf(head, sizeof head, "%s: native runtime against CPython", set->scenario);
+    two_line_title(title, sizeof title, head, parts);
+    const char *args[] = {native,        python,           out, title, ctx->format,
+                          ctx->words[s], ctx->words[twin], NULL};
+    return draw(ctx, VERSUS_SCRIPT, args, native, out);
+}
+
+static plot_outcome plot_native_vs_cpython(const plot_ctx *ctx)
+{
+    plot_outcome worst = PLOT_EMPTY;
+    for (size_t s = 0; s < ctx->d->nsettings && worst != PLOT_NO_GNUPLOT; s++) {
+        long twin = drawn_twin(ctx, s);
+        if (twin >= 0)
+            worst = worse(worst, plot_pair(ctx, s, (size_t)twin));
+    }
+    return worst;
 }
 
 /* ==== public =============================================================================== */
@@ -369,43 +996,74 @@ static bool known_format(const char *format)
     return strcmp(format, "png") == 0 || strcmp(format, "svg") == 0;
 }
 
+/* Fills ctx's folders (checking rss.gp can be read and creating plots_dir). Returns 0, or -1
+ * with the reason on stderr. */
+static int prepare(plot_ctx *ctx, const char *dir)
+{
+    char script[PATH_MAX];
+    if (gcb_plots_dir(ctx->scripts, sizeof ctx->scripts) != 0) {
+        gcb_error("gnuplot scripts not found: set GCBENCH_PLOTS_DIR to gcbench's plots folder "
+                  "(the one holding " RSS_SCRIPT "); plots skipped");
+        return -1;
+    }
+    if (script_path(ctx, RSS_SCRIPT, script, sizeof script) != 0)
+        return -1;
+    size_t dir_len = strlen(dir);
+    while (dir_len > 1 && dir[dir_len - 1] == '/') /* "res/x/" gives res/x/plots, not //plots */
+        dir_len--;
+    snprintf(ctx->plots_dir, sizeof ctx->plots_dir, "%.*s/plots", (int)dir_len, dir);
+    if (gcb_mkdirs(ctx->plots_dir) != 0) {
+        gcb_error("%s: cannot create: %s; plots skipped", ctx->plots_dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Every picture of the folder (see the top of this file), the settings' first: the others
+ * read their .dat files. */
+static plot_outcome plot_all(plot_ctx *ctx)
+{
+    plot_outcome worst = PLOT_EMPTY;
+    for (size_t s = 0; s < ctx->d->nsettings && worst != PLOT_NO_GNUPLOT; s++)
+        worst = worse(worst, plot_setting(ctx, s));
+    if (worst == PLOT_NO_GNUPLOT)
+        return worst;
+    worst = worse(worst, plot_overview(ctx));
+    if (worst != PLOT_NO_GNUPLOT)
+        worst = worse(worst, plot_thresholds(ctx));
+    if (worst != PLOT_NO_GNUPLOT)
+        worst = worse(worst, plot_native_vs_cpython(ctx));
+    return worst;
+}
+
 int plot_results(const ds *d, const char *dir, const char *format, bool quiet)
 {
-    char scripts[PATH_MAX], script[PATH_MAX], plots_dir[PATH_MAX];
     if (!known_format(format)) {
         gcb_error("plot format '%s' is not available; use png or svg", format);
         return GCB_EXIT_FAILED;
     }
-    if (gcb_plots_dir(scripts, sizeof scripts) != 0) {
-        gcb_error("gnuplot scripts not found: set GCBENCH_PLOTS_DIR to gcbench's plots folder "
-                  "(the one holding " RSS_SCRIPT "); plots skipped");
+    plot_ctx ctx = {.d = d, .format = format, .quiet = quiet};
+    if (prepare(&ctx, dir) != 0)
         return GCB_EXIT_FAILED;
+    size_t n = d->nsettings ? d->nsettings : 1;
+    ctx.drawn = calloc(n, sizeof *ctx.drawn);
+    ctx.names = calloc(n, sizeof *ctx.names);
+    ctx.words = calloc(n, sizeof *ctx.words);
+    plot_outcome outcome = PLOT_FAILED;
+    if (ctx.drawn == NULL || ctx.names == NULL || ctx.words == NULL)
+        gcb_error("out of memory plotting %s", dir);
+    else
+        outcome = plot_all(&ctx);
+    free(ctx.drawn);
+    free(ctx.names);
+    free(ctx.words);
+    if (outcome == PLOT_NO_GNUPLOT) {
+        rmdir(ctx.plots_dir); /* only if we left it empty */
+        gcb_error("gnuplot not found; plots skipped (install gnuplot-nox); CSV and tables "
+                  "are unaffected");
+        return GCB_EXIT_OK;
     }
-    snprintf(script, sizeof script, "%s/%s", scripts, RSS_SCRIPT);
-    if (access(script, R_OK) != 0) {
-        gcb_error("%s: cannot read: %s; plots skipped", script, strerror(errno));
-        return GCB_EXIT_FAILED;
-    }
-    size_t dir_len = strlen(dir);
-    while (dir_len > 1 && dir[dir_len - 1] == '/') /* "res/x/" gives res/x/plots, not //plots */
-        dir_len--;
-    snprintf(plots_dir, sizeof plots_dir, "%.*s/plots", (int)dir_len, dir);
-    if (gcb_mkdirs(plots_dir) != 0) {
-        gcb_error("%s: cannot create: %s; plots skipped", plots_dir, strerror(errno));
-        return GCB_EXIT_FAILED;
-    }
-    int rc = GCB_EXIT_OK;
-    for (size_t s = 0; s < d->nsettings; s++) {
-        plot_outcome outcome = plot_setting(d, s, plots_dir, script, format, quiet);
-        if (outcome == PLOT_NO_GNUPLOT) {
-            rmdir(plots_dir); /* only if we left it empty */
-            gcb_error("gnuplot not found; plots skipped (install gnuplot-nox); CSV and tables "
-                      "are unaffected");
-            return GCB_EXIT_OK;
-        }
-        if (outcome == PLOT_FAILED)
-            rc = GCB_EXIT_FAILED;
-    }
+    int rc = outcome == PLOT_FAILED ? GCB_EXIT_FAILED : GCB_EXIT_OK;
     if (!quiet && fflush(stdout) != 0)
         rc = GCB_EXIT_FAILED;
     return rc;
@@ -416,15 +1074,31 @@ int plot_results(const ds *d, const char *dir, const char *format, bool quiet)
 static const char plot_usage[] =
     "Usage: bench plot DIR [--format png|svg]\n"
     "\n"
-    "Draws, for each scenario and setting (runtime, policy, allocator, threshold) in the\n"
-    "results folder DIR, RSS in MiB against iteration: one line per GC mode (\"With GC\",\n"
-    "\"Without GC\", \"GC off\"), the median over the repeats that succeeded with their\n"
-    "min-max as a band, and a dashed line for each run that stopped early. Writes\n"
-    "DIR/plots/NAME.png (or .svg) and the numbers it drew, DIR/plots/NAME.dat; NAME is the\n"
-    "scenario, or SCENARIO-RUNTIME-POLICY-ALLOCATOR-THRESHOLD when DIR has several settings\n"
-    "of it. Needs gnuplot (Debian: gnuplot-nox); without it, says so and exits 0. The\n"
-    "scripts are read from $GCBENCH_PLOTS_DIR, else the installed share/gcbench/plots,\n"
-    "else the source tree's plots/.\n"
+    "Draws the results folder DIR with gnuplot into DIR/plots, each picture beside the\n"
+    "numbers it drew (a .dat file):\n"
+    "\n"
+    "  NAME.png         per scenario and setting (runtime, policy, allocator, threshold):\n"
+    "                   RSS in MiB against iteration, one line per GC mode (\"With GC\",\n"
+    "                   \"Without GC\", \"GC off\"), the median over the repeats that\n"
+    "                   succeeded with their min-max as a band, a dashed line for each run\n"
+    "                   that stopped early, and a thin line of the RSS sampled every\n"
+    "                   --interval-ms while the first repeat ran, placed between the\n"
+    "                   iterations it fell between. NAME is the scenario, or\n"
+    "                   SCENARIO-RUNTIME-POLICY-ALLOCATOR-THRESHOLD when DIR has several\n"
+    "                   settings of it.\n"
+    "  overview.png     every setting's RSS on one page (when there are two or more).\n"
+    "  SCENARIO-RUNTIME-thresholds.png\n"
+    "                   when a scenario ran at several GC thresholds: RSS after the last\n"
+    "                   iteration, peak RSS, collections and total GC pause per run against\n"
+    "                   the first threshold (log scale), one line per GC mode.\n"
+    "  SCENARIO-native-vs-cpython.png\n"
+    "                   when both runtimes ran a scenario in the same setting: RSS against\n"
+    "                   iteration, native solid, CPython dashed, one colour per GC mode\n"
+    "                   (-POLICY-ALLOCATOR-THRESHOLD is added when there are several).\n"
+    "\n"
+    "Needs gnuplot (Debian: gnuplot-nox); without it, says so and exits 0. The scripts are\n"
+    "read from $GCBENCH_PLOTS_DIR, else the installed share/gcbench/plots, else the source\n"
+    "tree's plots/ (plots/README.md says what each draws and takes).\n"
     "\n"
     "Options:\n"
     "  --format FORMAT   png (the default) or svg\n"

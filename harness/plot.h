@@ -1,14 +1,24 @@
-/* plot.h — `bench plot DIR`: one image per setting of a results folder, RSS against
- * iteration with one line per GC mode, drawn by gnuplot with plots/rss.gp (DESIGN.md §5).
+/* plot.h — `bench plot DIR`: the pictures of a results folder, drawn by gnuplot with the
+ * scripts of plots/ (DESIGN.md §5), each from a data file written beside it in DIR/plots:
  *
- * For each setting, DIR/plots/NAME.dat (the numbers, whitespace-separated, with a header
- * comment) and DIR/plots/NAME.png (or .svg). NAME is the scenario when the folder has one
- * setting of it, else SCENARIO-RUNTIME-POLICY-ALLOCATOR-THRESHOLD; any character other than
- * a letter, a digit, '.', '_' or '-' becomes '_' (so 700/10/10 gives 700_10_10).
- *
- * Each mode's line is the median over the runs with status "ok", with their min–max as a
- * band; each run that stopped early (any other status) and has samples is a dashed line
- * of its own, titled "MODE, RUN_ID STATUS".
+ * - per setting, NAME.png (or .svg) from NAME.dat: RSS against iteration, one line per GC
+ *   mode — the median over the runs with status "ok", their min–max as a band — and a dashed
+ *   line for each run that stopped early (any other status) with samples, titled "MODE,
+ *   RUN_ID STATUS"; where the runs have tick samples, NAME-ticks.dat and a thin line per mode
+ *   of its first ok run's ticks, each placed on the iteration axis between the boundary
+ *   samples around it (plots/README.md). NAME is the scenario when the folder has one
+ *   setting of it, else SCENARIO-RUNTIME-POLICY-ALLOCATOR-THRESHOLD; any character other
+ *   than a letter, a digit, '.', '_' or '-' becomes '_' (so 700/10/10 gives 700_10_10);
+ * - with two settings or more drawn, overview.png from overview.list: all of them on one
+ *   page, a grid of panels;
+ * - per scenario and runtime run at two thresholds or more (same policy and allocator),
+ *   SCENARIO-RUNTIME-thresholds.png from its .dat: final and peak RSS (MiB), collections
+ *   and total pause (ms) per run against threshold0 on a log axis, one line per mode
+ *   (-POLICY-ALLOCATOR is added to the name when the runtime has several such groups);
+ * - per native setting whose CPython twin (runtime python, same scenario, allocator and
+ *   threshold) was drawn too, SCENARIO-native-vs-cpython.png: both runtimes' RSS against
+ *   iteration, native solid, CPython dashed, one colour per mode (-POLICY-ALLOCATOR-THRESHOLD
+ *   is added to the name when the scenario has several such pairs).
  *
  * gnuplot not on PATH is not a failure: one line says plots were skipped and the result is
  * still success, since the CSV files and tables are complete without them.
@@ -24,10 +34,10 @@
  * (or gnuplot missing), 1 DIR unreadable or malformed or gnuplot failed, 2 usage error. */
 int plot_main(int argc, char **argv);
 
-/* Plots every setting of d into dir/plots in format "png" or "svg"; unless quiet, prints
+/* Draws every picture of d into dir/plots in format "png" or "svg"; unless quiet, prints
  * "plot: PATH" on stdout for each image written. Errors go to stderr. Returns 0 (all
- * plotted, or gnuplot missing), or 1 (the plots folder or the scripts are unusable, or
- * gnuplot failed on some setting: the others are still plotted). */
+ * plotted, or gnuplot missing), or 1 (the plots folder or a script is unusable, or gnuplot
+ * failed on some picture: the others are still drawn). */
 int plot_results(const ds *d, const char *dir, const char *format, bool quiet);
 
 #endif /* GCB_PLOT_H */

@@ -1,9 +1,14 @@
-/* report.c — `bench report DIR`: the seeds' table per setting, its verdict from summary.csv
- * and its failed runs (see report.h for the layout). Reads only the results folder. */
+/* report.c — `bench report DIR`: per scenario, the seeds' table per setting, its verdict from
+ * summary.csv and its failed runs, and the settings side by side; as text, markdown or csv
+ * (see report.h for the layout). Reads only the results folder.
+ *
+ * Every figure is computed once into a table of strings (or a line of text), and one printer
+ * per format writes it: the formats differ in how they print, never in what they show. */
 #include "report.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,26 +17,84 @@
 #include "stats.h"
 #include "util.h"
 
-#define MISSING_CELL "\u2014" /* "—": no ok run has this iteration */
-#define CELL_LEN 64
+#define MISSING_CELL "\u2014" /* "—": no ok run has this iteration; summary.csv has no figure */
+#define CELL_LEN 128
+#define MAX_COLS 16
+#define LINE_LEN 1024
 
-/* ==== the table ============================================================================ */
+/* ==== titles =============================================================================== */
 
-void report_setting_title(const ds *d, size_t setting, char *buf, size_t len)
+void report_setting_parts(const ds *d, size_t setting, char *buf, size_t len)
 {
     const ds_setting *set = &d->settings[setting];
     const char *keys[] = {"runtime", "policy", "allocator", "threshold"};
     const char *values[] = {set->runtime, set->policy, set->allocator, set->threshold};
-    size_t used = (size_t)snprintf(buf, len, "%s", set->scenario);
-    const char *sep = " (";
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && used < len; i++) {
-        if (*values[i] == '\0')
-            continue;
-        used += (size_t)snprintf(buf + used, len - used, "%s%s %s", sep, keys[i], values[i]);
-        sep = ", ";
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && used < len; i++)
+        if (*values[i] != '\0')
+            used += (size_t)snprintf(buf + used, len - used, "%s%s %s", used ? ", " : "", keys[i],
+                                     values[i]);
+}
+
+void report_setting_title(const ds *d, size_t setting, char *buf, size_t len)
+{
+    char parts[LINE_LEN];
+    report_setting_parts(d, setting, parts, sizeof parts);
+    if (*parts)
+        snprintf(buf, len, "%s (%s)", d->settings[setting].scenario, parts);
+    else
+        snprintf(buf, len, "%s", d->settings[setting].scenario);
+}
+
+/* ==== markdown text ======================================================================== */
+
+static bool is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* s as markdown text that shows s as is: the characters markdown would read as markup are
+ * escaped ('_' only where it could start or end emphasis: not between two letters or digits,
+ * so "cross_reference" stays as it is); a line break becomes a space. */
+static void md_puts(FILE *out, const char *s)
+{
+    for (size_t i = 0; s[i]; i++) {
+        char c = s[i];
+        bool intraword = c == '_' && i > 0 && is_alnum(s[i - 1]) && is_alnum(s[i + 1]);
+        if (c == '\n' || c == '\r')
+            c = ' ';
+        else if (strchr("\\`*<>[]|", c) != NULL || (c == '_' && !intraword))
+            fputc('\\', out);
+        fputc(c, out);
     }
-    if (used < len && strcmp(sep, ", ") == 0)
-        snprintf(buf + used, len - used, ")");
+}
+
+/* ==== tables of strings ==================================================================== */
+
+/* nrows × ncols cells of CELL_LEN bytes; row 0 is the header. */
+typedef struct table {
+    size_t nrows, ncols;
+    char *cells;
+    bool left[MAX_COLS]; /* left-aligned; the others are right-aligned */
+} table;
+
+static char *cell(const table *t, size_t row, size_t col)
+{
+    return t->cells + (row * t->ncols + col) * CELL_LEN;
+}
+
+static int table_init(table *t, size_t nrows, size_t ncols)
+{
+    memset(t, 0, sizeof *t);
+    if (ncols > MAX_COLS) {
+        gcb_error("report: %zu columns in a table; at most %d", ncols, MAX_COLS);
+        return -1;
+    }
+    t->nrows = nrows;
+    t->ncols = ncols;
+    t->cells = calloc(nrows * ncols + 1, CELL_LEN);
+    return t->cells != NULL ? 0 : -1;
 }
 
 /* Columns on screen: UTF-8 continuation bytes take none. */
@@ -42,6 +105,105 @@ static size_t display_width(const char *s)
         w += ((unsigned char)*s & 0xC0) != 0x80;
     return w;
 }
+
+/* Header cells may hold one '\n': text then gives the header two lines, the part before it
+ * above the part after (a cell without one sits on the second line). */
+static const char *header_part(const char *s, int part, size_t *len)
+{
+    const char *nl = strchr(s, '\n');
+    if (nl == NULL) {
+        *len = part == 0 ? 0 : strlen(s);
+        return s;
+    }
+    *len = part == 0 ? (size_t)(nl - s) : strlen(nl + 1);
+    return part == 0 ? s : nl + 1;
+}
+
+/* Columns on screen of s[0..len): UTF-8 continuation bytes take none. */
+static size_t display_width_n(const char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < len; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* One line of cells s[c][0..len[c]), aligned to widths, two spaces apart, no trailing
+ * spaces. */
+static void print_text_line(FILE *out, const table *t, const size_t *widths, const char **s,
+                            const size_t *len)
+{
+    size_t last = t->ncols; /* after the last non-empty cell: nothing more on the line */
+    while (last > 0 && len[last - 1] == 0)
+        last--;
+    for (size_t c = 0; c < last; c++) {
+        int pad = (int)(widths[c] - display_width_n(s[c], len[c]));
+        if (c > 0)
+            fputs("  ", out);
+        if (!t->left[c])
+            fprintf(out, "%*s%.*s", pad, "", (int)len[c], s[c]);
+        else
+            fprintf(out, "%.*s%*s", (int)len[c], s[c], c + 1 < last ? pad : 0, "");
+    }
+    fputc('\n', out);
+}
+
+/* Columns two spaces apart, each as wide as its widest cell; no trailing spaces. */
+static void table_print_text(FILE *out, const table *t)
+{
+    size_t widths[MAX_COLS] = {0}, len[MAX_COLS];
+    const char *s[MAX_COLS];
+    bool two_lines = false;
+    for (size_t c = 0; c < t->ncols; c++) {
+        two_lines = two_lines || strchr(cell(t, 0, c), '\n') != NULL;
+        for (int part = 0; part < 2; part++) {
+            s[c] = header_part(cell(t, 0, c), part, &len[c]);
+            if (display_width_n(s[c], len[c]) > widths[c])
+                widths[c] = display_width_n(s[c], len[c]);
+        }
+        for (size_t r = 1; r < t->nrows; r++)
+            if (display_width(cell(t, r, c)) > widths[c])
+                widths[c] = display_width(cell(t, r, c));
+    }
+    for (int part = two_lines ? 0 : 1; part < 2; part++) {
+        for (size_t c = 0; c < t->ncols; c++)
+            s[c] = header_part(cell(t, 0, c), part, &len[c]);
+        print_text_line(out, t, widths, s, len);
+    }
+    for (size_t r = 1; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            s[c] = cell(t, r, c);
+            len[c] = strlen(s[c]);
+        }
+        print_text_line(out, t, widths, s, len);
+    }
+}
+
+/* A GitHub-flavoured pipe table: header, alignment row (":--" left, "--:" right), rows. */
+static void table_print_md(FILE *out, const table *t)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            fputs(c == 0 ? "| " : " | ", out);
+            md_puts(out, cell(t, r, c));
+        }
+        fputs(" |\n", out);
+        for (size_t c = 0; r == 0 && c < t->ncols; c++)
+            fprintf(out, "%s%s", c == 0 ? "|" : "", t->left[c] ? ":--|" : "--:|");
+        if (r == 0)
+            fputc('\n', out);
+    }
+}
+
+static void table_print(FILE *out, const table *t, report_format format)
+{
+    if (format == REPORT_MARKDOWN)
+        table_print_md(out, t);
+    else
+        table_print_text(out, t);
+}
+
+/* ==== the seeds' table ===================================================================== */
 
 static bool group_has_ok_run(const ds *d, size_t setting, int mode)
 {
@@ -100,32 +262,19 @@ static void format_rss_cell(char *buf, const ds *d, size_t setting, int mode, in
     snprintf(buf, CELL_LEN, "%s (%s\u2013%s)", med, lo, hi);
 }
 
-/* A table of nrows × ncols cells of CELL_LEN bytes; row 0 is the header. */
-typedef struct table {
-    size_t nrows, ncols;
-    char *cells;
-    size_t widths[1 + DS_MODES];
-} table;
-
-static char *cell(table *t, size_t row, size_t col)
-{
-    return t->cells + (row * t->ncols + col) * CELL_LEN;
-}
-
 /* Fills t for setting: header, then iterations 0..last of the modes present. A mode with no
  * successful run shows its stopped runs instead, its title saying so. */
-static int build_table(table *t, const ds *d, size_t setting, int64_t last)
+static int build_seeds_table(table *t, const ds *d, size_t setting, int64_t last)
 {
     const ds_setting *set = &d->settings[setting];
     int modes[DS_MODES];
-    t->ncols = 1;
+    size_t ncols = 1;
     for (int m = 0; m < DS_MODES; m++)
         if (set->nruns[m] > 0)
-            modes[t->ncols++ - 1] = m;
-    t->nrows = (size_t)last + 2;
-    t->cells = calloc(t->nrows * t->ncols, CELL_LEN);
-    if (t->cells == NULL)
+            modes[ncols++ - 1] = m;
+    if (table_init(t, (size_t)last + 2, ncols) != 0)
         return -1;
+    t->left[0] = true;
     bool stopped[DS_MODES];
     snprintf(cell(t, 0, 0), CELL_LEN, "iteration");
     for (size_t c = 1; c < t->ncols; c++) {
@@ -142,30 +291,7 @@ static int build_table(table *t, const ds *d, size_t setting, int64_t last)
         for (size_t c = 1; c < t->ncols; c++)
             format_rss_cell(cell(t, row, c), d, setting, modes[c - 1], it, stopped[c - 1]);
     }
-    for (size_t c = 0; c < t->ncols; c++) {
-        t->widths[c] = 0;
-        for (size_t r = 0; r < t->nrows; r++)
-            if (display_width(cell(t, r, c)) > t->widths[c])
-                t->widths[c] = display_width(cell(t, r, c));
-    }
     return 0;
-}
-
-/* The first column left-aligned, the others right-aligned, two spaces apart; no trailing
- * spaces. */
-static void print_table(FILE *out, table *t)
-{
-    for (size_t r = 0; r < t->nrows; r++) {
-        for (size_t c = 0; c < t->ncols; c++) {
-            const char *s = cell(t, r, c);
-            int pad = (int)(t->widths[c] - display_width(s));
-            if (c == 0)
-                fprintf(out, "%s%*s", s, t->ncols > 1 ? pad : 0, "");
-            else
-                fprintf(out, "  %*s%s", pad, "", s);
-        }
-        fputc('\n', out);
-    }
 }
 
 static int64_t setting_last_iteration(const ds *d, size_t setting)
@@ -179,17 +305,7 @@ static int64_t setting_last_iteration(const ds *d, size_t setting)
     return last;
 }
 
-/* ==== verdict ============================================================================== */
-
-/* What summary.csv says about one setting. */
-typedef struct verdict {
-    const char *verdict, *reason;
-    bool has_growth[DS_MODES];
-    double growth_bytes[DS_MODES];
-    bool has_garbage;
-    double garbage_per_iter; /* the forced row's, else the first row's that has one */
-    int garbage_mode;
-} verdict;
+/* ==== summary.csv ========================================================================== */
 
 static bool summary_row_matches(const csvt *t, size_t row, const ds_setting *set)
 {
@@ -200,6 +316,17 @@ static bool summary_row_matches(const csvt *t, size_t row, const ds_setting *set
         if (strcmp(csvt_get(t, row, csvt_col(t, keys[i])), values[i]) != 0)
             return false;
     return true;
+}
+
+/* The summary.csv row of (setting, mode), or -1 when the folder has none. */
+static long summary_row(const ds *d, size_t setting, int mode)
+{
+    const csvt *t = &d->summary;
+    for (size_t row = 0; d->has_summary && row < t->nrows; row++)
+        if (summary_row_matches(t, row, &d->settings[setting]) &&
+            ds_mode_index(csvt_get(t, row, csvt_col(t, "mode"))) == mode)
+            return (long)row;
+    return -1;
 }
 
 /* Reads a number of summary.csv; a cell that is not one is reported on stderr (-1). */
@@ -215,6 +342,33 @@ static int summary_f64(const csvt *t, size_t row, const char *column, bool *has,
     }
     return 0;
 }
+
+/* v with the given decimals, never "-0.00"; sign forces a '+' on positive values. */
+static void format_fixed(char *buf, size_t len, double v, int decimals, bool sign)
+{
+    double half = 0.5 * pow(10.0, -decimals);
+    if (v > -half && v < half)
+        v = 0.0;
+    snprintf(buf, len, sign ? "%+.*f" : "%.*f", decimals, v);
+}
+
+/* "+9.30": a signed MiB figure. */
+static void format_signed_mib(char *buf, size_t len, double bytes)
+{
+    format_fixed(buf, len, bytes / 1048576.0, 2, true);
+}
+
+/* ==== verdict ============================================================================== */
+
+/* What summary.csv says about one setting. */
+typedef struct verdict {
+    const char *verdict, *reason;
+    bool has_growth[DS_MODES];
+    double growth_bytes[DS_MODES];
+    bool has_garbage;
+    double garbage_per_iter; /* the forced row's, else the first row's that has one */
+    int garbage_mode;
+} verdict;
 
 /* Collects the summary rows of setting into v. Returns 1 found, 0 none, -1 malformed. */
 static int find_verdict(const ds *d, size_t setting, verdict *v)
@@ -248,53 +402,72 @@ static int find_verdict(const ds *d, size_t setting, verdict *v)
     return found;
 }
 
-/* "+9.30": a signed MiB figure that never reads "-0.00". */
-static void format_signed_mib(char *buf, size_t len, double bytes)
+/* The verdict's word ("delayed", "none") and what follows it on its line (" — growth per
+ * iteration: With GC +0.01 MiB, …; gc.garbage +0/iter", or " (no summary.csv …)"). */
+static void verdict_line(const ds *d, const verdict *v, int found, char *word, char *rest)
 {
-    double mib = bytes / 1048576.0;
-    if (mib > -0.005 && mib < 0.005)
-        mib = 0.0;
-    snprintf(buf, len, "%+.2f", mib);
+    snprintf(word, CELL_LEN, "%s", found > 0 && *v->verdict ? v->verdict : "none");
+    rest[0] = '\0';
+    if (!d->has_summary || found == 0) {
+        snprintf(rest, LINE_LEN, " (%s)",
+                 !d->has_summary ? "no " GCB_SUMMARY_CSV " in this folder"
+                                 : GCB_SUMMARY_CSV " has no row for this setting");
+        return;
+    }
+    size_t used = 0;
+    const char *sep = " \u2014 growth per iteration: ";
+    for (int m = 0; m < DS_MODES && used < LINE_LEN; m++) {
+        if (!v->has_growth[m])
+            continue;
+        char mib[32];
+        format_signed_mib(mib, sizeof mib, v->growth_bytes[m]);
+        used += (size_t)snprintf(rest + used, LINE_LEN - used, "%s%s %s MiB", sep,
+                                 ds_mode_titles[m], mib);
+        sep = ", ";
+    }
+    if (v->has_garbage && used < LINE_LEN)
+        snprintf(rest + used, LINE_LEN - used, "; gc.garbage %+.4g/iter",
+                 v->garbage_per_iter == 0 ? 0.0 : v->garbage_per_iter);
 }
 
-/* "verdict: delayed — growth per iteration: With GC +0.01 MiB, …; gc.garbage +0/iter" and,
- * when summary.csv gives one, "reason: …". */
-static int print_verdict(FILE *out, const ds *d, size_t setting)
+/* text: "verdict: WORD REST" and "reason: …"; markdown: "**Verdict: WORD**REST" and
+ * "Reason: …" as paragraphs. */
+static int print_verdict(FILE *out, const ds *d, size_t setting, report_format format)
 {
     verdict v;
     int found = find_verdict(d, setting, &v);
     if (found < 0)
         return -1;
-    if (!d->has_summary) {
-        fprintf(out, "verdict: none (no %s in this folder)\n", GCB_SUMMARY_CSV);
+    char word[CELL_LEN], rest[LINE_LEN];
+    verdict_line(d, &v, found, word, rest);
+    bool reason = found > 0 && *v.reason;
+    if (format == REPORT_TEXT) {
+        fprintf(out, "verdict: %s%s\n", word, rest);
+        if (reason)
+            fprintf(out, "reason: %s\n", v.reason);
         return 0;
     }
-    if (found == 0) {
-        fprintf(out, "verdict: none (%s has no row for this setting)\n", GCB_SUMMARY_CSV);
-        return 0;
-    }
-    fprintf(out, "verdict: %s", *v.verdict ? v.verdict : "none");
-    const char *sep = " \u2014 growth per iteration: ";
-    for (int m = 0; m < DS_MODES; m++) {
-        if (!v.has_growth[m])
-            continue;
-        char mib[32];
-        format_signed_mib(mib, sizeof mib, v.growth_bytes[m]);
-        fprintf(out, "%s%s %s MiB", sep, ds_mode_titles[m], mib);
-        sep = ", ";
-    }
-    if (v.has_garbage)
-        fprintf(out, "; gc.garbage %+.4g/iter", v.garbage_per_iter == 0 ? 0.0 : v.garbage_per_iter);
+    fputs("\n**Verdict: ", out);
+    md_puts(out, word);
+    fputs("**", out);
+    md_puts(out, rest);
     fputc('\n', out);
-    if (*v.reason)
-        fprintf(out, "reason: %s\n", v.reason);
+    if (reason) {
+        fputs("\nReason: ", out);
+        md_puts(out, v.reason);
+        fputc('\n', out);
+    }
     return 0;
 }
 
 /* ==== native beside CPython ================================================================ */
 
-/* One mode's row of the side-by-side table, from summary.csv's twin columns. */
-static int print_twin_row(FILE *out, const csvt *t, size_t row, int m)
+#define TWIN_COLS 7
+
+/* One mode's row of the native-beside-CPython table from summary.csv's twin columns: mode,
+ * growth per iteration native / CPython / ratio, peak above baseline native / CPython /
+ * ratio. Returns 1 filled, 0 the row has no twin, -1 malformed. */
+static int twin_cells(const csvt *t, size_t row, int m, char cells[TWIN_COLS][CELL_LEN])
 {
     static const char *const cols[] = {
         "rss_growth_bytes_per_iter", "cpython_rss_growth_bytes_per_iter", "growth_ratio_to_cpython",
@@ -306,121 +479,281 @@ static int print_twin_row(FILE *out, const csvt *t, size_t row, int m)
             return -1;
     if (!has[1])
         return 0;
-    char g0[32], g1[32], p0[32] = "—", p1[32] = "—", r0[32] = "—", r1[32] = "—";
-    format_signed_mib(g0, sizeof g0, v[0]);
-    format_signed_mib(g1, sizeof g1, v[1]);
-    if (has[2])
-        snprintf(r0, sizeof r0, "%.2f", v[2]);
-    if (has[3])
-        gcb_fmt_mib(p0, sizeof p0, (int64_t)v[3]);
-    if (has[4])
-        gcb_fmt_mib(p1, sizeof p1, (int64_t)v[4]);
-    if (has[5])
-        snprintf(r1, sizeof r1, "%.2f", v[5]);
-    fprintf(out, "  %-11s %9s %9s %6s   %9s %9s %6s\n", ds_mode_titles[m], g0, g1, r0, p0, p1, r1);
+    snprintf(cells[0], CELL_LEN, "%s", ds_mode_titles[m]);
+    for (int i = 1; i < TWIN_COLS; i++)
+        snprintf(cells[i], CELL_LEN, "%s", MISSING_CELL);
+    format_signed_mib(cells[1], CELL_LEN, v[0]);
+    format_signed_mib(cells[2], CELL_LEN, v[1]);
+    for (int i = 2; i < 6; i++) {
+        if (!has[i])
+            continue;
+        if (i == 2 || i == 5)
+            snprintf(cells[i + 1], CELL_LEN, "%.2f", v[i]);
+        else
+            gcb_fmt_mib(cells[i + 1], CELL_LEN, (int64_t)v[i]);
+    }
     return 1;
+}
+
+/* The twin rows of setting, in mode order, into t (header first). Returns how many rows, or
+ * -1. */
+static int build_twin_table(table *t, const ds *d, size_t setting)
+{
+    static const char *const titles[TWIN_COLS] = {
+        "mode",         "growth native (MiB/iter)",         "growth CPython (MiB/iter)",
+        "growth ratio", "peak native (MiB above baseline)", "peak CPython (MiB above baseline)",
+        "peak ratio"};
+    if (table_init(t, DS_MODES + 1, TWIN_COLS) != 0)
+        return -1;
+    t->left[0] = true;
+    for (int c = 0; c < TWIN_COLS; c++)
+        snprintf(cell(t, 0, (size_t)c), CELL_LEN, "%s", titles[c]);
+    size_t n = 1;
+    for (int m = 0; m < DS_MODES; m++) {
+        long row = summary_row(d, setting, m);
+        char cells[TWIN_COLS][CELL_LEN];
+        int got = row < 0 ? 0 : twin_cells(&d->summary, (size_t)row, m, cells);
+        if (got < 0)
+            return -1;
+        for (int c = 0; got > 0 && c < TWIN_COLS; c++)
+            snprintf(cell(t, n, (size_t)c), CELL_LEN, "%s", cells[c]);
+        n += (size_t)got;
+    }
+    t->nrows = n;
+    return (int)n - 1;
 }
 
 /* For a native setting run beside CPython: growth per iteration and peak above the
  * baseline (MiB) of both runtimes per mode, and native / CPython. Nothing otherwise. */
-static int print_twin(FILE *out, const ds *d, size_t setting)
+static int print_twin(FILE *out, const ds *d, size_t setting, report_format format)
 {
-    const csvt *t = &d->summary;
-    if (!d->has_summary || csvt_col(t, "cpython_rss_growth_bytes_per_iter") < 0)
+    if (!d->has_summary || csvt_col(&d->summary, "cpython_rss_growth_bytes_per_iter") < 0)
         return 0;
-    bool header = false;
-    for (int m = 0; m < DS_MODES; m++) {
-        for (size_t row = 0; row < t->nrows; row++) {
-            if (!summary_row_matches(t, row, &d->settings[setting]) ||
-                ds_mode_index(csvt_get(t, row, csvt_col(t, "mode"))) != m ||
-                !*csvt_get(t, row, csvt_col(t, "cpython_rss_growth_bytes_per_iter")))
-                continue;
-            if (!header)
-                fprintf(out,
-                        "native beside CPython:  %-28s  %s\n  %-11s %9s %9s %6s   %9s %9s %6s\n",
-                        "growth per iteration (MiB)", "peak above baseline (MiB)", "", "native",
-                        "CPython", "ratio", "native", "CPython", "ratio");
-            header = true;
-            if (print_twin_row(out, t, row, m) < 0)
-                return -1;
-        }
+    table t;
+    int rows = build_twin_table(&t, d, setting);
+    if (rows > 0 && format == REPORT_MARKDOWN) {
+        fputs("\nNative beside CPython:\n\n", out);
+        table_print_md(out, &t);
+    } else if (rows > 0) {
+        fprintf(out, "native beside CPython:  %-28s  %s\n  %-11s %9s %9s %6s   %9s %9s %6s\n",
+                "growth per iteration (MiB)", "peak above baseline (MiB)", "", "native", "CPython",
+                "ratio", "native", "CPython", "ratio");
+        for (size_t r = 1; r < t.nrows; r++)
+            fprintf(out, "  %-11s %9s %9s %6s   %9s %9s %6s\n", cell(&t, r, 0), cell(&t, r, 1),
+                    cell(&t, r, 2), cell(&t, r, 3), cell(&t, r, 4), cell(&t, r, 5), cell(&t, r, 6));
     }
-    return 0;
+    free(t.cells);
+    return rows < 0 ? -1 : 0;
 }
 
 /* ==== failed runs ========================================================================== */
 
-/* The message on the line after "— ", later lines of it (a traceback) indented. */
-static void print_message(FILE *out, const char *message)
+/* The message after " — ", later lines of it (a traceback) indented by `indent`. */
+static void print_message(FILE *out, const char *message, size_t len, const char *indent)
 {
-    size_t len = strlen(message);
-    while (len > 0 && (message[len - 1] == '\n' || message[len - 1] == '\r'))
-        len--;
-    if (len == 0)
-        return;
-    fputs(" \u2014 ", out);
     for (size_t i = 0; i < len; i++) {
         if (message[i] == '\r')
             continue;
         fputc(message[i], out);
         if (message[i] == '\n')
-            fputs("    ", out);
+            fputs(indent, out);
     }
 }
 
-/* "failed: r0007 Without GC repeat 2: rss_limit at iteration 6 (512.00 MiB) — message" */
-static void print_failed_run(FILE *out, const ds_run *run)
+/* The length of message without its trailing line breaks. */
+static size_t message_len(const char *message)
 {
-    fprintf(out, "failed: %s %s", run->run_id, ds_mode_titles[run->mode_index]);
-    if (run->repeat != DS_MISSING)
-        fprintf(out, " repeat %lld", (long long)run->repeat);
-    fprintf(out, ": %s", *run->status ? run->status : "no status");
+    size_t len = strlen(message);
+    while (len > 0 && (message[len - 1] == '\n' || message[len - 1] == '\r'))
+        len--;
+    return len;
+}
+
+/* "r0007 Without GC repeat 2: rss_limit at iteration 6 (512.00 MiB)" */
+static void failed_run_head(const ds_run *run, char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "%s %s", run->run_id, ds_mode_titles[run->mode_index]);
+    if (run->repeat != DS_MISSING && used < len)
+        used += (size_t)snprintf(buf + used, len - used, " repeat %lld", (long long)run->repeat);
+    if (used < len)
+        used += (size_t)snprintf(buf + used, len - used, ": %s",
+                                 *run->status ? run->status : "no status");
+    if (used >= len)
+        return;
     if (run->niters == 0) {
-        fputs(" before the first sample", out);
-    } else {
-        const ds_sample *s = &run->iters[run->niters - 1];
-        fprintf(out, " at iteration %lld", (long long)s->iteration);
-        if (s->rss_bytes != DS_MISSING) {
-            char mib[24];
-            gcb_fmt_mib(mib, sizeof mib, s->rss_bytes);
-            fprintf(out, " (%s MiB)", mib);
-        }
+        snprintf(buf + used, len - used, " before the first sample");
+        return;
     }
-    print_message(out, run->message);
+    const ds_sample *s = &run->iters[run->niters - 1];
+    used += (size_t)snprintf(buf + used, len - used, " at iteration %lld", (long long)s->iteration);
+    if (s->rss_bytes != DS_MISSING && used < len) {
+        char mib[24];
+        gcb_fmt_mib(mib, sizeof mib, s->rss_bytes);
+        snprintf(buf + used, len - used, " (%s MiB)", mib);
+    }
+}
+
+/* The longest run of '`' in s[0..len). */
+static size_t longest_backtick_run(const char *s, size_t len)
+{
+    size_t best = 0, run = 0;
+    for (size_t i = 0; i < len; i++) {
+        run = s[i] == '`' ? run + 1 : 0;
+        if (run > best)
+            best = run;
+    }
+    return best;
+}
+
+/* text: "failed: HEAD — message"; markdown: "- HEAD — message", a multi-line message in a
+ * fenced code block under the item (its fence longer than any run of '`' in it). */
+static void print_failed_run(FILE *out, const ds_run *run, report_format format)
+{
+    char head[LINE_LEN];
+    failed_run_head(run, head, sizeof head);
+    size_t len = message_len(run->message);
+    if (format == REPORT_TEXT) {
+        fprintf(out, "failed: %s", head);
+        if (len > 0) {
+            fputs(" \u2014 ", out);
+            print_message(out, run->message, len, "    ");
+        }
+        fputc('\n', out);
+        return;
+    }
+    fputs("- ", out);
+    md_puts(out, head);
+    if (len > 0 && memchr(run->message, '\n', len) == NULL) {
+        fputs(" \u2014 ", out);
+        md_puts(out, run->message);
+    } else if (len > 0) {
+        size_t fence = longest_backtick_run(run->message, len) + 1;
+        fence = fence < 3 ? 3 : fence;
+        fprintf(out, ":\n\n  %.*s\n  ", (int)fence, "````````````````````````````````");
+        print_message(out, run->message, len, "  ");
+        fprintf(out, "\n  %.*s\n", (int)fence, "````````````````````````````````");
+    }
     fputc('\n', out);
 }
 
-static void print_failed_runs(FILE *out, const ds *d, size_t setting)
+static void print_failed_runs(FILE *out, const ds *d, size_t setting, report_format format)
 {
     const ds_setting *set = &d->settings[setting];
+    bool any = false;
     for (int m = 0; m < DS_MODES; m++)
-        for (size_t i = 0; i < set->nruns[m]; i++)
-            if (!d->runs[set->runs[m][i]].ok)
-                print_failed_run(out, &d->runs[set->runs[m][i]]);
+        for (size_t i = 0; i < set->nruns[m]; i++) {
+            const ds_run *run = &d->runs[set->runs[m][i]];
+            if (run->ok)
+                continue;
+            if (!any && format == REPORT_MARKDOWN)
+                fputs("\nFailed runs:\n\n", out);
+            any = true;
+            print_failed_run(out, run, format);
+        }
 }
 
-/* ==== one setting, all settings ============================================================ */
+/* ==== settings side by side ================================================================ */
 
-static int print_setting(FILE *out, const ds *d, size_t setting)
+/* How a column of the side-by-side table gets and shows its figure. */
+typedef enum side_kind {
+    SK_KEY,        /* a part of the setting (ds_setting member at `key`) */
+    SK_MODE,       /* "With GC" (text, markdown) or "forced" (csv) */
+    SK_TEXT,       /* summary.csv's cell as it is */
+    SK_COUNT,      /* an integer */
+    SK_MIB,        /* bytes shown as MiB */
+    SK_SIGNED_MIB, /* bytes shown as MiB, with a sign in text */
+    SK_MS,         /* nanoseconds shown as milliseconds */
+    SK_S,          /* nanoseconds shown as seconds */
+    SK_NUMBER,     /* a ratio or a rate */
+} side_kind;
+
+typedef struct side_col {
+    const char *title; /* the text and markdown header ('\n': text's two header lines, a space
+                          in markdown); NULL: in the csv only */
+    const char *csv;   /* the csv header (REPORT_CSV_COLUMNS) */
+    side_kind kind;
+    const char *source; /* summary.csv's column */
+    size_t key;         /* SK_KEY: offsetof the ds_setting member */
+} side_col;
+
+static const side_col side_cols[] = {
+    {NULL, "scenario", SK_KEY, NULL, offsetof(ds_setting, scenario)},
+    {"runtime", "runtime", SK_KEY, NULL, offsetof(ds_setting, runtime)},
+    {"policy", "policy", SK_KEY, NULL, offsetof(ds_setting, policy)},
+    {"allocator", "allocator", SK_KEY, NULL, offsetof(ds_setting, allocator)},
+    {"threshold", "threshold", SK_KEY, NULL, offsetof(ds_setting, threshold)},
+    {"mode", "mode", SK_MODE, NULL, 0},
+    {NULL, "repeats_ok", SK_COUNT, "repeats", 0},
+    {NULL, "repeats_failed", SK_COUNT, "failed_repeats", 0},
+    {"final RSS\nMiB", "final_rss_mib", SK_MIB, "final_rss_bytes", 0},
+    {"peak RSS\nMiB", "peak_rss_mib", SK_MIB, "peak_rss_bytes", 0},
+    {"growth\nMiB/iter", "rss_growth_mib_per_iter", SK_SIGNED_MIB, "rss_growth_bytes_per_iter", 0},
+    {NULL, "rss_growth_mib_per_iter_min", SK_SIGNED_MIB, "rss_growth_bytes_per_iter_min", 0},
+    {NULL, "rss_growth_mib_per_iter_max", SK_SIGNED_MIB, "rss_growth_bytes_per_iter_max", 0},
+    {NULL, "garbage_growth_per_iter", SK_NUMBER, "garbage_growth_per_iter", 0},
+    {"collections", "collections", SK_COUNT, "collections", 0},
+    {"objects\nscanned", "objects_scanned", SK_COUNT, "objects_scanned", 0},
+    {"pause\nmedian ms", "pause_median_ms", SK_MS, "pause_ns_median", 0},
+    {"pause\np95 ms", "pause_p95_ms", SK_MS, "pause_ns_p95", 0},
+    {"pause\nmax ms", "pause_max_ms", SK_MS, "pause_ns_max", 0},
+    {"wall\ns", "wall_s", SK_S, "wall_ns", 0},
+    {NULL, "growth_ratio_to_cpython", SK_NUMBER, "growth_ratio_to_cpython", 0},
+    {NULL, "peak_ratio_to_cpython", SK_NUMBER, "peak_ratio_to_cpython", 0},
+    {NULL, "verdict", SK_TEXT, "verdict", 0},
+    {NULL, "verdict_reason", SK_TEXT, "verdict_reason", 0},
+};
+#define N_SIDE_COLS (sizeof side_cols / sizeof side_cols[0])
+
+/* The figure of column col for (setting, mode) into buf: csv's form when csv is set, else
+ * text's ("—" for a figure summary.csv does not have). row is the summary row or -1.
+ * Returns 0, or -1 when summary.csv's cell is not a number. */
+static int side_cell(char *buf, const side_col *col, const ds *d, size_t setting, int mode,
+                     long row, bool csv)
 {
-    char title[1024];
-    report_setting_title(d, setting, title, sizeof title);
-    fprintf(out, "%s\n", title);
-    int64_t last = setting_last_iteration(d, setting);
-    if (last < 0) {
-        fputs("no iteration samples\n", out);
-    } else {
-        table t = {0};
-        if (build_table(&t, d, setting, last) != 0) {
-            gcb_error("out of memory building the table of %s", title);
-            return -1;
-        }
-        print_table(out, &t);
-        free(t.cells);
+    const csvt *t = &d->summary;
+    snprintf(buf, CELL_LEN, "%s", csv ? "" : MISSING_CELL);
+    if (col->kind == SK_KEY) {
+        snprintf(buf, CELL_LEN, "%s",
+                 *(const char *const *)((const char *)&d->settings[setting] + col->key));
+        return 0;
     }
-    if (print_verdict(out, d, setting) != 0 || print_twin(out, d, setting) != 0)
+    if (col->kind == SK_MODE) {
+        snprintf(buf, CELL_LEN, "%s", (csv ? ds_mode_names : ds_mode_titles)[mode]);
+        return 0;
+    }
+    if (row < 0 || csvt_col(t, col->source) < 0)
+        return 0;
+    if (col->kind == SK_TEXT) {
+        const char *s = csvt_get(t, (size_t)row, csvt_col(t, col->source));
+        if (*s || csv)
+            snprintf(buf, CELL_LEN, "%s", s);
+        return 0;
+    }
+    bool has;
+    double v;
+    if (summary_f64(t, (size_t)row, col->source, &has, &v) != 0)
         return -1;
-    print_failed_runs(out, d, setting);
+    if (!has)
+        return 0;
+    int decimals = csv ? 3 : 2;
+    switch (col->kind) {
+    case SK_COUNT:
+        format_fixed(buf, CELL_LEN, v, 0, false);
+        break;
+    case SK_MIB:
+    case SK_SIGNED_MIB:
+        format_fixed(buf, CELL_LEN, v / 1048576.0, decimals, col->kind == SK_SIGNED_MIB && !csv);
+        break;
+    case SK_MS:
+        format_fixed(buf, CELL_LEN, v / 1e6, decimals, false);
+        break;
+    case SK_S:
+        format_fixed(buf, CELL_LEN, v / 1e9, decimals, false);
+        break;
+    default:
+        format_fixed(buf, CELL_LEN, v, 3, false);
+        break;
+    }
     return 0;
 }
 
@@ -432,25 +765,197 @@ static bool wanted(const char *scenario, const char *const *scenarios, size_t ns
     return nscenarios == 0;
 }
 
-int report_print(FILE *out, const ds *d, const char *const *scenarios, size_t nscenarios)
+static size_t setting_modes(const ds *d, size_t setting)
 {
-    bool first = true;
+    size_t n = 0;
+    for (int m = 0; m < DS_MODES; m++)
+        n += d->settings[setting].nruns[m] > 0;
+    return n;
+}
+
+/* The side-by-side table of scenario's settings: one row per setting and mode, the columns
+ * that have a title. */
+static int build_side_table(table *t, const ds *d, const char *scenario)
+{
+    size_t nrows = 1, ncols = 0;
+    for (size_t s = 0; s < d->nsettings; s++)
+        if (strcmp(d->settings[s].scenario, scenario) == 0)
+            nrows += setting_modes(d, s);
+    for (size_t c = 0; c < N_SIDE_COLS; c++)
+        ncols += side_cols[c].title != NULL;
+    if (table_init(t, nrows, ncols) != 0)
+        return -1;
+    size_t k = 0;
+    for (size_t c = 0; c < N_SIDE_COLS; c++) {
+        if (side_cols[c].title == NULL)
+            continue;
+        t->left[k] = side_cols[c].kind == SK_KEY || side_cols[c].kind == SK_MODE;
+        snprintf(cell(t, 0, k++), CELL_LEN, "%s", side_cols[c].title);
+    }
+    size_t r = 1;
+    for (size_t s = 0; s < d->nsettings; s++) {
+        for (int m = 0; m < DS_MODES && strcmp(d->settings[s].scenario, scenario) == 0; m++) {
+            if (d->settings[s].nruns[m] == 0)
+                continue;
+            long row = summary_row(d, s, m);
+            k = 0;
+            for (size_t c = 0; c < N_SIDE_COLS; c++)
+                if (side_cols[c].title != NULL &&
+                    side_cell(cell(t, r, k++), &side_cols[c], d, s, m, row, false) != 0)
+                    return -1;
+            r++;
+        }
+    }
+    return 0;
+}
+
+static int print_side_table(FILE *out, const ds *d, const char *scenario, report_format format)
+{
+    table t;
+    if (build_side_table(&t, d, scenario) != 0) {
+        free(t.cells);
+        return -1;
+    }
+    if (format == REPORT_MARKDOWN) {
+        fputs("### Settings side by side\n\nMedians over the repeats that succeeded, from "
+              "summary.csv.\n\n",
+              out);
+    } else {
+        fprintf(out, "%s: settings side by side (medians over the repeats that succeeded)\n",
+                scenario);
+    }
+    table_print(out, &t, format);
+    free(t.cells);
+    return 0;
+}
+
+/* The csv: header, then one row per (setting, mode) of the wanted scenarios. */
+static int write_csv(FILE *out, const ds *d, const char *const *scenarios, size_t nscenarios)
+{
+    static const char *const header[] = {REPORT_CSV_COLUMNS};
+    _Static_assert(sizeof header / sizeof header[0] == N_SIDE_COLS,
+                   "REPORT_CSV_COLUMNS and side_cols list the same columns");
+    csvw w = {.fp = out, .ncols = N_SIDE_COLS}; /* csvw_close is never called: out stays open */
+    for (size_t c = 0; c < N_SIDE_COLS; c++)
+        csvw_str(&w, header[c]);
+    csvw_end_row(&w);
     for (size_t s = 0; s < d->nsettings; s++) {
         if (!wanted(d->settings[s].scenario, scenarios, nscenarios))
             continue;
-        if (!first)
-            fputc('\n', out);
-        first = false;
-        if (print_setting(out, d, s) != 0)
+        for (int m = 0; m < DS_MODES; m++) {
+            if (d->settings[s].nruns[m] == 0)
+                continue;
+            long row = summary_row(d, s, m);
+            for (size_t c = 0; c < N_SIDE_COLS; c++) {
+                char buf[CELL_LEN];
+                if (side_cell(buf, &side_cols[c], d, s, m, row, true) != 0)
+                    return -1;
+                csvw_str(&w, buf);
+            }
+            csvw_end_row(&w);
+        }
+    }
+    return w.failed || ferror(out) ? -1 : 0;
+}
+
+/* ==== one setting, one scenario, the report ================================================ */
+
+static int print_setting(FILE *out, const ds *d, size_t setting, report_format format)
+{
+    char title[LINE_LEN];
+    if (format == REPORT_MARKDOWN) {
+        report_setting_parts(d, setting, title, sizeof title);
+        if (*title) {
+            fputs("### ", out);
+            md_puts(out, title);
+            fputs("\n\n", out);
+        }
+    } else {
+        report_setting_title(d, setting, title, sizeof title);
+        fprintf(out, "%s\n", title);
+    }
+    int64_t last = setting_last_iteration(d, setting);
+    if (last < 0) {
+        fputs(format == REPORT_MARKDOWN ? "No iteration samples.\n" : "no iteration samples\n",
+              out);
+    } else {
+        table t;
+        if (build_seeds_table(&t, d, setting, last) != 0) {
+            gcb_error("out of memory building the table of %s", title);
+            free(t.cells);
+            return -1;
+        }
+        table_print(out, &t, format);
+        free(t.cells);
+    }
+    if (print_verdict(out, d, setting, format) != 0 || print_twin(out, d, setting, format) != 0)
+        return -1;
+    print_failed_runs(out, d, setting, format);
+    return 0;
+}
+
+/* A blank line before every block but the first. */
+static void block(FILE *out, bool *first)
+{
+    if (!*first)
+        fputc('\n', out);
+    *first = false;
+}
+
+/* Every setting of scenario (first at index `first_setting`), then, when there are several,
+ * the side-by-side table. */
+static int print_scenario(FILE *out, const ds *d, size_t first_setting, report_format format,
+                          bool *first)
+{
+    const char *scenario = d->settings[first_setting].scenario;
+    if (format == REPORT_MARKDOWN) {
+        block(out, first);
+        fputs("## ", out);
+        md_puts(out, scenario);
+        fputc('\n', out);
+    }
+    size_t n = 0;
+    for (size_t s = first_setting; s < d->nsettings; s++) {
+        if (strcmp(d->settings[s].scenario, scenario) != 0)
+            continue;
+        n++;
+        block(out, first);
+        if (print_setting(out, d, s, format) != 0)
+            return -1;
+    }
+    if (n < 2)
+        return 0;
+    block(out, first);
+    return print_side_table(out, d, scenario, format);
+}
+
+int report_write(FILE *out, const ds *d, report_format format, const char *const *scenarios,
+                 size_t nscenarios)
+{
+    if (format == REPORT_CSV)
+        return write_csv(out, d, scenarios, nscenarios);
+    bool first = true;
+    for (size_t s = 0; s < d->nsettings; s++) {
+        bool seen = false; /* the scenario was printed with an earlier setting */
+        for (size_t k = 0; k < s && !seen; k++)
+            seen = strcmp(d->settings[k].scenario, d->settings[s].scenario) == 0;
+        if (seen || !wanted(d->settings[s].scenario, scenarios, nscenarios))
+            continue;
+        if (print_scenario(out, d, s, format, &first) != 0)
             return -1;
     }
     return ferror(out) ? -1 : 0;
 }
 
+int report_print(FILE *out, const ds *d, const char *const *scenarios, size_t nscenarios)
+{
+    return report_write(out, d, REPORT_TEXT, scenarios, nscenarios);
+}
+
 /* ==== bench report ========================================================================= */
 
 static const char report_usage[] =
-    "Usage: bench report DIR [--format text] [--scenario NAME[,NAME...]]\n"
+    "Usage: bench report DIR [--format text|markdown|csv] [--scenario NAME[,NAME...]]\n"
     "\n"
     "Prints, for each scenario and setting (runtime, policy, allocator, threshold) in the\n"
     "results folder DIR, the table of seed 004: one row per iteration (\"start\" is the\n"
@@ -458,11 +963,37 @@ static const char report_usage[] =
     "every iteration), \"Without GC\" (automatic collection only), \"GC off\" (collector\n"
     "disabled) -- each cell the RSS in MiB, the median over the repeats that succeeded,\n"
     "with their min-max beside it when there are several. Then the verdict and its\n"
-    "evidence from summary.csv, and the runs that failed with their status and message.\n"
-    "Reads only DIR's CSV files; nothing is re-run.\n"
+    "evidence from summary.csv (growth per iteration in each mode, gc.garbage growth), a\n"
+    "native setting beside its CPython twin when both ran, and the runs that failed with\n"
+    "their status and message. A scenario run in several settings or runtimes ends with\n"
+    "one table setting them side by side: per setting and mode, final and peak RSS (MiB),\n"
+    "growth per iteration (MiB), collections, objects scanned, pause median, p95 and max\n"
+    "(ms), wall time (s), medians over the repeats from summary.csv (\"-\" where it has\n"
+    "none). Reads only DIR's CSV files; nothing is re-run.\n"
+    "\n"
+    "Formats:\n"
+    "  text       for the terminal (the default; what `bench run` prints)\n"
+    "  markdown   the same content, GitHub-flavoured: a heading per scenario and setting,\n"
+    "             pipe tables, the verdict as a paragraph -- ready to paste into a report\n"
+    "  csv        the side-by-side figures of every setting, for a spreadsheet: a header,\n"
+    "             then one row per (scenario, setting, mode) with the columns\n"
+    "               scenario, runtime, policy, allocator, threshold, mode (forced, auto,\n"
+    "                 off)\n"
+    "               repeats_ok, repeats_failed     runs counted, runs left out\n"
+    "               final_rss_mib, peak_rss_mib    RSS after the last iteration; peak\n"
+    "               rss_growth_mib_per_iter (and _min, _max over the repeats)\n"
+    "               garbage_growth_per_iter        len(gc.garbage) growth per iteration\n"
+    "               collections, objects_scanned   per run\n"
+    "               pause_median_ms, pause_p95_ms, pause_max_ms, wall_s\n"
+    "               growth_ratio_to_cpython, peak_ratio_to_cpython   native rows with a\n"
+    "                 CPython twin: native / CPython (peak: above the baseline)\n"
+    "               verdict, verdict_reason\n"
+    "             medians over the repeats that succeeded, as summary.csv has them; MiB,\n"
+    "             ms, s and ratios with three decimals; an empty cell where summary.csv\n"
+    "             has no figure.\n"
     "\n"
     "Options:\n"
-    "  --format FORMAT          output format; only 'text' for now (the default)\n"
+    "  --format FORMAT          text (the default), markdown or csv\n"
     "  --scenario NAME[,NAME...]\n"
     "                           only these scenarios (as named in DIR/runs.csv); may be\n"
     "                           given more than once\n"
@@ -476,6 +1007,7 @@ typedef struct report_args {
     const char *dir;
     char **names;
     size_t nnames;
+    report_format format;
     bool help;
 } report_args;
 
@@ -511,12 +1043,17 @@ static int add_scenarios(report_args *a, const char *list)
     }
 }
 
-static int check_format(const char *format)
+/* Sets a->format from --format's value. Returns 0, or -1 after a usage error. */
+static int parse_format(report_args *a, const char *format)
 {
-    if (strcmp(format, "text") == 0)
-        return 0;
-    gcb_usage_error("report", "--format '%s' is not available; the only format for now is text",
-                    format);
+    static const char *const names[] = {"text", "markdown", "csv"};
+    static const report_format formats[] = {REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(format, names[i]) == 0) {
+            a->format = formats[i];
+            return 0;
+        }
+    gcb_usage_error("report", "--format '%s' is not available; use text, markdown or csv", format);
     return -1;
 }
 
@@ -534,7 +1071,7 @@ static int parse_report_args(int argc, char **argv, report_args *a)
     optind = 0; /* a fresh scan of this argv (glibc) */
     while (rc == 0 && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (c == 'f')
-            rc = check_format(optarg);
+            rc = parse_format(a, optarg);
         else if (c == 's')
             rc = add_scenarios(a, optarg);
         else if (c == 'h')
@@ -587,6 +1124,30 @@ static int check_scenarios(const ds *d, const report_args *a)
     return 0;
 }
 
+/* The report into memory first, then to stdout: a malformed summary.csv found half-way
+ * leaves stdout empty rather than half-written. Returns the exit code. */
+static int write_whole(const ds *d, const report_args *a)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem == NULL) {
+        gcb_error("writing the report: %s", strerror(errno));
+        return GCB_EXIT_FAILED;
+    }
+    int rc = report_write(mem, d, a->format, (const char *const *)a->names, a->nnames);
+    if (fclose(mem) != 0 && rc == 0) {
+        gcb_error("writing the report: %s", strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)) {
+        gcb_error("writing the report: %s", strerror(errno));
+        rc = -1;
+    }
+    free(text);
+    return rc == 0 ? GCB_EXIT_OK : GCB_EXIT_FAILED;
+}
+
 int report_main(int argc, char **argv)
 {
     report_args a = {0};
@@ -609,12 +1170,8 @@ int report_main(int argc, char **argv)
     }
     if (check_scenarios(&d, &a) != 0)
         rc = GCB_EXIT_USAGE;
-    else if (report_print(stdout, &d, (const char *const *)a.names, a.nnames) != 0 ||
-             fflush(stdout) != 0) {
-        if (ferror(stdout))
-            gcb_error("writing the report: %s", strerror(errno));
-        rc = GCB_EXIT_FAILED;
-    }
+    else
+        rc = write_whole(&d, &a);
     ds_free(&d);
     free_args(&a);
     return rc;

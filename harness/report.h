@@ -1,7 +1,11 @@
 /* report.h — `bench report DIR`: the seeds' "With GC / Without GC" table for each setting of a
- * results folder, with its verdict and failed runs (DESIGN.md §5 "Reports").
+ * results folder, with its verdict and failed runs, and, for a scenario run in several settings
+ * or runtimes, one table that sets them side by side (DESIGN.md §5 "Reports"). Three formats:
+ * text (the terminal, and the end of `bench run`), markdown (to paste into a report), csv (the
+ * side-by-side table of every setting, for a spreadsheet).
  *
- * For each setting (scenario, runtime, policy, allocator, threshold), in runs.csv order:
+ * Text, for each scenario, its settings (scenario, runtime, policy, allocator, threshold) in
+ * runs.csv order:
  *
  *   cross_reference (runtime native, policy py311, allocator pymalloc, threshold 700/10/10)
  *   iteration              With GC              Without GC
@@ -9,17 +13,30 @@
  *   1          39.86 (39.83–39.89)     40.27 (40.24–40.29)
  *   2          40.05 (40.02–40.08)     78.86 (78.84–78.88)
  *   verdict: delayed — growth per iteration: With GC +0.04 MiB, Without GC +14.14 MiB; gc.garbage
- * +0/iter reason: <verdict_reason, when summary.csv has one> failed: r0007 Without GC repeat 3:
- * rss_limit at iteration 6 (512.00 MiB) — <message>
+ *   +0/iter
+ *   reason: <verdict_reason, when summary.csv has one>
+ *   native beside CPython: <growth and peak of both runtimes per mode, when summary.csv has them>
+ *   failed: r0007 Without GC repeat 3: rss_limit at iteration 6 (512.00 MiB) — <message>
  *
- * Cells are RSS in MiB with two decimals, the median over the runs with status "ok"; the
- * min–max over those runs follows in parentheses when there are several; "—" when no ok run
- * has that iteration. Columns are the modes the setting has, in the order forced ("With GC"),
- * auto ("Without GC"), off ("GC off"). Runs with any other status never enter a cell of a
- * mode that has a successful run; a mode with none (every repeat stopped by --max-rss, say)
- * shows its stopped runs instead, titled "With GC (stopped early)". Each such run is listed
- * under its setting with how far it got and its message (later lines of a multi-line
- * message, a traceback, indented). Settings are separated by a blank line.
+ * then, when the scenario has several settings:
+ *
+ *   cross_reference: settings side by side (medians over the repeats that succeeded)
+ *   runtime  policy  allocator  threshold  mode  final RSS (MiB)  peak RSS (MiB)  growth …
+ *
+ * one row per setting and mode, the figures from summary.csv ("—" where it has none).
+ *
+ * Cells of the seeds' table are RSS in MiB with two decimals, the median over the runs with
+ * status "ok"; the min–max over those runs follows in parentheses when there are several; "—"
+ * when no ok run has that iteration. Columns are the modes the setting has, in the order
+ * forced ("With GC"), auto ("Without GC"), off ("GC off"). Runs with any other status never
+ * enter a cell of a mode that has a successful run; a mode with none (every repeat stopped by
+ * --max-rss, say) shows its stopped runs instead, titled "With GC (stopped early)". Each such
+ * run is listed under its setting with how far it got and its message (later lines of a
+ * multi-line message, a traceback, indented). Blocks are separated by a blank line.
+ *
+ * Markdown holds the same content: "## SCENARIO", "### runtime …, threshold …" per setting,
+ * pipe tables, the verdict as a paragraph, failed runs as a list (a multi-line message in a
+ * code block), "### Settings side by side". CSV: see REPORT_CSV_COLUMNS.
  */
 #ifndef GCB_REPORT_H
 #define GCB_REPORT_H
@@ -29,18 +46,39 @@
 
 #include "dataset.h"
 
-/* `bench report DIR [--format text] [--scenario NAME[,NAME…]]`; argv[0] is "report".
- * Returns the exit code: 0 printed, 1 DIR unreadable or malformed, 2 usage error. */
+typedef enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV } report_format;
+
+/* The header of `bench report --format csv`: one row per (scenario, setting, mode) of the
+ * folder, the figures from summary.csv (empty cells where it has none). MiB, ms, s and ratios
+ * with three decimals; counts as integers; mode as in runs.csv (forced, auto, off). */
+#define REPORT_CSV_COLUMNS                                                                         \
+    "scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeats_ok",               \
+        "repeats_failed", "final_rss_mib", "peak_rss_mib", "rss_growth_mib_per_iter",              \
+        "rss_growth_mib_per_iter_min", "rss_growth_mib_per_iter_max", "garbage_growth_per_iter",   \
+        "collections", "objects_scanned", "pause_median_ms", "pause_p95_ms", "pause_max_ms",       \
+        "wall_s", "growth_ratio_to_cpython", "peak_ratio_to_cpython", "verdict", "verdict_reason"
+
+/* `bench report DIR [--format text|markdown|csv] [--scenario NAME[,NAME…]]`; argv[0] is
+ * "report". Returns the exit code: 0 printed, 1 DIR unreadable or malformed, 2 usage error. */
 int report_main(int argc, char **argv);
 
-/* Prints the tables of the settings whose scenario is one of scenarios[0..nscenarios) (all
- * settings when nscenarios is 0) to out. Returns 0, or -1 when writing to out failed or
- * summary.csv holds a malformed number ("bench: FILE:LINE: …" on stderr). */
+/* Prints the text report of the settings whose scenario is one of scenarios[0..nscenarios)
+ * (all settings when nscenarios is 0) to out: what `bench run` shows at its end. Returns 0, or -1
+ * when writing to out failed or summary.csv holds a malformed number ("bench: FILE:LINE: …" on
+ * stderr). */
 int report_print(FILE *out, const ds *d, const char *const *scenarios, size_t nscenarios);
+
+/* report_print in the given format; returns the same. */
+int report_write(FILE *out, const ds *d, report_format format, const char *const *scenarios,
+                 size_t nscenarios);
 
 /* "cross_reference (runtime native, policy py311, allocator pymalloc, threshold 700/10/10)":
  * the setting's title as the report and the plots show it; parts absent from runs.csv are
  * left out. */
 void report_setting_title(const ds *d, size_t setting, char *buf, size_t len);
+
+/* "runtime native, policy py311, allocator pymalloc, threshold 700/10/10": the title without
+ * the scenario ("" when runs.csv has none of them). */
+void report_setting_parts(const ds *d, size_t setting, char *buf, size_t len);
 
 #endif /* GCB_REPORT_H */

@@ -107,6 +107,70 @@ void fx_write_tiny(const char *dir)
              "\"grows without forced collection, flat with it\"\n");
 }
 
+void fx_write_side(const char *dir)
+{
+    fx_write(dir, "machine.csv", "key,value\nhost,sidebox\n");
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,policy,allocator,threshold,mode,repeat,status,message,"
+             "wall_ns,peak_rss_bytes,collections,pause_ns_total\n"
+             "n1,side,native,py311,pymalloc,700/10/10,forced,1,ok,,1000000000,20971520,5,"
+             "7000000\n"
+             "n2,side,native,py311,pymalloc,700/10/10,auto,1,ok,,1200000000,31457280,2,7000000\n"
+             "n3,side,native,py311,pymalloc,2000/10/10,forced,1,ok,,900000000,11534336,2,"
+             "2000000\n"
+             "n4,side,native,py311,pymalloc,2000/10/10,auto,1,failed,\"boom, at step 2\",,,,\n"
+             "p1,side,python,cpython,pymalloc,700/10/10,forced,1,ok,,2000000000,23068672,3,"
+             "6000000\n"
+             "p2,side,python,cpython,pymalloc,700/10/10,auto,1,ok,,2500000000,41943040,1,"
+             "5000000\n");
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,t_ns,rss_bytes,garbage\n"
+             "n1,iter,0,100000000,10485760,0\n"
+             "n1,tick,1,150000000,20971520,\n"
+             "n1,iter,1,200000000,12582912,0\n"
+             "n1,tick,2,250000000,23068672,\n"
+             "n1,iter,2,300000000,12582912,0\n"
+             "n2,iter,0,100000000,10485760,0\n"
+             "n2,tick,1,150000000,15728640,\n"
+             "n2,iter,1,200000000,20971520,0\n"
+             "n2,tick,2,250000000,26214400,\n"
+             "n2,iter,2,300000000,31457280,0\n"
+             "n3,iter,0,100000000,10485760,0\n"
+             "n3,iter,1,200000000,11534336,0\n"
+             "n3,iter,2,300000000,11534336,0\n"
+             "n4,iter,0,100000000,10485760,0\n"
+             "n4,iter,1,200000000,26214400,0\n"
+             "p1,iter,0,100000000,20971520,0\n"
+             "p1,iter,1,200000000,23068672,0\n"
+             "p1,iter,2,300000000,23068672,0\n"
+             "p2,iter,0,100000000,20971520,0\n"
+             "p2,iter,1,200000000,31457280,0\n"
+             "p2,iter,2,300000000,41943040,0\n");
+    fx_write(dir, "summary.csv",
+             "scenario,runtime,policy,allocator,threshold,mode,repeats,failed_repeats,"
+             "final_rss_bytes,peak_rss_bytes,rss_growth_bytes_per_iter,"
+             "rss_growth_bytes_per_iter_min,rss_growth_bytes_per_iter_max,"
+             "garbage_growth_per_iter,collections,pause_ns_median,pause_ns_max,wall_ns,verdict,"
+             "verdict_reason,peak_above_baseline_bytes,cpython_rss_growth_bytes_per_iter,"
+             "growth_ratio_to_cpython,cpython_peak_above_baseline_bytes,peak_ratio_to_cpython\n"
+             "side,native,py311,pymalloc,700/10/10,forced,1,0,12582912,20971520,0,0,0,0,5,"
+             "1500000,2500000,1000000000,delayed,\"flat with forced collection, grows without "
+             "it\",10485760,0,,10485760,1\n"
+             "side,native,py311,pymalloc,700/10/10,auto,1,0,31457280,31457280,10485760,10485760,"
+             "10485760,0,2,3000000,4000000,1200000000,delayed,\"flat with forced collection, "
+             "grows without it\",20971520,10485760,1,20971520,1\n"
+             "side,native,py311,pymalloc,2000/10/10,forced,1,0,11534336,11534336,0,0,0,0,2,"
+             "1000000,1000000,900000000,released,flat in every mode that ran,1048576,,,,\n"
+             "side,native,py311,pymalloc,2000/10/10,auto,0,1,,,,,,,,,,,released,"
+             "flat in every mode that ran,,,,,\n"
+             "side,python,cpython,pymalloc,700/10/10,forced,1,0,23068672,23068672,0,0,0,0,3,"
+             "2000000,2000000,2000000000,delayed,\"flat with forced collection, grows without "
+             "it\",2097152,,,,\n"
+             "side,python,cpython,pymalloc,700/10/10,auto,1,0,41943040,41943040,10485760,"
+             "10485760,10485760,0,1,5000000,5000000,2500000000,delayed,\"flat with forced "
+             "collection, grows without it\",20971520,,,,\n");
+}
+
 void fx_capture_begin(fx_capture *c, int fd)
 {
     fflush(stdout);

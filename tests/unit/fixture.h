@@ -23,6 +23,17 @@ char *fx_path(const char *dir, const char *name);
  * each, with tick samples, machine.csv and a summary.csv saying "delayed". */
 void fx_write_tiny(const char *dir);
 
+/* The "side" results folder: scenario side run in three settings — native py311 pymalloc at
+ * 700/10/10 and 2000/10/10, python cpython pymalloc at 700/10/10 — forced and auto, one repeat
+ * each, 2 iterations, with tick samples. The native 2000/10/10 auto run failed at iteration 1
+ * with the message "boom, at step 2" (quoted in runs.csv). summary.csv has no
+ * objects_scanned and no pause_ns_p95 column; the native 700/10/10 rows carry their CPython
+ * twin's figures. RSS in MiB per iteration (0, 1, 2):
+ *   native 700 forced 10 12 12 (ticks 20 at t 150 ms, 22 at 250 ms), auto 10 20 30 (ticks 15,
+ *   25); native 2000 forced 10 11 11, auto 10 25 (failed); python forced 20 22 22, auto 20 30
+ *   40. Iteration samples at t = 100, 200, 300 ms. */
+void fx_write_side(const char *dir);
+
 /* Redirects fd (1 or 2) into a temp file until fx_capture_end, which restores fd and returns
  * everything written meanwhile (free() it). Captures do not nest on the same fd. */
 typedef struct fx_capture {

@@ -1,6 +1,8 @@
 /* test_plot.c — `bench plot`: the images and data files plot_results writes (when gnuplot is
- * installed), their names, the "gnuplot not found" path (PATH emptied), a failing script,
- * and plot_main's options. GCBENCH_PLOTS_DIR points at the source plots/ (tests/unit/meson.build).
+ * installed) — per setting with tick samples, the overview, against threshold, native against
+ * CPython; each a valid PNG or SVG of a non-trivial size — their names, the "gnuplot not
+ * found" path (PATH emptied), a failing or missing script, and plot_main's options.
+ * GCBENCH_PLOTS_DIR points at the source plots/ (tests/unit/meson.build).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -120,6 +122,9 @@ static void test_svg_and_names(void **state)
     assert_true(exists(dir, "plots/two-native-py311-pymalloc-2000_10_10.svg"));
     assert_true(exists(dir, "plots/one.svg")); /* only a failed run: drawn dashed */
     assert_false(exists(dir, "plots/none.svg"));
+    assert_true(exists(dir, "plots/overview.svg"));
+    assert_true(exists(dir, "plots/two-native-thresholds.svg")); /* 3 panels "not recorded" */
+    assert_false(exists(dir, "plots/one-native-thresholds.svg"));
     assert_string_equal(errs, "bench: none (runtime native, policy py311, allocator malloc, "
                               "threshold 700/10/10): no RSS samples to plot; skipped\n");
     char *svg_path = fx_path(dir, "plots/one.svg");
@@ -199,6 +204,246 @@ static void test_gnuplot_fails(void **state)
     free(scripts);
 }
 
+/* The file dir/name is an image of the format, of a non-trivial size. */
+static void assert_image(const char *dir, const char *name, const char *format)
+{
+    char *path = fx_path(dir, name);
+    size_t len = 0;
+    char *data = fx_read(path, &len);
+    if (data == NULL)
+        fail_msg("%s was not written", path);
+    if (len <= 2048)
+        fail_msg("%s has only %zu bytes", path, len);
+    if (strcmp(format, "png") == 0)
+        assert_memory_equal(data, "\x89PNG\r\n\x1a\n", 8);
+    else if (strstr(data, "<svg") == NULL || strstr(data, "</svg>") == NULL)
+        fail_msg("%s is not an SVG", path);
+    free(data);
+    free(path);
+}
+
+/* Each kind of picture of the "side" folder, in both formats; the numbers behind them. */
+static void check_side_pictures(const char *format)
+{
+    static const char *const names[] = {"side-native-py311-pymalloc-700_10_10",
+                                        "side-native-py311-pymalloc-2000_10_10",
+                                        "side-python-cpython-pymalloc-700_10_10",
+                                        "overview",
+                                        "side-native-thresholds",
+                                        "side-native-vs-cpython"};
+    char *dir = fx_mkdtemp();
+    fx_write_side(dir);
+    ds d;
+    load(&d, dir);
+    fx_capture out, err;
+    fx_capture_begin(&out, STDOUT_FILENO);
+    fx_capture_begin(&err, STDERR_FILENO);
+    int rc = plot_results(&d, dir, format, false);
+    char *errs = fx_capture_end(&err);
+    char *printed = fx_capture_end(&out);
+    assert_int_equal(rc, 0);
+    assert_string_equal(errs, "");
+    char want[8192] = "", file[256];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(file, sizeof file, "plots/%s.%s", names[i], format);
+        assert_image(dir, file, format);
+        snprintf(want + strlen(want), sizeof want - strlen(want), "plot: %s/%s\n", dir, file);
+    }
+    assert_string_equal(printed, want);
+    assert_false(exists(dir, "plots/side-python-thresholds.dat")); /* one python threshold */
+    free(printed);
+    free(errs);
+    ds_free(&d);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+static void test_all_kinds_png(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    check_side_pictures("png");
+}
+
+static void test_all_kinds_svg(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    check_side_pictures("svg");
+}
+
+/* The data files behind the pictures, number by number. */
+static void test_side_data_files(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    char *dir = fx_mkdtemp();
+    fx_write_side(dir);
+    ds d;
+    load(&d, dir);
+    assert_int_equal(plot_results(&d, dir, "svg", true), 0);
+
+    /* ticks at 150 and 250 ms fall half-way through iterations 1 and 2, the iteration samples
+     * between them; the setting with the failed run has no tick at all */
+    char *path = fx_path(dir, "plots/side-native-py311-pymalloc-700_10_10-ticks.dat");
+    char *text = fx_read(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\n\"With GC, RSS every 100 ms (n1)\" \"RSS\" \"seconds\"\n"
+                                 "0 10.0000 0.1000\n"
+                                 "0.5000 20.0000 0.1500\n"
+                                 "1 12.0000 0.2000\n"
+                                 "1.5000 22.0000 0.2500\n"
+                                 "2 12.0000 0.3000\n"
+                                 "\n\n"
+                                 "\"Without GC, RSS every 100 ms (n2)\" \"RSS\" \"seconds\"\n"
+                                 "0 10.0000 0.1000\n"
+                                 "0.5000 15.0000 0.1500\n"
+                                 "1 20.0000 0.2000\n"
+                                 "1.5000 25.0000 0.2500\n"
+                                 "2 30.0000 0.3000\n"));
+    free(text);
+    free(path);
+    assert_false(exists(dir, "plots/side-native-py311-pymalloc-2000_10_10-ticks.dat"));
+
+    /* the failed auto run at 2000/10/10 leaves its figures out: NaN */
+    path = fx_path(dir, "plots/side-native-thresholds.dat");
+    text = fx_read(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\n700 \"700/10/10\" 12.0000 12.0000 12.0000 20.0000 20.0000 "
+                                 "20.0000 5.0000 5.0000 5.0000 7.0000 7.0000 7.0000 30.0000 "
+                                 "30.0000 30.0000 30.0000 30.0000 30.0000 2.0000 2.0000 2.0000 "
+                                 "7.0000 7.0000 7.0000\n"
+                                 "2000 \"2000/10/10\" 11.0000 11.0000 11.0000 11.0000 11.0000 "
+                                 "11.0000 2.0000 2.0000 2.0000 2.0000 2.0000 2.0000 NaN NaN NaN "
+                                 "NaN NaN NaN NaN NaN NaN NaN NaN NaN\n"));
+    free(text);
+    free(path);
+
+    path = fx_path(dir, "plots/overview.list");
+    text = fx_read(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\n\"side-native-py311-pymalloc-700_10_10.dat\" \"forced auto\" "
+                                 "\"side\" \"runtime native, policy py311, threshold 700/10/10\"\n"
+                                 "\"side-native-py311-pymalloc-2000_10_10.dat\" \"forced "
+                                 "auto:failed\" \"side\" \"runtime native, policy py311, "
+                                 "threshold 2000/10/10\"\n"
+                                 "\"side-python-cpython-pymalloc-700_10_10.dat\" \"forced auto\" "
+                                 "\"side\" \"runtime python, policy cpython, threshold "
+                                 "700/10/10\"\n"));
+    free(text);
+    free(path);
+
+    /* titles in words, shown as they are (no enhanced text: the '_' stays) */
+    path = fx_path(dir, "plots/side-native-vs-cpython.svg");
+    text = fx_read(path, NULL);
+    assert_non_null(strstr(text, "side: native runtime against CPython"));
+    assert_non_null(strstr(text, "With GC, native runtime"));
+    assert_non_null(strstr(text, "Without GC, CPython"));
+    assert_non_null(strstr(text, "RSS (MiB)"));
+    free(text);
+    free(path);
+    path = fx_path(dir, "plots/side-native-py311-pymalloc-700_10_10.svg");
+    text = fx_read(path, NULL);
+    assert_non_null(strstr(text, ">side<")); /* the title's two lines */
+    assert_non_null(strstr(text, ">runtime native, policy py311, allocator pymalloc, threshold "
+                                 "700/10/10<"));
+    assert_non_null(strstr(text, "thin: one run's RSS every 100 ms"));
+    assert_non_null(strstr(text, "iteration (0 = start, after setup)"));
+    free(text);
+    free(path);
+    path = fx_path(dir, "plots/side-native-thresholds.svg");
+    text = fx_read(path, NULL);
+    assert_non_null(strstr(text, "GC threshold 0 (first generation; log scale)"));
+    assert_non_null(strstr(text, "total GC pause per run"));
+    free(text);
+    free(path);
+    ds_free(&d);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* gnuplot missing with several kinds of picture due: one message, success, nothing left. */
+static void test_side_gnuplot_not_found(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp(), *empty = fx_mkdtemp();
+    fx_write_side(dir);
+    ds d;
+    load(&d, dir);
+    char *saved = strdup(getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
+    setenv("PATH", empty, 1);
+    fx_capture out, err;
+    fx_capture_begin(&out, STDOUT_FILENO);
+    fx_capture_begin(&err, STDERR_FILENO);
+    int rc = plot_results(&d, dir, "png", false);
+    char *errs = fx_capture_end(&err);
+    char *outs = fx_capture_end(&out);
+    setenv("PATH", saved, 1);
+    assert_int_equal(rc, 0);
+    assert_string_equal(errs, "bench: gnuplot not found; plots skipped (install gnuplot-nox); "
+                              "CSV and tables are unaffected\n");
+    assert_string_equal(outs, "");
+    assert_false(exists(dir, "plots"));
+    free(errs);
+    free(outs);
+    free(saved);
+    ds_free(&d);
+    fx_rmtree(dir);
+    fx_rmtree(empty);
+    free(dir);
+    free(empty);
+}
+
+/* A scripts folder without overview.gp: the settings are still drawn, the overview is named
+ * as what failed, the result is 1. */
+static void test_missing_script(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    const char *source = getenv("GCBENCH_PLOTS_DIR");
+    assert_non_null(source);
+    char *dir = fx_mkdtemp(), *scripts = fx_mkdtemp();
+    const char *copies[] = {"common.gp", "rss_panel.gp", "rss.gp", "thresholds.gp", "versus.gp"};
+    for (size_t i = 0; i < sizeof copies / sizeof copies[0]; i++) {
+        char *from = fx_path(source, copies[i]);
+        char *text = fx_read(from, NULL);
+        assert_non_null(text);
+        fx_write(scripts, copies[i], text);
+        free(text);
+        free(from);
+    }
+    fx_write_side(dir);
+    ds d;
+    load(&d, dir);
+    char *saved = strdup(source);
+    setenv("GCBENCH_PLOTS_DIR", scripts, 1);
+    fx_capture err;
+    fx_capture_begin(&err, STDERR_FILENO);
+    int rc = plot_results(&d, dir, "png", true);
+    char *errs = fx_capture_end(&err);
+    setenv("GCBENCH_PLOTS_DIR", saved, 1);
+    assert_int_equal(rc, 1);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "bench: %s/overview.gp: cannot read: No such file or directory; plots skipped\n",
+             scripts);
+    assert_string_equal(errs, want);
+    assert_image(dir, "plots/side-native-py311-pymalloc-700_10_10.png", "png");
+    assert_image(dir, "plots/side-native-thresholds.png", "png");
+    assert_image(dir, "plots/side-native-vs-cpython.png", "png");
+    free(errs);
+    free(saved);
+    ds_free(&d);
+    fx_rmtree(dir);
+    fx_rmtree(scripts);
+    free(dir);
+    free(scripts);
+}
+
 static int run_plot_main(const char **args, char **errs)
 {
     char *argv[16];
@@ -251,6 +496,11 @@ int main(void)
         cmocka_unit_test(test_svg_and_names),
         cmocka_unit_test(test_gnuplot_not_found),
         cmocka_unit_test(test_gnuplot_fails),
+        cmocka_unit_test(test_all_kinds_png),
+        cmocka_unit_test(test_all_kinds_svg),
+        cmocka_unit_test(test_side_data_files),
+        cmocka_unit_test(test_side_gnuplot_not_found),
+        cmocka_unit_test(test_missing_script),
         cmocka_unit_test(test_main_options),
     };
     return cmocka_run_group_tests_name("plot", tests, NULL, NULL);

@@ -1,5 +1,7 @@
-/* test_report.c — `bench report`: report_print's exact lines on small folders, and
- * report_main's options, exit codes and messages. */
+/* test_report.c — `bench report`: report_print's exact lines on small folders, every format
+ * (text, markdown, csv) cell by cell on hand-made folders (failed runs, missing optional
+ * columns, quoted commas, several settings and both runtimes side by side), and report_main's
+ * options, exit codes and messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,12 +14,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csvio.h"
 #include "dataset.h"
 #include "fixture.h"
 #include "report.h"
 
-/* report_print of the folder in dir (filtered by scenarios) as one string; free() it. */
-static char *print_folder(const char *dir, const char *const *scenarios, size_t nscenarios)
+/* report_write of the folder in dir (filtered by scenarios) in format as one string; free()
+ * it. */
+static char *write_folder(const char *dir, report_format format, const char *const *scenarios,
+                          size_t nscenarios)
 {
     ds d;
     char err[512] = "";
@@ -27,10 +32,17 @@ static char *print_folder(const char *dir, const char *const *scenarios, size_t 
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     assert_non_null(out);
-    assert_int_equal(report_print(out, &d, scenarios, nscenarios), 0);
+    int rc = format == REPORT_TEXT ? report_print(out, &d, scenarios, nscenarios)
+                                   : report_write(out, &d, format, scenarios, nscenarios);
+    assert_int_equal(rc, 0);
     assert_int_equal(fclose(out), 0);
     ds_free(&d);
     return text;
+}
+
+static char *print_folder(const char *dir, const char *const *scenarios, size_t nscenarios)
+{
+    return write_folder(dir, REPORT_TEXT, scenarios, nscenarios);
 }
 
 static void test_tiny_table(void **state)
@@ -162,12 +174,373 @@ static void test_scenario_filter(void **state)
                               "beta (runtime python)\n"
                               "iteration  Without GC\n"
                               "start            3.00\n"
-                              "verdict: none (summary.csv has no row for this setting)\n");
+                              "verdict: none (summary.csv has no row for this setting)\n"
+                              "\n"
+                              "beta: settings side by side (medians over the repeats that "
+                              "succeeded)\n"
+                              "                                                   final RSS  "
+                              "peak RSS    growth               objects      pause   pause   "
+                              "pause  wall\n"
+                              "runtime  policy  allocator  threshold  mode              MiB     "
+                              "  MiB  MiB/iter  collections  scanned  median ms  p95 ms  max ms "
+                              "    s\n"
+                              "native                                 Without GC          \u2014 "
+                              "        \u2014         \u2014            \u2014        \u2014     "
+                              "     \u2014       \u2014       \u2014     \u2014\n"
+                              "python                                 Without GC          \u2014 "
+                              "        \u2014         \u2014            \u2014        \u2014     "
+                              "     \u2014       \u2014       \u2014     \u2014\n");
     free(text);
     text = print_folder(dir, NULL, 0);
     char line[256];
     assert_string_equal(fx_line(text, 0, line, sizeof line), "alpha (runtime native)");
     assert_string_equal(fx_line(text, 3, line, sizeof line), "verdict: released");
+    free(text);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* ==== several settings and runtimes: every format ========================================== */
+
+static void test_side_text(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write_side(dir);
+    char *text = print_folder(dir, NULL, 0);
+    assert_string_equal(
+        text,
+        "side (runtime native, policy py311, allocator pymalloc, threshold 700/10/10)\n"
+        "iteration  With GC  Without GC\n"
+        "start        10.00       10.00\n"
+        "1            12.00       20.00\n"
+        "2            12.00       30.00\n"
+        "verdict: delayed \u2014 growth per iteration: With GC +0.00 MiB, Without GC +10.00 MiB; "
+        "gc.garbage +0/iter\n"
+        "reason: flat with forced collection, grows without it\n"
+        "native beside CPython:  growth per iteration (MiB)    peak above baseline (MiB)\n"
+        "                 native   CPython  ratio      native   CPython  ratio\n"
+        "  With GC         +0.00     +0.00    \u2014       10.00     10.00   1.00\n"
+        "  Without GC     +10.00    +10.00   1.00       20.00     20.00   1.00\n"
+        "\n"
+        "side (runtime native, policy py311, allocator pymalloc, threshold 2000/10/10)\n"
+        "iteration  With GC  Without GC (stopped early)\n"
+        "start        10.00                       10.00\n"
+        "1            11.00                       25.00\n"
+        "2            11.00                           \u2014\n"
+        "verdict: released \u2014 growth per iteration: With GC +0.00 MiB; gc.garbage +0/iter\n"
+        "reason: flat in every mode that ran\n"
+        "failed: n4 Without GC repeat 1: failed at iteration 1 (25.00 MiB) \u2014 boom, at step 2\n"
+        "\n"
+        "side (runtime python, policy cpython, allocator pymalloc, threshold 700/10/10)\n"
+        "iteration  With GC  Without GC\n"
+        "start        20.00       20.00\n"
+        "1            22.00       30.00\n"
+        "2            22.00       40.00\n"
+        "verdict: delayed \u2014 growth per iteration: With GC +0.00 MiB, Without GC +10.00 MiB; "
+        "gc.garbage +0/iter\n"
+        "reason: flat with forced collection, grows without it\n"
+        "\n"
+        "side: settings side by side (medians over the repeats that succeeded)\n"
+        "                                                     final RSS  peak RSS    growth     "
+        "          objects      pause   pause   pause  wall\n"
+        "runtime  policy   allocator  threshold   mode              MiB       MiB  MiB/iter  "
+        "collections  scanned  median ms  p95 ms  max ms     s\n"
+        "native   py311    pymalloc   700/10/10   With GC         12.00     20.00     +0.00     "
+        "       5        \u2014       1.50       \u2014    2.50  1.00\n"
+        "native   py311    pymalloc   700/10/10   Without GC      30.00     30.00    +10.00     "
+        "       2        \u2014       3.00       \u2014    4.00  1.20\n"
+        "native   py311    pymalloc   2000/10/10  With GC         11.00     11.00     +0.00     "
+        "       2        \u2014       1.00       \u2014    1.00  0.90\n"
+        "native   py311    pymalloc   2000/10/10  Without GC          \u2014         \u2014     "
+        "    \u2014            \u2014        \u2014          \u2014       \u2014       \u2014     "
+        "\u2014\n"
+        "python   cpython  pymalloc   700/10/10   With GC         22.00     22.00     +0.00     "
+        "       3        \u2014       2.00       \u2014    2.00  2.00\n"
+        "python   cpython  pymalloc   700/10/10   Without GC      40.00     40.00    +10.00     "
+        "       1        \u2014       5.00       \u2014    5.00  2.50\n");
+    free(text);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+static void test_side_markdown(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write_side(dir);
+    char *text = write_folder(dir, REPORT_MARKDOWN, NULL, 0);
+    assert_string_equal(
+        text,
+        "## side\n"
+        "\n"
+        "### runtime native, policy py311, allocator pymalloc, threshold 700/10/10\n"
+        "\n"
+        "| iteration | With GC | Without GC |\n"
+        "|:--|--:|--:|\n"
+        "| start | 10.00 | 10.00 |\n"
+        "| 1 | 12.00 | 20.00 |\n"
+        "| 2 | 12.00 | 30.00 |\n"
+        "\n"
+        "**Verdict: delayed** \u2014 growth per iteration: With GC +0.00 MiB, Without GC +10.00 "
+        "MiB; gc.garbage +0/iter\n"
+        "\n"
+        "Reason: flat with forced collection, grows without it\n"
+        "\n"
+        "Native beside CPython:\n"
+        "\n"
+        "| mode | growth native (MiB/iter) | growth CPython (MiB/iter) | growth ratio | peak "
+        "native (MiB above baseline) | peak CPython (MiB above baseline) | peak ratio |\n"
+        "|:--|--:|--:|--:|--:|--:|--:|\n"
+        "| With GC | +0.00 | +0.00 | \u2014 | 10.00 | 10.00 | 1.00 |\n"
+        "| Without GC | +10.00 | +10.00 | 1.00 | 20.00 | 20.00 | 1.00 |\n"
+        "\n"
+        "### runtime native, policy py311, allocator pymalloc, threshold 2000/10/10\n"
+        "\n"
+        "| iteration | With GC | Without GC (stopped early) |\n"
+        "|:--|--:|--:|\n"
+        "| start | 10.00 | 10.00 |\n"
+        "| 1 | 11.00 | 25.00 |\n"
+        "| 2 | 11.00 | \u2014 |\n"
+        "\n"
+        "**Verdict: released** \u2014 growth per iteration: With GC +0.00 MiB; gc.garbage "
+        "+0/iter\n"
+        "\n"
+        "Reason: flat in every mode that ran\n"
+        "\n"
+        "Failed runs:\n"
+        "\n"
+        "- n4 Without GC repeat 1: failed at iteration 1 (25.00 MiB) \u2014 boom, at step 2\n"
+        "\n"
+        "### runtime python, policy cpython, allocator pymalloc, threshold 700/10/10\n"
+        "\n"
+        "| iteration | With GC | Without GC |\n"
+        "|:--|--:|--:|\n"
+        "| start | 20.00 | 20.00 |\n"
+        "| 1 | 22.00 | 30.00 |\n"
+        "| 2 | 22.00 | 40.00 |\n"
+        "\n"
+        "**Verdict: delayed** \u2014 growth per iteration: With GC +0.00 MiB, Without GC +10.00 "
+        "MiB; gc.garbage +0/iter\n"
+        "\n"
+        "Reason: flat with forced collection, grows without it\n"
+        "\n"
+        "### Settings side by side\n"
+        "\n"
+        "Medians over the repeats that succeeded, from summary.csv.\n"
+        "\n"
+        "| runtime | policy | allocator | threshold | mode | final RSS MiB | peak RSS MiB | "
+        "growth MiB/iter | collections | objects scanned | pause median ms | pause p95 ms | "
+        "pause max ms | wall s |\n"
+        "|:--|:--|:--|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+        "| native | py311 | pymalloc | 700/10/10 | With GC | 12.00 | 20.00 | +0.00 | 5 | \u2014 "
+        "| 1.50 | \u2014 | 2.50 | 1.00 |\n"
+        "| native | py311 | pymalloc | 700/10/10 | Without GC | 30.00 | 30.00 | +10.00 | 2 | "
+        "\u2014 | 3.00 | \u2014 | 4.00 | 1.20 |\n"
+        "| native | py311 | pymalloc | 2000/10/10 | With GC | 11.00 | 11.00 | +0.00 | 2 | \u2014 "
+        "| 1.00 | \u2014 | 1.00 | 0.90 |\n"
+        "| native | py311 | pymalloc | 2000/10/10 | Without GC | \u2014 | \u2014 | \u2014 | "
+        "\u2014 | \u2014 | \u2014 | \u2014 | \u2014 | \u2014 |\n"
+        "| python | cpython | pymalloc | 700/10/10 | With GC | 22.00 | 22.00 | +0.00 | 3 | "
+        "\u2014 | 2.00 | \u2014 | 2.00 | 2.00 |\n"
+        "| python | cpython | pymalloc | 700/10/10 | Without GC | 40.00 | 40.00 | +10.00 | 1 | "
+        "\u2014 | 5.00 | \u2014 | 5.00 | 2.50 |\n");
+    free(text);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* The csv written, read back through csvio (quoting included), compared cell by cell. */
+static void test_side_csv(void **state)
+{
+    (void)state;
+    static const char *const header[] = {REPORT_CSV_COLUMNS};
+    enum { NCOLS = sizeof header / sizeof header[0] };
+    static const char *const want[][NCOLS] = {
+        {"side",      "native", "py311",   "pymalloc",
+         "700/10/10", "forced", "1",       "0",
+         "12.000",    "20.000", "0.000",   "0.000",
+         "0.000",     "0.000",  "5",       "",
+         "1.500",     "",       "2.500",   "1.000",
+         "",          "1.000",  "delayed", "flat with forced collection, grows without it"},
+        {"side",      "native", "py311",   "pymalloc",
+         "700/10/10", "auto",   "1",       "0",
+         "30.000",    "30.000", "10.000",  "10.000",
+         "10.000",    "0.000",  "2",       "",
+         "3.000",     "",       "4.000",   "1.200",
+         "1.000",     "1.000",  "delayed", "flat with forced collection, grows without it"},
+        {"side",  "native", "py311",  "pymalloc", "2000/10/10", "forced",
+         "1",     "0",      "11.000", "11.000",   "0.000",      "0.000",
+         "0.000", "0.000",  "2",      "",         "1.000",      "",
+         "1.000", "0.900",  "",       "",         "released",   "flat in every mode that ran"},
+        {"side", "native", "py311", "pymalloc", "2000/10/10", "auto",
+         "0",    "1",      "",      "",         "",           "",
+         "",     "",       "",      "",         "",           "",
+         "",     "",       "",      "",         "released",   "flat in every mode that ran"},
+        {"side",      "python", "cpython", "pymalloc",
+         "700/10/10", "forced", "1",       "0",
+         "22.000",    "22.000", "0.000",   "0.000",
+         "0.000",     "0.000",  "3",       "",
+         "2.000",     "",       "2.000",   "2.000",
+         "",          "",       "delayed", "flat with forced collection, grows without it"},
+        {"side",      "python", "cpython", "pymalloc",
+         "700/10/10", "auto",   "1",       "0",
+         "40.000",    "40.000", "10.000",  "10.000",
+         "10.000",    "0.000",  "1",       "",
+         "5.000",     "",       "5.000",   "2.500",
+         "",          "",       "delayed", "flat with forced collection, grows without it"},
+    };
+    char *dir = fx_mkdtemp();
+    fx_write_side(dir);
+    char *text = write_folder(dir, REPORT_CSV, NULL, 0);
+    char *out = fx_mkdtemp();
+    fx_write(out, "report.csv", text);
+    char *path = fx_path(out, "report.csv"), err[512] = "";
+    csvt t;
+    if (csvt_load(&t, path, err, sizeof err) != 0)
+        fail_msg("csvt_load: %s", err);
+    assert_int_equal(t.ncols, NCOLS);
+    for (size_t c = 0; c < NCOLS; c++)
+        assert_string_equal(t.header[c], header[c]);
+    assert_int_equal(t.nrows, sizeof want / sizeof want[0]);
+    for (size_t r = 0; r < t.nrows; r++)
+        for (size_t c = 0; c < NCOLS; c++)
+            if (strcmp(csvt_get(&t, r, (int)c), want[r][c]) != 0)
+                fail_msg("row %zu, %s: '%s', want '%s'", r + 1, header[c], csvt_get(&t, r, (int)c),
+                         want[r][c]);
+    /* the quoted comma is a quoted cell in the file */
+    assert_non_null(strstr(text, ",delayed,\"flat with forced collection, grows without it\"\n"));
+    csvt_free(&t);
+    free(path);
+    free(text);
+    fx_rmtree(out);
+    free(out);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* --scenario applies to every format; a scenario run in one setting has no side table. */
+static void test_formats_filter(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,mode,status\n"
+             "a1,alpha,native,auto,ok\n"
+             "b1,beta,native,auto,ok\n"
+             "b2,beta,python,auto,ok\n");
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,rss_bytes\n"
+             "a1,iter,0,1048576\n"
+             "b1,iter,0,2097152\n"
+             "b2,iter,0,3145728\n");
+    const char *only_beta[] = {"beta"};
+    char *csv = write_folder(dir, REPORT_CSV, only_beta, 1);
+    char line[1024];
+    assert_string_equal(fx_line(csv, 1, line, sizeof line),
+                        "beta,native,,,,auto,,,,,,,,,,,,,,,,,,");
+    assert_string_equal(fx_line(csv, 2, line, sizeof line),
+                        "beta,python,,,,auto,,,,,,,,,,,,,,,,,,");
+    assert_string_equal(fx_line(csv, 3, line, sizeof line), "");
+    free(csv);
+    char *md = write_folder(dir, REPORT_MARKDOWN, only_beta, 1);
+    assert_null(strstr(md, "alpha"));
+    assert_non_null(strstr(md, "## beta\n\n### runtime native\n"));
+    assert_non_null(strstr(md, "\n### Settings side by side\n"));
+    free(md);
+    char *text = print_folder(dir, only_beta, 1);
+    assert_non_null(strstr(text, "\nbeta: settings side by side"));
+    free(text);
+    fx_rmtree(dir);
+    free(dir);
+
+    dir = fx_mkdtemp();
+    fx_write_tiny(dir);
+    md = write_folder(dir, REPORT_MARKDOWN, NULL, 0);
+    assert_null(strstr(md, "side by side"));
+    assert_non_null(strstr(md, "## tiny\n\n### runtime native, policy py311, allocator pymalloc, "
+                               "threshold 700/10/10\n\n| iteration | With GC | Without GC |\n"));
+    free(md);
+    text = print_folder(dir, NULL, 0);
+    assert_null(strstr(text, "side by side"));
+    free(text);
+    csv = write_folder(dir, REPORT_CSV, NULL, 0);
+    /* summary.csv of tiny has only a few columns: the others are empty */
+    assert_string_equal(fx_line(csv, 1, line, sizeof line),
+                        "tiny,native,py311,pymalloc,700/10/10,forced,1,,,,0.000,,,0.000,,,,,,,,,"
+                        "delayed,\"grows without forced collection, flat with it\"");
+    free(csv);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* No summary.csv at all: every figure of the side table is missing, nothing fails. */
+static void test_side_without_summary(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write_side(dir);
+    char *summary = fx_path(dir, "summary.csv");
+    assert_int_equal(unlink(summary), 0);
+    free(summary);
+    char *text = print_folder(dir, NULL, 0);
+    char line[1024];
+    assert_non_null(strstr(text, "verdict: none (no summary.csv in this folder)\n"));
+    const char *side = strstr(text, "side: settings side by side");
+    assert_non_null(side);
+    assert_string_equal(fx_line(side, 3, line, sizeof line),
+                        "native   py311    pymalloc   700/10/10   With GC             \u2014  "
+                        "       \u2014         \u2014            \u2014        \u2014          "
+                        "\u2014       \u2014       \u2014     \u2014");
+    free(text);
+    char *csv = write_folder(dir, REPORT_CSV, NULL, 0);
+    assert_string_equal(fx_line(csv, 4, line, sizeof line),
+                        "side,native,py311,pymalloc,2000/10/10,auto,,,,,,,,,,,,,,,,,,");
+    free(csv);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* Markdown: a multi-line message in a fenced block, markup characters escaped. */
+static void test_markdown_failed_runs(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    write_repeats_folder(dir);
+    char *text = write_folder(dir, REPORT_MARKDOWN, NULL, 0);
+    const char *failed = strstr(text, "Failed runs:\n");
+    assert_non_null(failed);
+    assert_string_equal(failed,
+                        "Failed runs:\n"
+                        "\n"
+                        "- r0005 Without GC repeat 2: failed at iteration 1 (30.00 MiB):\n"
+                        "\n"
+                        "  ```\n"
+                        "  Traceback, most recent call last:\n"
+                        "    ValueError: x\n"
+                        "  ```\n"
+                        "\n"
+                        "- r0006 GC off repeat 1: crashed before the first sample \u2014 killed by "
+                        "signal 11\n");
+    free(text);
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,mode,status,message\n"
+             "x1,my_scen,native,auto,crashed,\"__del__ raised: a|b *c* <d> `e` [f]\"\n");
+    fx_write(dir, "samples.csv", "run_id,kind,iteration,rss_bytes\n");
+    text = write_folder(dir, REPORT_MARKDOWN, NULL, 0);
+    assert_string_equal(text,
+                        "## my_scen\n"
+                        "\n"
+                        "### runtime native\n"
+                        "\n"
+                        "No iteration samples.\n"
+                        "\n"
+                        "**Verdict: none** (no summary.csv in this folder)\n"
+                        "\n"
+                        "Failed runs:\n"
+                        "\n"
+                        "- x1 Without GC: crashed before the first sample \u2014 \\_\\_del\\_\\_ "
+                        "raised: a\\|b \\*c\\* \\<d\\> \\`e\\` \\[f\\]\n");
     free(text);
     fx_rmtree(dir);
     free(dir);
@@ -223,8 +596,69 @@ static void test_main_ok_and_help(void **state)
 
     r = run_report((const char *[]){"report", "--help", NULL});
     assert_int_equal(r.rc, 0);
-    assert_non_null(strstr(r.out, "Usage: bench report DIR [--format text]"));
+    assert_non_null(strstr(r.out, "Usage: bench report DIR [--format text|markdown|csv]"));
+    assert_non_null(strstr(r.out, "rss_growth_mib_per_iter"));
     assert_non_null(strstr(r.out, "--scenario"));
+    free_result(&r);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+static void test_main_formats(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write_side(dir);
+    cli_result r = run_report((const char *[]){"report", dir, "--format", "csv", NULL});
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.err, "");
+    char line[1024];
+    assert_string_equal(fx_line(r.out, 0, line, sizeof line),
+                        "scenario,runtime,policy,allocator,threshold,mode,repeats_ok,"
+                        "repeats_failed,final_rss_mib,peak_rss_mib,rss_growth_mib_per_iter,"
+                        "rss_growth_mib_per_iter_min,rss_growth_mib_per_iter_max,"
+                        "garbage_growth_per_iter,collections,objects_scanned,pause_median_ms,"
+                        "pause_p95_ms,pause_max_ms,wall_s,growth_ratio_to_cpython,"
+                        "peak_ratio_to_cpython,verdict,verdict_reason");
+    free_result(&r);
+    r = run_report(
+        (const char *[]){"report", "--format", "markdown", "--scenario", "side", dir, NULL});
+    assert_int_equal(r.rc, 0);
+    assert_true(strncmp(r.out, "## side\n\n### runtime native, policy py311", 40) == 0);
+    free_result(&r);
+
+    /* A malformed number half-way: exit 1, the file and line named, nothing on stdout. */
+    const char *formats[] = {"text", "markdown", "csv"};
+    char *summary = fx_path(dir, "summary.csv");
+    char *text = fx_read(summary, NULL);
+    char *bad = strstr(text, "2500000000,delayed");
+    assert_non_null(bad);
+    memcpy(bad, "25000000x0", 10);
+    fx_write(dir, "summary.csv", text);
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        r = run_report((const char *[]){"report", dir, "--format", formats[i], NULL});
+        assert_int_equal(r.rc, 1);
+        char want[1024];
+        snprintf(want, sizeof want, "bench: %s:7: wall_ns is '25000000x0', not a number\n",
+                 summary);
+        assert_string_equal(r.err, want);
+        assert_string_equal(r.out, "");
+        free_result(&r);
+    }
+    free(text);
+    free(summary);
+
+    /* A quote left open in runs.csv */
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,mode,status,message\n"
+             "r1,s,native,forced,ok,\"open\n");
+    r = run_report((const char *[]){"report", dir, "--format", "csv", NULL});
+    assert_int_equal(r.rc, 1);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "bench: %s/runs.csv:2: malformed CSV: a quoted cell is never closed\n", dir);
+    assert_string_equal(r.err, want);
+    assert_string_equal(r.out, "");
     free_result(&r);
     fx_rmtree(dir);
     free(dir);
@@ -235,9 +669,10 @@ static void test_main_usage_errors(void **state)
     (void)state;
     char *dir = fx_mkdtemp();
     fx_write_tiny(dir);
-    cli_result r = run_report((const char *[]){"report", dir, "--format", "markdown", NULL});
+    cli_result r = run_report((const char *[]){"report", dir, "--format", "html", NULL});
     assert_int_equal(r.rc, 2);
-    assert_non_null(strstr(r.err, "bench: --format 'markdown' is not available"));
+    assert_non_null(strstr(r.err, "bench: --format 'html' is not available; use text, markdown "
+                                  "or csv\n"));
     assert_string_equal(r.out, "");
     free_result(&r);
 
@@ -315,9 +750,19 @@ static void test_main_bad_folder(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tiny_table),       cmocka_unit_test(test_repeats_and_failed_runs),
-        cmocka_unit_test(test_stopped_mode),     cmocka_unit_test(test_scenario_filter),
-        cmocka_unit_test(test_main_ok_and_help), cmocka_unit_test(test_main_usage_errors),
+        cmocka_unit_test(test_tiny_table),
+        cmocka_unit_test(test_repeats_and_failed_runs),
+        cmocka_unit_test(test_stopped_mode),
+        cmocka_unit_test(test_scenario_filter),
+        cmocka_unit_test(test_side_text),
+        cmocka_unit_test(test_side_markdown),
+        cmocka_unit_test(test_side_csv),
+        cmocka_unit_test(test_formats_filter),
+        cmocka_unit_test(test_side_without_summary),
+        cmocka_unit_test(test_markdown_failed_runs),
+        cmocka_unit_test(test_main_ok_and_help),
+        cmocka_unit_test(test_main_formats),
+        cmocka_unit_test(test_main_usage_errors),
         cmocka_unit_test(test_main_bad_folder),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);

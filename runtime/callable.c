@@ -15,20 +15,7 @@ typedef struct callable_code {
     struct callable_code *next;
 } callable_code;
 
-typedef struct callable_object {
-    gcr_object ob;
-    gcr_object *data; /* may be NULL */
-    gcr_object *weaklist;
-} callable_object;
-
-_Static_assert(sizeof(gc_head) + sizeof(callable_object) == CALLABLE_SIZE,
-               "a callable is 48 bytes");
-
-static int callable_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
-{
-    gcr_object *data = ((callable_object *)o)->data;
-    return data != NULL ? visit(data, arg) : 0;
-}
+/* The layout (callable_object) and callable_traverse are in layout.h. */
 
 /* CPython's func_clear: drops the data reference. */
 static void callable_clear(gcr_runtime *rt, gcr_object *o)
@@ -55,7 +42,6 @@ static const callable_code *callable_code_for(gcr_runtime *rt, gcr_call_fn fn, v
                  .flags = TYPE_WEAKLIST,
                  .weaklist_offset = offsetof(callable_object, weaklist),
                  .stats_slot = SLOT_FUNCTION,
-                 .traverse = callable_traverse,
                  .clear = callable_clear},
         .fn = fn,
         .ctx = ctx,

@@ -31,42 +31,9 @@
 #define USABLE_FRACTION(n) (((n) << 1) / 3)
 #define GROWTH_RATE(d) ((d)->used * 3)
 
-enum { DICT_KEYS_GENERAL = 0, DICT_KEYS_UNICODE = 1 };
+/* The layouts (dict_object, dict_keys and its entries), the entry accessors (dk_entries,
+ * dk_key_at, dk_value_at) and dict_traverse are in layout.h. */
 
-typedef struct dict_keys {
-    intptr_t refcnt; /* always 1: no table is shared (no split tables in this model) */
-    uint8_t log2_size;
-    uint8_t log2_index_bytes;
-    uint8_t kind;
-    uint8_t unused;
-    uint32_t version;
-    intptr_t usable;   /* entries that can still be added */
-    intptr_t nentries; /* entries used, deleted ones included */
-} dict_keys;
-
-typedef struct dict_uentry {
-    gcr_object *key;
-    gcr_object *value;
-} dict_uentry;
-
-typedef struct dict_entry {
-    intptr_t hash;
-    gcr_object *key;
-    gcr_object *value;
-} dict_entry;
-
-typedef struct dict_object {
-    gcr_object ob;
-    intptr_t used;
-    uint64_t version_tag;
-    dict_keys *keys; /* NULL: empty (CPython's Py_EMPTY_KEYS) */
-    void *values;    /* always NULL: no split tables */
-} dict_object;
-
-_Static_assert(sizeof(dict_keys) == 32, "a keys header is 32 bytes, as CPython's");
-_Static_assert(sizeof(gc_head) + sizeof(dict_object) == 64, "an empty dict is 64 bytes");
-
-static int dict_traverse(gcr_object *o, obj_visit_fn visit, void *arg);
 static void dict_clear(gcr_runtime *rt, gcr_object *o);
 
 const gcr_type dict_type = {
@@ -75,7 +42,6 @@ const gcr_type dict_type = {
     .is_gc = true,
     .flags = TYPE_UNTRACK_DICT,
     .stats_slot = SLOT_DICT,
-    .traverse = dict_traverse,
     .clear = dict_clear,
 };
 
@@ -117,13 +83,6 @@ static size_t dk_block_size(int log2_size, int kind)
 
 static size_t dk_bytes(const dict_keys *k) { return dk_block_size(k->log2_size, k->kind); }
 
-static void *dk_indices(const dict_keys *k) { return (char *)(uintptr_t)(k + 1); }
-
-static void *dk_entries(const dict_keys *k)
-{
-    return (char *)dk_indices(k) + ((size_t)1 << k->log2_index_bytes);
-}
-
 static intptr_t dk_get_index(const dict_keys *k, size_t i)
 {
     const void *ix = dk_indices(k);
@@ -149,21 +108,7 @@ static void dk_set_index(dict_keys *k, size_t i, intptr_t value)
         ((int32_t *)ix)[i] = (int32_t)value;
 }
 
-/* The key and value slots of entry ix, and its hash. */
-static gcr_object **dk_key_at(const dict_keys *k, intptr_t ix)
-{
-    if (k->kind == DICT_KEYS_UNICODE)
-        return &((dict_uentry *)dk_entries(k))[ix].key;
-    return &((dict_entry *)dk_entries(k))[ix].key;
-}
-
-static gcr_object **dk_value_at(const dict_keys *k, intptr_t ix)
-{
-    if (k->kind == DICT_KEYS_UNICODE)
-        return &((dict_uentry *)dk_entries(k))[ix].value;
-    return &((dict_entry *)dk_entries(k))[ix].value;
-}
-
+/* The hash of entry ix. */
 static intptr_t dk_hash_at(const dict_keys *k, intptr_t ix)
 {
     if (k->kind == DICT_KEYS_UNICODE)
@@ -513,26 +458,6 @@ void dict_del_if_dead_weakref(gcr_runtime *rt, gcr_object *dict, gcr_object *key
 /* ---------------------------------------------------------------------------------------
  * Type hooks
  * ------------------------------------------------------------------------------------- */
-
-/* CPython 3.11's dict_traverse: the values of a unicode table (its keys are strs, never
- * containers), the values and keys of a general one. */
-static int dict_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
-{
-    const dict_keys *k = ((const dict_object *)o)->keys;
-    if (k == NULL)
-        return 0;
-    for (intptr_t ix = 0; ix < k->nentries; ix++) {
-        gcr_object *value = *dk_value_at(k, ix);
-        if (value == NULL)
-            continue;
-        int rc = visit(value, arg);
-        if (rc == 0 && k->kind == DICT_KEYS_GENERAL)
-            rc = visit(*dk_key_at(k, ix), arg);
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
-}
 
 bool dict_may_untrack(const gcr_object *o)
 {

@@ -28,22 +28,9 @@ struct gcr_class {
     bool dict_attrs; /* py27: attributes in a dict object */
 };
 
-/* CPython's PyDictValues: a prefix word, then one slot per attribute (NULL: unset). */
-typedef struct inst_values {
-    uint64_t attr_count; /* the prefix; also the slot count, for the sized free */
-    gcr_object *slots[];
-} inst_values;
+/* The layout (inst_object, inst_values: CPython's PyDictValues) and inst_traverse are in
+ * layout.h. */
 
-typedef struct inst_object {
-    gcr_object ob;
-    inst_values *values;  /* py311/py313; NULL under py27 */
-    gcr_object *dict;     /* py27: the attribute dict (NULL once cleared); NULL otherwise */
-    gcr_object *weaklist; /* the first weak reference to the instance, or NULL */
-} inst_object;
-
-_Static_assert(sizeof(gc_head) + sizeof(inst_object) == INST_SIZE, "an instance is 56 bytes");
-
-static int inst_traverse(gcr_object *o, obj_visit_fn visit, void *arg);
 static void inst_clear(gcr_runtime *rt, gcr_object *o);
 
 static inst_object *inst_cast(const gcr_object *o)
@@ -123,7 +110,6 @@ gcr_class *gcr_class_new(gcr_runtime *rt, const char *name, const char *const *a
                  .is_gc = true,
                  .flags = TYPE_WEAKLIST,
                  .weaklist_offset = offsetof(inst_object, weaklist),
-                 .traverse = inst_traverse,
                  .clear = inst_clear},
         .dict_attrs = rt->config.policy == GCR_POLICY_PY27,
     };
@@ -193,7 +179,36 @@ void inst_classes_free(gcr_runtime *rt)
  * Instances
  * ------------------------------------------------------------------------------------- */
 
-gcr_object *gcr_instance_new(gcr_runtime *rt, gcr_class *cls)
+/* A new values array: attr_count slots, all unset. The usual few slots get plain stores: the
+ * loop would become a call to memset, whose wide stores the first loads of the slots then
+ * wait for. */
+static void inst_values_init(inst_values *v, size_t attr_count)
+{
+    v->attr_count = attr_count;
+    gcr_object **slots = v->slots;
+    switch (attr_count) {
+    case 4:
+        slots[3] = NULL;
+        /* fall through */
+    case 3:
+        slots[2] = NULL;
+        /* fall through */
+    case 2:
+        slots[1] = NULL;
+        /* fall through */
+    case 1:
+        slots[0] = NULL;
+        /* fall through */
+    case 0:
+        return;
+    default:
+        memset(slots, 0, attr_count * sizeof *slots);
+    }
+}
+
+/* py27: an instance and its attribute dict, a real dict object made right after it (which
+ * may collect: the instance is not tracked yet, so that collection cannot see it). */
+static gcr_object *inst_new_with_dict(gcr_runtime *rt, gcr_class *cls)
 {
     gcr_object *o = obj_new_container(rt, &cls->type, INST_SIZE);
     if (o == NULL)
@@ -202,26 +217,31 @@ gcr_object *gcr_instance_new(gcr_runtime *rt, gcr_class *cls)
     inst->values = NULL;
     inst->dict = NULL;
     inst->weaklist = NULL;
-    if (cls->dict_attrs) {
-        /* May collect: the instance is not tracked yet, so the collection cannot see it. */
-        inst->dict = gcr_dict_new(rt);
-        if (inst->dict == NULL)
-            goto fail;
-    } else {
-        inst->values = obj_buffer_alloc(rt, o, inst_values_size(cls->attr_count));
-        if (inst->values == NULL)
-            goto fail;
-        inst->values->attr_count = cls->attr_count;
-        for (size_t i = 0; i < cls->attr_count; i++)
-            inst->values->slots[i] = NULL;
+    inst->dict = gcr_dict_new(rt);
+    if (inst->dict == NULL) {
+        obj_free_container(rt, o, INST_SIZE);
+        return obj_alloc_failed(rt);
     }
     gc_track(&rt->gc, o);
     return o;
+}
 
-fail:
-    rt_set_error(rt, "MemoryError");
-    obj_free_container(rt, o, INST_SIZE);
-    return NULL;
+gcr_object *gcr_instance_new(gcr_runtime *rt, gcr_class *cls)
+{
+    if (cls->dict_attrs)
+        return inst_new_with_dict(rt, cls);
+    void *values;
+    gcr_object *o = obj_new_container_with_buffer(rt, &cls->type, INST_SIZE,
+                                                  inst_values_size(cls->attr_count), &values);
+    if (o == NULL)
+        return NULL;
+    inst_object *inst = (inst_object *)o;
+    inst->values = values;
+    inst->dict = NULL;
+    inst->weaklist = NULL;
+    inst_values_init(inst->values, cls->attr_count);
+    gc_track(&rt->gc, o);
+    return o;
 }
 
 static void inst_check_attr(const gcr_object *o, int attr)
@@ -281,22 +301,6 @@ gcr_object *gcr_instance_dict(const gcr_object *o) { return inst_cast(o)->dict; 
  * Type hooks
  * ------------------------------------------------------------------------------------- */
 
-static int inst_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
-{
-    const inst_object *inst = (const inst_object *)o;
-    const inst_values *v = inst->values;
-    if (v == NULL)
-        return inst->dict != NULL ? visit(inst->dict, arg) : 0;
-    for (uint64_t i = 0; i < v->attr_count; i++) {
-        if (v->slots[i] != NULL) {
-            int rc = visit(v->slots[i], arg);
-            if (rc != 0)
-                return rc;
-        }
-    }
-    return 0;
-}
-
 /* subtype_clear: drops every attribute, each slot set to NULL before its value is dropped
  * (Py_CLEAR); py27: drops the attribute dict. */
 static void inst_clear(gcr_runtime *rt, gcr_object *o)
@@ -352,11 +356,13 @@ void inst_dealloc(gcr_runtime *rt, gcr_object *o)
     if (inst->weaklist != NULL)
         weakref_clear_all(rt, o);
     inst_values *v = inst->values;
-    if (v != NULL) {
-        for (uint64_t i = 0; i < v->attr_count; i++)
-            gcr_xdecref(rt, v->slots[i]);
-        obj_buffer_free(rt, o, v, inst_values_size(v->attr_count));
+    if (v == NULL) {
+        gcr_xdecref(rt, inst->dict);
+        obj_free_container(rt, o, INST_SIZE);
+        return;
     }
-    gcr_xdecref(rt, inst->dict);
-    obj_free_container(rt, o, INST_SIZE);
+    uint64_t attr_count = v->attr_count;
+    for (uint64_t i = 0; i < attr_count; i++)
+        gcr_xdecref(rt, v->slots[i]);
+    obj_free_container_with_buffer(rt, o, INST_SIZE, v, inst_values_size(attr_count));
 }

@@ -5,17 +5,8 @@
 
 #include "runtime.h"
 
-/* CPython's PyListObject: ob_size, ob_item, allocated. */
-typedef struct list_object {
-    gcr_object ob;
-    size_t size;
-    gcr_object **items; /* allocated slots, the first size of them set; NULL when allocated 0 */
-    size_t allocated;
-} list_object;
+/* The layout (list_object) and list_traverse are in layout.h. */
 
-_Static_assert(sizeof(gc_head) + sizeof(list_object) == LIST_SIZE, "an empty list is 56 bytes");
-
-static int list_traverse(gcr_object *o, obj_visit_fn visit, void *arg);
 static void list_clear(gcr_runtime *rt, gcr_object *o);
 
 const gcr_type list_type = {
@@ -23,7 +14,6 @@ const gcr_type list_type = {
     .kind = OBJ_LIST,
     .is_gc = true,
     .stats_slot = SLOT_LIST,
-    .traverse = list_traverse,
     .clear = list_clear,
 };
 
@@ -90,15 +80,26 @@ gcr_object *gcr_list_new(gcr_runtime *rt)
     return o;
 }
 
+/* gcr_list_append when the buffer is full: list_resize, then the store. Apart, so that the
+ * common append needs no stack frame. */
+static OBJ_NOINLINE int list_append_grow(gcr_runtime *rt, list_object *l, gcr_object *item)
+{
+    size_t n = l->size;
+    if (list_resize(rt, l, n + 1) != 0)
+        return -1;
+    gcr_incref(item);
+    l->items[n] = item;
+    return 0;
+}
+
 int gcr_list_append(gcr_runtime *rt, gcr_object *list, gcr_object *item)
 {
     list_object *l = list_cast(list);
     assert(item != NULL && item->refcnt > 0 && "gcr_list_append: item is not a live object");
     size_t n = l->size;
-    if (l->allocated > n)
-        l->size = n + 1;
-    else if (list_resize(rt, l, n + 1) != 0)
-        return -1;
+    if (MEM_UNLIKELY(l->allocated <= n))
+        return list_append_grow(rt, l, item);
+    l->size = n + 1;
     gcr_incref(item);
     l->items[n] = item;
     return 0;
@@ -131,17 +132,6 @@ void gcr_list_clear(gcr_runtime *rt, gcr_object *list) { list_clear(rt, list); }
 /* ---------------------------------------------------------------------------------------
  * Type hooks
  * ------------------------------------------------------------------------------------- */
-
-static int list_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
-{
-    const list_object *l = (const list_object *)o;
-    for (size_t i = 0; i < l->size; i++) {
-        int rc = visit(l->items[i], arg);
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
-}
 
 /* CPython's _list_clear (also tp_clear): the list is emptied and its buffer detached before
  * any item is dropped, so that whatever the drops free never sees a half-cleared list. */

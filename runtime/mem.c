@@ -263,7 +263,7 @@ static void mem_pool_to_arena(mem_state *m, mem_pool *pool)
  *    take a new pool;
  *  - every taken-back pool is above every parked pool.
  * So an allocation from a parked pool is CPython's exactly when that pool is the topmost
- * parked one (mem_parked_is_next in mem.h, mem_pool_alloc_parked_ for deeper cases); any
+ * parked one (mem_parked_is_next in mem.h; m->nparked_empty counts the parked pools); any
  * other allocation from a parked pool, a new pool, or a full pool regaining a block first
  * completes the deferred moves in order (mem_unpark_all), so it sees CPython's state. The
  * counters report parked pools as free.
@@ -290,6 +290,7 @@ static void mem_unpark_all(mem_state *m)
         mem_pool_to_arena(m, pool);
     }
     m->nparked = 0;
+    m->nparked_empty = 0;
 }
 
 /* Whether pool, just emptied and not in m->parked, can be parked on top of the nparked
@@ -329,8 +330,10 @@ static void mem_pool_emptied(mem_state *m, mem_pool *pool)
         memmove(&m->parked[bottom], &m->parked[top],
                 (m->nparked - (unsigned)top) * sizeof(mem_pool *));
         m->nparked -= (unsigned)(top - bottom);
+        m->nparked_empty = (unsigned)bottom + 1;
         return;
     }
+    assert(m->nparked_empty == (unsigned)(top + 1));
     m->nparked = (unsigned)(top + 1); /* the pools taken back leave */
     if (!mem_can_park(m, pool, m->nparked)) {
         mem_unpark_all(m);
@@ -341,11 +344,28 @@ static void mem_pool_emptied(mem_state *m, mem_pool *pool)
         }
     }
     m->parked[m->nparked++] = pool;
+    m->nparked_empty = m->nparked;
 }
 
 /* ---------------------------------------------------------------------------------------
  * Pools: the slow paths of mem.h
  * ------------------------------------------------------------------------------------- */
+
+/* pool's free list ran out after its last allocation (CPython's pymalloc_pool_extend): the
+ * next block never handed out becomes the free list; with none left the pool is full and
+ * leaves the used list (from its head, where allocation takes from). */
+static void mem_pool_extend(mem_state *m, mem_pool *pool)
+{
+    assert(pool->freeblock == NULL && m->usedpools[pool->szidx] == pool);
+    if (pool->nextoffset <= pool->maxnextoffset) {
+        pool->freeblock = (uint8_t *)pool + pool->nextoffset;
+        pool->nextoffset += (unsigned)mem_class_block_size(pool->szidx);
+        mem_link_set(pool->freeblock, NULL);
+        return;
+    }
+    assert(pool->ref.count == mem_pool_blocks(pool->szidx));
+    mem_used_unlink(m, pool);
+}
 
 /* The first block of pool's free list (pool is in its class's used list). */
 static void *mem_pool_pop(mem_state *m, mem_pool *pool)
@@ -356,11 +376,12 @@ static void *mem_pool_pop(mem_state *m, mem_pool *pool)
     pool->ref.count++;
     pool->freeblock = mem_link_get(bp);
     if (pool->freeblock == NULL)
-        mem_pool_extend_(m, pool);
+        mem_pool_extend(m, pool);
     return bp;
 }
 
-void *mem_pool_alloc_new_(mem_state *m, unsigned idx)
+/* A block of size class idx when usedpools[idx] is empty: from a new or recycled pool. */
+static void *mem_pool_alloc_new(mem_state *m, unsigned idx)
 {
     assert(m->usedpools[idx] == NULL);
     mem_unpark_all(m);
@@ -386,32 +407,43 @@ void *mem_pool_alloc_new_(mem_state *m, unsigned idx)
     return bp;
 }
 
-void *mem_pool_alloc_parked_(mem_state *m, unsigned idx)
+/* A block of size class idx when usedpools[idx] is a parked pool: CPython's exactly when it
+ * is the topmost parked one; otherwise the deferred moves are made first. */
+static void *mem_pool_alloc_parked(mem_state *m, unsigned idx)
 {
     mem_pool *pool = m->usedpools[idx];
     assert(pool != NULL && pool->ref.count == 0);
     int top = mem_parked_top(m);
+    assert(m->nparked_empty == (unsigned)(top + 1));
     if (top < 0 || m->parked[top] != pool) {
         /* CPython's next pool is another: make the moves, then take it. */
         mem_unpark_all(m);
-        return mem_pool_alloc_new_(m, idx);
+        return mem_pool_alloc_new(m, idx);
     }
-    return mem_pool_pop(m, pool); /* now CPython's exactly */
+    m->nparked_empty = (unsigned)top; /* taken back */
+    return mem_pool_pop(m, pool);     /* now CPython's exactly */
 }
 
-void mem_pool_extend_(mem_state *m, mem_pool *pool)
+static void *mem_large_alloc(mem_state *m, size_t size)
 {
-    assert(pool->freeblock == NULL && m->usedpools[pool->szidx] == pool);
-    if (pool->nextoffset <= pool->maxnextoffset) {
-        /* Hand out the next block never used. */
-        pool->freeblock = (uint8_t *)pool + pool->nextoffset;
-        pool->nextoffset += (unsigned)mem_class_block_size(pool->szidx);
-        mem_link_set(pool->freeblock, NULL);
-        return;
-    }
-    /* Full: it leaves the used list (from its head, where allocation takes from). */
-    assert(pool->ref.count == mem_pool_blocks(pool->szidx));
-    mem_used_unlink(m, pool);
+    void *p = malloc(size);
+    if (p != NULL && size > MEM_SMALL_REQUEST_THRESHOLD)
+        m->large_in_use++;
+    return p;
+}
+
+void *mem_block_alloc_slow_(mem_state *m, size_t size)
+{
+    assert(size > 0);
+    if (size > m->small_threshold)
+        return mem_large_alloc(m, size);
+    unsigned idx = mem_size_class(size);
+    mem_pool *pool = m->usedpools[idx];
+    if (pool == NULL)
+        return mem_pool_alloc_new(m, idx);
+    if (m->nparked != 0 && pool->ref.count == 0)
+        return mem_pool_alloc_parked(m, idx);
+    return mem_pool_pop(m, pool); /* its last block: the pool is full after it */
 }
 
 void mem_pool_free_slow_(mem_state *m, mem_pool *pool, int was_full)
@@ -430,14 +462,6 @@ void mem_pool_free_slow_(mem_state *m, mem_pool *pool, int was_full)
 /* ---------------------------------------------------------------------------------------
  * Large blocks, realloc
  * ------------------------------------------------------------------------------------- */
-
-void *mem_large_alloc_(mem_state *m, size_t size)
-{
-    void *p = malloc(size);
-    if (p != NULL && size > MEM_SMALL_REQUEST_THRESHOLD)
-        m->large_in_use++;
-    return p;
-}
 
 void mem_large_free_(mem_state *m, void *p, size_t size)
 {

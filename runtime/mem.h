@@ -68,9 +68,13 @@
 #if defined(__GNUC__)
 #define MEM_LIKELY(x) __builtin_expect(!!(x), 1)
 #define MEM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* The fast paths: inlined whatever gcc's size estimate says (it stops inlining them into a
+ * caller that uses two, and a call then costs as much as the path). */
+#define MEM_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define MEM_LIKELY(x) (x)
 #define MEM_UNLIKELY(x) (x)
+#define MEM_ALWAYS_INLINE inline
 #endif
 
 /* ---------------------------------------------------------------------------------------
@@ -158,8 +162,9 @@ typedef struct mem_state {
     /* Requests of up to this many bytes are served from pools: 512 under pymalloc, 0 under
      * malloc (so one comparison picks the path). */
     size_t small_threshold;
-    uint64_t live_objects; /* object blocks allocated and not yet freed */
     uint64_t large_in_use; /* blocks of more than 512 bytes (from malloc) not yet freed */
+    /* Object blocks allocated and freed; their difference is live_objects
+     * (mem_live_objects), which an allocation or a free then need not update too. */
     uint64_t allocated_objects_total;
     gcr_allocator allocator;
     uint64_t freed_objects_total;
@@ -180,6 +185,10 @@ typedef struct mem_state {
      * allows it. */
     mem_pool *parked[MEM_SIZE_CLASSES];
     unsigned nparked;
+    /* parked[0 .. nparked_empty) are the pools still parked (empty), those above them were
+     * taken back since: what mem_parked_top in mem.c finds from the pools' counts, kept so
+     * that the fast paths need not look at other pools. */
+    unsigned nparked_empty;
     bool park_empty_pools;
     uint64_t arenas_allocated_total;
     uint64_t arenas_reclaimed_total;
@@ -206,17 +215,13 @@ void mem_stats_get(const mem_state *m, gcr_alloc_stats *out);
  * The slow paths (mem.c). Not to be called directly.
  * ------------------------------------------------------------------------------------- */
 
-/* A block of size class idx when usedpools[idx] is empty: from a new or recycled pool. */
-void *mem_pool_alloc_new_(mem_state *m, unsigned idx);
-/* A block of size class idx when usedpools[idx] is a parked pool not known to be the next
- * (see "Parked pools" in mem.c). */
-void *mem_pool_alloc_parked_(mem_state *m, unsigned idx);
-/* pool's free list ran out after its last allocation: extends it or unlinks the full pool. */
-void mem_pool_extend_(mem_state *m, mem_pool *pool);
+/* A block of size bytes when mem_block_try_alloc declined: from malloc (more than
+ * small_threshold bytes), a new or recycled pool, a parked pool not known to be the next
+ * (see "Parked pools" in mem.c), or the last block of its pool. NULL when memory ran out. */
+void *mem_block_alloc_slow_(mem_state *m, size_t size);
 /* A free into pool that was full (was_full) or is now empty (its pool may be parked). */
 void mem_pool_free_slow_(mem_state *m, mem_pool *pool, int was_full);
 /* Blocks of more than small_threshold bytes (all of them under malloc). */
-void *mem_large_alloc_(mem_state *m, size_t size);
 void mem_large_free_(mem_state *m, void *p, size_t size);
 
 /* ---------------------------------------------------------------------------------------
@@ -237,43 +242,71 @@ static inline void mem_link_set(uint8_t *block, uint8_t *next)
     memcpy(block, &next, sizeof next);
 }
 
-/* Whether pool, empty and in m->parked, is the topmost parked pool (the one CPython would
- * take next) with no pool taken back below it: then taking it back, or its emptying again,
- * leaves the invariants of "Parked pools" (mem.c) as they are. Only the cases of a
- * create-and-drop loop are decided here; false sends the caller to mem.c, which decides the
- * rest. */
-static inline bool mem_parked_is_next(const mem_state *m, const mem_pool *pool)
+/* Whether pool, empty and in m->parked, is the topmost parked pool: the one CPython would
+ * take next. Taking it back leaves the invariants of "Parked pools" (mem.c) as they are. */
+static MEM_ALWAYS_INLINE bool mem_parked_is_next(const mem_state *m, const mem_pool *pool)
 {
-    unsigned n = m->nparked;
-    if (n >= 1 && m->parked[n - 1] == pool)
-        return n == 1 || m->parked[n - 2]->ref.count == 0;
-    return n >= 2 && m->parked[n - 2] == pool && m->parked[n - 1]->ref.count != 0 &&
-           (n == 2 || m->parked[n - 3]->ref.count == 0);
+    unsigned n = m->nparked_empty;
+    return n != 0 && m->parked[n - 1] == pool;
 }
 
-/* A block of size bytes (size > 0), or NULL when memory ran out. */
-static inline void *mem_block_alloc(mem_state *m, size_t size)
+/* Whether pool, just emptied, is the lowest of the pools taken back from m->parked: then
+ * parked again where it is it is the topmost parked pool, as CPython's push on the free
+ * pools makes it, and the invariants stay. Other cases are mem.c's. */
+static MEM_ALWAYS_INLINE bool mem_parked_is_lowest_taken(const mem_state *m, const mem_pool *pool)
+{
+    unsigned n = m->nparked_empty;
+    return n < m->nparked && m->parked[n] == pool;
+}
+
+/* A block of size bytes (size > 0) when the fast path can serve it: the first used pool of
+ * its class has a free block, which is not its last one, and the pool is not a parked pool
+ * other than the next (see "Parked pools" in mem.c). Otherwise NULL, and nothing changed:
+ * mem_block_alloc then asks mem.c, and a caller with its own slow path may too. */
+static MEM_ALWAYS_INLINE void *mem_block_try_alloc(mem_state *m, size_t size)
 {
     if (MEM_UNLIKELY(size > m->small_threshold))
-        return mem_large_alloc_(m, size);
+        return NULL;
     unsigned idx = mem_size_class(size);
     mem_pool *pool = m->usedpools[idx];
     if (MEM_UNLIKELY(pool == NULL))
-        return mem_pool_alloc_new_(m, idx);
-    if (MEM_UNLIKELY(m->nparked != 0) && pool->ref.count == 0 && !mem_parked_is_next(m, pool))
-        return mem_pool_alloc_parked_(m, idx);
+        return NULL;
+    bool take_back = MEM_UNLIKELY(m->nparked != 0) && pool->ref.count == 0;
+    if (take_back && !mem_parked_is_next(m, pool))
+        return NULL;
     uint8_t *bp = pool->freeblock;
     assert(bp != NULL && "mem: a used pool with no free block");
     MEM_UNPOISON(bp, mem_class_block_size(idx));
+    uint8_t *next = mem_link_get(bp);
+    if (MEM_UNLIKELY(next == NULL)) {
+        /* CPython's pymalloc_pool_extend: the next block never handed out becomes the free
+         * list; with none left the pool is full and leaves the used list (mem.c). */
+        if (MEM_UNLIKELY(pool->nextoffset > pool->maxnextoffset)) {
+            MEM_POISON(bp, mem_class_block_size(idx));
+            return NULL;
+        }
+        next = (uint8_t *)pool + pool->nextoffset;
+        pool->nextoffset += (unsigned)mem_class_block_size(idx);
+        mem_link_set(next, NULL);
+    }
+    if (take_back)
+        m->nparked_empty--;
     pool->ref.count++;
-    pool->freeblock = mem_link_get(bp);
-    if (MEM_UNLIKELY(pool->freeblock == NULL))
-        mem_pool_extend_(m, pool);
+    pool->freeblock = next;
     return bp;
 }
 
+/* A block of size bytes (size > 0), or NULL when memory ran out. */
+static MEM_ALWAYS_INLINE void *mem_block_alloc(mem_state *m, size_t size)
+{
+    void *p = mem_block_try_alloc(m, size);
+    if (MEM_LIKELY(p != NULL))
+        return p;
+    return mem_block_alloc_slow_(m, size);
+}
+
 /* Frees block p of size bytes (the size it was allocated or last reallocated with). */
-static inline void mem_block_free(mem_state *m, void *p, size_t size)
+static MEM_ALWAYS_INLINE void mem_block_free(mem_state *m, void *p, size_t size)
 {
     assert(p != NULL);
     if (MEM_UNLIKELY(size > m->small_threshold)) {
@@ -289,8 +322,10 @@ static inline void mem_block_free(mem_state *m, void *p, size_t size)
     pool->freeblock = p;
     pool->ref.count--;
     if (MEM_UNLIKELY(lastfree == NULL || pool->ref.count == 0)) {
-        if (lastfree != NULL && mem_parked_is_next(m, pool))
-            return; /* taken back from the parked pools and empty again: parked as it was */
+        if (lastfree != NULL && mem_parked_is_lowest_taken(m, pool)) {
+            m->nparked_empty++; /* taken back from the parked pools, and parked again */
+            return;
+        }
         mem_pool_free_slow_(m, pool, lastfree == NULL);
     }
 }
@@ -298,6 +333,30 @@ static inline void mem_block_free(mem_state *m, void *p, size_t size)
 /* ---------------------------------------------------------------------------------------
  * Object blocks
  * ------------------------------------------------------------------------------------- */
+
+/* Object blocks allocated and not yet freed. */
+static inline uint64_t mem_live_objects(const mem_state *m)
+{
+    return m->allocated_objects_total - m->freed_objects_total;
+}
+
+/* Counts one object block just allocated (mem_block_alloc) or about to be freed, with bytes
+ * the block's size plus that of any buffers allocated or freed with it (mem_block_alloc,
+ * mem_block_free): one update of each counter for the lot. */
+static MEM_ALWAYS_INLINE void mem_count_object(mem_state *m, size_t bytes)
+{
+    m->live_bytes += bytes;
+    m->allocated_objects_total++;
+}
+
+static MEM_ALWAYS_INLINE void mem_uncount_object(mem_state *m, size_t bytes)
+{
+    assert(m->allocated_objects_total > m->freed_objects_total &&
+           "mem: more objects freed than allocated");
+    assert(m->live_bytes >= bytes && "mem: more bytes freed than allocated");
+    m->live_bytes -= bytes;
+    m->freed_objects_total++;
+}
 
 /* An object block of size bytes (size > 0), or NULL when memory ran out. Counts one live
  * object. The block is uninitialised. */
@@ -307,9 +366,7 @@ static inline void *mem_object_alloc(mem_state *m, size_t size)
     void *p = mem_block_alloc(m, size);
     if (MEM_UNLIKELY(p == NULL))
         return NULL;
-    m->live_bytes += size;
-    m->live_objects++;
-    m->allocated_objects_total++;
+    mem_count_object(m, size);
     return p;
 }
 
@@ -317,11 +374,7 @@ static inline void *mem_object_alloc(mem_state *m, size_t size)
 static inline void mem_object_free(mem_state *m, void *p, size_t size)
 {
     assert(p != NULL);
-    assert(m->live_objects > 0 && "mem_object_free: more objects freed than allocated");
-    assert(m->live_bytes >= size && "mem_object_free: more bytes freed than allocated");
-    m->live_bytes -= size;
-    m->live_objects--;
-    m->freed_objects_total++;
+    mem_uncount_object(m, size);
     mem_block_free(m, p, size);
 }
 

@@ -1,6 +1,6 @@
-/* object.c — object allocation and deallocation: the per-type accounting of every object,
- * gcr_dealloc_ with its trashcan (freeing without recursion on the C stack), and the
- * per-object queries of gcr.h (type name, getsizeof). */
+/* object.c — object deallocation: gcr_dealloc_ with its trashcan (freeing without recursion
+ * on the C stack), and the per-object queries of gcr.h (type name, getsizeof). Allocation,
+ * with the per-type accounting of every object, is inline in runtime.h. */
 #include <assert.h>
 
 #include "runtime.h"
@@ -9,59 +9,30 @@
  * Allocation
  * ------------------------------------------------------------------------------------- */
 
-gcr_object *obj_new(gcr_runtime *rt, const gcr_type *type, size_t size)
+gcr_object *obj_alloc_failed(gcr_runtime *rt)
 {
-    rt_check(rt);
-    assert(!type->is_gc && size >= sizeof(gcr_object));
-    gcr_object *o = mem_object_alloc(&rt->mem, size);
-    if (o == NULL) {
-        rt_set_error(rt, "MemoryError");
-        return NULL;
+    rt_set_error(rt, "MemoryError");
+    return NULL;
+}
+
+gcr_object *obj_new_buffer_after_collection(gcr_runtime *rt, gcr_object *o, size_t size,
+                                            size_t buffer_size, void **buffer)
+{
+    rt_count_alloc(rt, o->type, size);
+    gc_collect_generations(rt);
+    *buffer = obj_buffer_alloc(rt, o, buffer_size);
+    if (*buffer == NULL) {
+        obj_free_container(rt, o, size);
+        return obj_alloc_failed(rt);
     }
-    rt_count_alloc(rt, type, size);
-    o->refcnt = 1;
-    o->type = type;
     return o;
 }
 
-gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size)
+gcr_object *obj_new_buffer_failed(gcr_runtime *rt, gcr_object *o, size_t size)
 {
-    rt_check(rt);
-    assert(type->is_gc && size >= sizeof(gc_head) + sizeof(gcr_object));
-    gc_head *g = mem_object_alloc(&rt->mem, size);
-    if (g == NULL) {
-        rt_set_error(rt, "MemoryError");
-        return NULL;
-    }
-    rt_count_alloc(rt, type, size);
-    g->next = 0;
-    g->prev = 0;
-    gcr_object *o = obj_from_gc(g);
-    o->refcnt = 1;
-    o->type = type;
-    /* CPython's _PyObject_GC_Link: the new object is untracked, so a collection run here
-     * cannot see it. */
-    rt->gc.generations[0].count++;
-    if (gc_should_collect(&rt->gc))
-        gc_collect_generations(rt);
-    return o;
-}
-
-void obj_free(gcr_runtime *rt, gcr_object *o, size_t size)
-{
-    assert(!obj_is_gc(o));
-    rt_count_free(rt, o->type, size);
-    mem_object_free(&rt->mem, o, size);
-}
-
-void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size)
-{
-    assert(obj_is_gc(o) && !gc_is_tracked(o) && "obj_free_container: object still tracked");
-    gc_generation *g0 = &rt->gc.generations[0];
-    if (g0->count > 0)
-        g0->count--;
-    rt_count_free(rt, o->type, size);
-    mem_object_free(&rt->mem, obj_as_gc(o), size);
+    rt_count_alloc(rt, o->type, size); /* what obj_free_container takes back */
+    obj_free_container(rt, o, size);
+    return obj_alloc_failed(rt);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -78,7 +49,7 @@ void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size)
 
 /* Drops what container o owns and frees it (or, for an instance whose finalizer resurrects
  * it, keeps it). Before: o is untracked, refcnt 0. */
-static void obj_destroy_container(gcr_runtime *rt, gcr_object *o)
+static OBJ_ALWAYS_INLINE void obj_destroy_container(gcr_runtime *rt, gcr_object *o)
 {
     switch (o->type->kind) {
     case OBJ_LIST:

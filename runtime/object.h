@@ -21,11 +21,23 @@
 #ifndef GCR_OBJECT_H
 #define GCR_OBJECT_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "gcr.h"
+
+/* For the hot paths of allocation, deallocation and traversal: inlined whatever gcc's size
+ * estimate says, so that each caller gets the path with its constants folded in; and their
+ * slow ends kept out of them, so that the common case needs no stack frame. */
+#if defined(__GNUC__)
+#define OBJ_ALWAYS_INLINE inline __attribute__((always_inline))
+#define OBJ_NOINLINE __attribute__((noinline))
+#else
+#define OBJ_ALWAYS_INLINE inline
+#define OBJ_NOINLINE
+#endif
 
 /* ---------------------------------------------------------------------------------------
  * The GC header
@@ -67,17 +79,16 @@ typedef enum obj_kind {
     OBJ_WEAKREF, /* ref, proxy, callable proxy, KeyedRef */
 } obj_kind;
 
-/* gcr_type.flags: what the collector must look at beyond traverse and clear. */
+/* gcr_type.flags: what the collector must look at beyond the references and clear. */
 #define TYPE_UNTRACK_TUPLE 0x01u /* every collection may untrack it (_PyTuple_MaybeUntrack) */
 #define TYPE_UNTRACK_DICT 0x02u  /* full collections may untrack it (_PyDict_MaybeUntrack) */
 #define TYPE_WEAKLIST 0x04u      /* has a weak reference list at weaklist_offset */
 #define TYPE_IS_WEAKREF 0x08u    /* a weak reference (cleared when found in garbage) */
 #define TYPE_FINALIZER 0x10u     /* a class with __del__ (gcr_class_set_finalizer) */
 
-/* tp_traverse: calls visit(child, arg) for every object o holds a reference to, stopping
- * at (and returning) the first non-zero result. */
+/* tp_traverse's visit: called for each object a container references (obj_traverse in
+ * layout.h); a non-zero result stops the walk. */
 typedef int (*obj_visit_fn)(gcr_object *child, void *arg);
-typedef int (*obj_traverse_fn)(gcr_object *o, obj_visit_fn visit, void *arg);
 /* tp_clear: drops every reference o holds (o itself stays valid, emptied). The caller holds
  * a reference to o for the duration. */
 typedef void (*obj_clear_fn)(gcr_runtime *rt, gcr_object *o);
@@ -85,11 +96,10 @@ typedef void (*obj_clear_fn)(gcr_runtime *rt, gcr_object *o);
 struct gcr_type {
     const char *name;         /* "float", "list", or a class name */
     obj_kind kind;            /* which type file implements it */
-    bool is_gc;               /* a container: GC header in front, traverse set */
+    bool is_gc;               /* a container: GC header in front */
     uint8_t flags;            /* TYPE_* */
     uint16_t weaklist_offset; /* where the weak reference list is (TYPE_WEAKLIST) */
     uint32_t stats_slot;      /* its entry in rt->type_stats (rt_type_stat) */
-    obj_traverse_fn traverse; /* containers only */
     obj_clear_fn clear;       /* containers only; NULL for tuple, as in CPython */
 };
 
@@ -102,8 +112,17 @@ extern const gcr_type int_type;
 extern const gcr_type list_type;
 extern const gcr_type tuple_type;
 extern const gcr_type dict_type;
+extern const gcr_type keyedref_type; /* weakref.c: Lib/weakref.py's KeyedRef */
 
 static inline bool obj_is_gc(const gcr_object *o) { return o->type->is_gc; }
+
+/* The first weak reference to o, whose type has TYPE_WEAKLIST, or NULL (the head of the list
+ * weakref.c keeps; CPython's *_PyObject_GET_WEAKREFS_LISTPTR(o)). */
+static inline gcr_object *obj_weaklist_head(const gcr_object *o)
+{
+    assert((o->type->flags & TYPE_WEAKLIST) && "obj_weaklist_head: no weak reference list");
+    return *(gcr_object *const *)((const char *)o + o->type->weaklist_offset);
+}
 
 /* Per-type statistics slots of the built-in types (types.c names them); each class gets its
  * own slot after these, every callable shares "function". */
@@ -142,28 +161,12 @@ typedef struct obj_trash {
 } obj_trash;
 
 /* ---------------------------------------------------------------------------------------
- * Allocation (object.c). Each counts the object in its type's statistics.
+ * Allocation: obj_new, obj_new_container, obj_free, obj_free_container and the buffers an
+ * object owns (obj_buffer_alloc, …) are inline in runtime.h, which has what they count in.
  * ------------------------------------------------------------------------------------- */
 
-/* A new non-container object of size bytes with refcnt 1 and type set; the rest is
- * uninitialised. NULL when memory ran out (MemoryError set). */
-gcr_object *obj_new(gcr_runtime *rt, const gcr_type *type, size_t size);
-
-/* A new untracked container: size counts the GC header (it is getsizeof's size), the object
- * gets refcnt 1 and type set. As CPython's gc_alloc, counts one allocation in generation 0,
- * which may run an automatic collection before this returns. The caller initialises the
- * object, then calls gc_track (or leaves it untracked: dict). NULL when memory ran out. */
-gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type, size_t size);
-
-/* Frees the memory of an object whose references are already dropped; size as allocated.
- * obj_free_container also counts the deallocation in generation 0. The object must be
- * untracked. */
-void obj_free(gcr_runtime *rt, gcr_object *o, size_t size);
-void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size);
-
-/* Buffers owned by an object (item arrays, values, dict keys) go through obj_buffer_alloc,
- * obj_buffer_realloc and obj_buffer_free (inline in runtime.h): mem_alloc / mem_realloc /
- * mem_free with the bytes counted in the owner's type statistics too. */
+/* Sets MemoryError and returns NULL: the out-of-line end of a failed allocation. */
+gcr_object *obj_alloc_failed(gcr_runtime *rt);
 
 /* ---------------------------------------------------------------------------------------
  * Type hooks, called by object.c's switch on the kind

@@ -61,13 +61,14 @@ void gcr_close(gcr_runtime *rt)
     rt->closing = true;
     gc_free_all(rt);
     assert(rt->trash.depth == 0 && rt->trash.later == NULL);
-    if (rt->mem.live_objects != 0)
+    uint64_t leaked = mem_live_objects(&rt->mem);
+    if (leaked != 0)
         fprintf(stderr,
                 "gcr_close: %" PRIu64 " objects (%" PRIu64 " bytes) still referenced by the "
                 "caller; drop every reference before gcr_close\n",
-                rt->mem.live_objects, rt->mem.live_bytes);
-    assert(rt->mem.live_objects == 0 && "gcr_close: objects leaked by the caller");
-    assert((rt->mem.live_objects != 0 || rt->mem.live_bytes == 0) &&
+                leaked, rt->mem.live_bytes);
+    assert(leaked == 0 && "gcr_close: objects leaked by the caller");
+    assert((leaked != 0 || rt->mem.live_bytes == 0) &&
            "gcr_close: buffer bytes not returned by the runtime");
     rt_free_parts(rt);
     rt->magic = 0;
@@ -161,7 +162,7 @@ void gcr_counters_get(const gcr_runtime *rt, gcr_counters *out)
     rt_check(rt);
     const gc_state *gc = &rt->gc;
     *out = (gcr_counters){
-        .live_objects = rt->mem.live_objects,
+        .live_objects = mem_live_objects(&rt->mem),
         .live_bytes = rt->mem.live_bytes,
         .tracked_objects = gc->tracked,
         .allocated_objects_total = rt->mem.allocated_objects_total,

@@ -10,6 +10,7 @@
 
 #include "gcr.h"
 #include "collector.h"
+#include "layout.h"
 #include "mem.h"
 #include "object.h"
 
@@ -22,8 +23,12 @@
 typedef struct rt_type_stat {
     const char *name; /* borrowed from the type */
     uint64_t live_objects;
-    uint64_t live_bytes;   /* object blocks and the buffers they own */
+    /* Not next to live_objects: gcc would update the two with one 16-byte load and store
+     * when an object is counted, and that load, straddling the 8-byte store of a buffer
+     * counted just before (obj_buffer_free), would wait for it (a store-forwarding stall:
+     * about 4 ns of an instance's creation and drop, measured). */
     uint64_t mark_objects; /* live_objects at the last gcr_types_mark */
+    uint64_t live_bytes;   /* object blocks and the buffers they own */
 } rt_type_stat;
 
 struct callable_code; /* callable.c */
@@ -64,24 +69,149 @@ __attribute__((format(printf, 2, 3)))
 void rt_set_error(gcr_runtime *rt, const char *fmt, ...);
 
 /* ---------------------------------------------------------------------------------------
- * Accounting: one object or buffer of a type, added or removed
+ * Accounting: one object of a type, with bytes its block's size plus that of any buffer
+ * allocated or freed with it, added or removed (live_bytes, the allocation totals, its
+ * type's live objects and bytes): one update of each counter.
  * ------------------------------------------------------------------------------------- */
 
-static inline void rt_count_alloc(gcr_runtime *rt, const gcr_type *type, size_t size)
+static OBJ_ALWAYS_INLINE void rt_count_alloc(gcr_runtime *rt, const gcr_type *type, size_t bytes)
 {
+    mem_count_object(&rt->mem, bytes);
     rt_type_stat *s = &rt->type_stats[type->stats_slot];
     s->live_objects++;
-    s->live_bytes += size;
+    s->live_bytes += bytes;
 }
 
-static inline void rt_count_free(gcr_runtime *rt, const gcr_type *type, size_t size)
+static OBJ_ALWAYS_INLINE void rt_count_free(gcr_runtime *rt, const gcr_type *type, size_t bytes)
 {
+    mem_uncount_object(&rt->mem, bytes);
     rt_type_stat *s = &rt->type_stats[type->stats_slot];
-    assert(s->live_objects > 0 && s->live_bytes >= size && "type statistics went negative");
+    assert(s->live_objects > 0 && s->live_bytes >= bytes && "type statistics went negative");
     s->live_objects--;
-    s->live_bytes -= size;
+    s->live_bytes -= bytes;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Objects and the buffers they own: allocation with its accounting (object.h's allocation
+ * section). Inline: a create-and-drop loop is these few loads and stores and the
+ * allocator's fast path, with no call.
+ * ------------------------------------------------------------------------------------- */
+
+/* A new non-container object of size bytes with refcnt 1 and type set; the rest is
+ * uninitialised. Counted in live_objects and its type's statistics. NULL when memory ran out
+ * (MemoryError set). */
+static OBJ_ALWAYS_INLINE gcr_object *obj_new(gcr_runtime *rt, const gcr_type *type, size_t size)
+{
+    rt_check(rt);
+    assert(!type->is_gc && size >= sizeof(gcr_object));
+    gcr_object *o = mem_block_alloc(&rt->mem, size);
+    if (MEM_UNLIKELY(o == NULL))
+        return obj_alloc_failed(rt);
+    rt_count_alloc(rt, type, size);
+    o->refcnt = 1;
+    o->type = type;
+    return o;
+}
+
+/* The header of a container whose block g was just allocated (refcnt 1, untracked), and its
+ * count in generation 0 (CPython's _PyObject_GC_Link, less the collection it may start). */
+static OBJ_ALWAYS_INLINE gcr_object *obj_init_container(gcr_runtime *rt, gc_head *g,
+                                                        const gcr_type *type)
+{
+    assert(type->is_gc);
+    g->next = 0;
+    g->prev = 0;
+    gcr_object *o = obj_from_gc(g);
+    o->refcnt = 1;
+    o->type = type;
+    rt->gc.generations[0].count++;
+    return o;
+}
+
+/* A new untracked container: size counts the GC header (it is getsizeof's size), the object
+ * gets refcnt 1 and type set. As CPython's gc_alloc, counts one allocation in generation 0,
+ * which may run an automatic collection before this returns (_PyObject_GC_Link: the new
+ * object is untracked, so that collection cannot see it). The caller initialises the object,
+ * then calls gc_track (or leaves it untracked: dict). NULL when memory ran out. */
+static OBJ_ALWAYS_INLINE gcr_object *obj_new_container(gcr_runtime *rt, const gcr_type *type,
+                                                       size_t size)
+{
+    rt_check(rt);
+    assert(size >= sizeof(gc_head) + sizeof(gcr_object));
+    gc_head *g = mem_block_alloc(&rt->mem, size);
+    if (MEM_UNLIKELY(g == NULL))
+        return obj_alloc_failed(rt);
+    rt_count_alloc(rt, type, size);
+    gcr_object *o = obj_init_container(rt, g, type);
+    if (MEM_UNLIKELY(gc_should_collect(&rt->gc)))
+        gc_collect_generations(rt);
+    return o;
+}
+
+/* The slow ends of obj_new_container_with_buffer (object.c), given its container o, not
+ * counted yet: a collection is due before the buffer is allocated; or the buffer could not
+ * be allocated (o is freed, MemoryError set, NULL returned). */
+gcr_object *obj_new_buffer_after_collection(gcr_runtime *rt, gcr_object *o, size_t size,
+                                            size_t buffer_size, void **buffer);
+gcr_object *obj_new_buffer_failed(gcr_runtime *rt, gcr_object *o, size_t size);
+
+/* obj_new_container, then a buffer of buffer_size bytes for it (*buffer, uninitialised), as
+ * CPython allocates an instance and then its values: a collection that is due runs between
+ * the two. Both are counted in one update of each counter, or, when that collection runs,
+ * the container before it (a gc callback may read the counters) and the buffer after.
+ * Returns the container, or NULL when memory ran out (nothing left allocated). */
+static OBJ_ALWAYS_INLINE gcr_object *obj_new_container_with_buffer(gcr_runtime *rt,
+                                                                   const gcr_type *type,
+                                                                   size_t size, size_t buffer_size,
+                                                                   void **buffer)
+{
+    rt_check(rt);
+    assert(size >= sizeof(gc_head) + sizeof(gcr_object));
+    gc_head *g = mem_block_alloc(&rt->mem, size);
+    if (MEM_UNLIKELY(g == NULL))
+        return obj_alloc_failed(rt);
+    gcr_object *o = obj_init_container(rt, g, type);
+    if (MEM_UNLIKELY(gc_should_collect(&rt->gc)))
+        return obj_new_buffer_after_collection(rt, o, size, buffer_size, buffer);
+    *buffer = mem_block_alloc(&rt->mem, buffer_size);
+    if (MEM_UNLIKELY(*buffer == NULL))
+        return obj_new_buffer_failed(rt, o, size);
+    rt_count_alloc(rt, type, size + buffer_size);
+    return o;
+}
+
+/* Frees the memory of an object whose references are already dropped; size as allocated.
+ * obj_free_container also counts the deallocation in generation 0 (not below 0). The object
+ * must be untracked. obj_free_container_with_buffer frees a buffer of the object with it
+ * (obj_buffer_free, then obj_free_container, counted as one). */
+static OBJ_ALWAYS_INLINE void obj_free(gcr_runtime *rt, gcr_object *o, size_t size)
+{
+    assert(!obj_is_gc(o));
+    rt_count_free(rt, o->type, size);
+    mem_block_free(&rt->mem, o, size);
+}
+
+static OBJ_ALWAYS_INLINE void obj_free_container_with_buffer(gcr_runtime *rt, gcr_object *o,
+                                                             size_t size, void *buffer,
+                                                             size_t buffer_size)
+{
+    assert(obj_is_gc(o) && !gc_is_tracked(o) && "obj_free_container: object still tracked");
+    if (buffer != NULL)
+        mem_block_free(&rt->mem, buffer, buffer_size);
+    gc_generation *g0 = &rt->gc.generations[0];
+    if (g0->count > 0)
+        g0->count--;
+    rt_count_free(rt, o->type, size + buffer_size);
+    mem_block_free(&rt->mem, obj_as_gc(o), size);
+}
+
+static OBJ_ALWAYS_INLINE void obj_free_container(gcr_runtime *rt, gcr_object *o, size_t size)
+{
+    obj_free_container_with_buffer(rt, o, size, NULL, 0);
+}
+
+/* Buffers owned by an object (item arrays, values, dict keys): mem_alloc / mem_realloc /
+ * mem_free with the bytes counted in the owner's type statistics too. */
 static inline void *obj_buffer_alloc(gcr_runtime *rt, const gcr_object *owner, size_t size)
 {
     void *p = mem_alloc(&rt->mem, size);

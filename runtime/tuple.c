@@ -8,15 +8,7 @@
 
 #include "runtime.h"
 
-typedef struct tuple_object {
-    gcr_object ob;
-    intptr_t size;
-    gcr_object *items[];
-} tuple_object;
-
-_Static_assert(sizeof(gc_head) + sizeof(tuple_object) == 40, "an empty tuple is 40 bytes");
-
-static int tuple_traverse(gcr_object *o, obj_visit_fn visit, void *arg);
+/* The layout (tuple_object) and tuple_traverse are in layout.h. */
 
 const gcr_type tuple_type = {
     .name = "tuple",
@@ -24,7 +16,6 @@ const gcr_type tuple_type = {
     .is_gc = true,
     .flags = TYPE_UNTRACK_TUPLE,
     .stats_slot = SLOT_TUPLE,
-    .traverse = tuple_traverse,
     .clear = NULL,
 };
 
@@ -100,19 +91,6 @@ gcr_object *gcr_tuple_get(const gcr_object *t, size_t index)
 /* ---------------------------------------------------------------------------------------
  * Type hooks
  * ------------------------------------------------------------------------------------- */
-
-static int tuple_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
-{
-    const tuple_object *t = (const tuple_object *)o;
-    for (intptr_t i = 0; i < t->size; i++) {
-        if (t->items[i] != NULL) {
-            int rc = visit(t->items[i], arg);
-            if (rc != 0)
-                return rc;
-        }
-    }
-    return 0;
-}
 
 bool tuple_may_untrack(const gcr_object *o)
 {

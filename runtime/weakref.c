@@ -11,45 +11,22 @@
 
 #include "runtime.h"
 
-typedef struct weakref_object {
-    gcr_object ob;
-    gcr_object *target;                 /* wr_object; NULL once cleared (CPython's Py_None) */
-    gcr_object *callback;               /* wr_callback (a callable), or NULL */
-    intptr_t hash;                      /* hash(target), -1 until computed */
-    struct weakref_object *prev, *next; /* in the target's list */
-    /* CPython's vectorcall slot; here the link in the chain of callbacks weakref_clear_all
-     * is about to call. */
-    struct weakref_object *pending;
-} weakref_object;
+/* The layouts (weakref_object, keyedref_object) and weakref_traverse are in layout.h. */
 
-typedef struct keyedref_object {
-    weakref_object wr;
-    gcr_object *key; /* the slot "key" */
-} keyedref_object;
-
-_Static_assert(sizeof(gc_head) + sizeof(weakref_object) == WEAKREF_SIZE, "a ref is 80 bytes");
-_Static_assert(sizeof(gc_head) + sizeof(keyedref_object) == KEYEDREF_SIZE,
-               "a KeyedRef is 88 bytes");
-
-static int weakref_traverse(gcr_object *o, obj_visit_fn visit, void *arg);
 static void weakref_clear(gcr_runtime *rt, gcr_object *o);
-static int keyedref_traverse(gcr_object *o, obj_visit_fn visit, void *arg);
 static void keyedref_clear(gcr_runtime *rt, gcr_object *o);
 
-#define WEAKREF_TYPE(type_name, slot, traverse_fn, clear_fn)                                       \
+#define WEAKREF_TYPE(type_name, slot, clear_fn)                                                    \
     {                                                                                              \
         .name = type_name, .kind = OBJ_WEAKREF, .is_gc = true, .flags = TYPE_IS_WEAKREF,           \
-        .stats_slot = slot, .traverse = traverse_fn, .clear = clear_fn                             \
+        .stats_slot = slot, .clear = clear_fn                                                      \
     }
 
-static const gcr_type ref_type =
-    WEAKREF_TYPE("ReferenceType", SLOT_REF, weakref_traverse, weakref_clear);
-static const gcr_type proxy_type =
-    WEAKREF_TYPE("ProxyType", SLOT_PROXY, weakref_traverse, weakref_clear);
+static const gcr_type ref_type = WEAKREF_TYPE("ReferenceType", SLOT_REF, weakref_clear);
+static const gcr_type proxy_type = WEAKREF_TYPE("ProxyType", SLOT_PROXY, weakref_clear);
 static const gcr_type callable_proxy_type =
-    WEAKREF_TYPE("CallableProxyType", SLOT_CALLABLE_PROXY, weakref_traverse, weakref_clear);
-static const gcr_type keyedref_type =
-    WEAKREF_TYPE("KeyedRef", SLOT_KEYEDREF, keyedref_traverse, keyedref_clear);
+    WEAKREF_TYPE("CallableProxyType", SLOT_CALLABLE_PROXY, weakref_clear);
+const gcr_type keyedref_type = WEAKREF_TYPE("KeyedRef", SLOT_KEYEDREF, keyedref_clear);
 
 static weakref_object *weakref_cast(const gcr_object *o)
 {
@@ -369,22 +346,9 @@ int weakref_hash(gcr_object *o, intptr_t *out)
  * Type hooks
  * ------------------------------------------------------------------------------------- */
 
-static int weakref_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
-{
-    gcr_object *callback = ((weakref_object *)o)->callback;
-    return callback != NULL ? visit(callback, arg) : 0;
-}
-
 static void weakref_clear(gcr_runtime *rt, gcr_object *o)
 {
     weakref_clear_full(rt, (weakref_object *)o);
-}
-
-static int keyedref_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
-{
-    gcr_object *key = ((keyedref_object *)o)->key;
-    int rc = key != NULL ? visit(key, arg) : 0;
-    return rc != 0 ? rc : weakref_traverse(o, visit, arg);
 }
 
 /* KeyedRef's tp_clear (subtype_clear): the slot, then the weak reference. */

@@ -1,5 +1,6 @@
 /* test_collector.c — the cycle collector of the gcr runtime (the seeds' gc examples against
- * CPython's results are in test_reference.c): what is garbage, the automatic schedule
+ * CPython's results are in test_reference.c): what is garbage (with gc_refs found in one
+ * walk or two), the automatic schedule
  * (thresholds, counts, promotion, the long-lived rule, the policies' thresholds), callbacks
  * and statistics, and the rest of the gc module: debug flags (STATS, COLLECTABLE, SAVEALL),
  * gc.garbage, freeze, get_objects, get_referrers / get_referents. Weak references and
@@ -157,6 +158,195 @@ static void test_garbage_referring_to_live_objects(void **state)
     gcr_decref(rt, shared);
     gcr_decref(rt, live_list);
     assert_int_equal(rt_live_objects(rt), 0);
+}
+
+/* A full collection with nothing frozen finds gc_refs in one walk (update_refs and
+ * subtract_refs fused); with frozen objects, or of a younger generation, in two. The same
+ * random heap of lists, instances, tuples, dicts (str- and instance-keyed) and callables,
+ * built and collected in the same order in two runtimes, one of which has frozen a list
+ * that holds some of the heap, must give the same results at every collection. */
+enum { HEAP_SLOTS = 400, HEAP_STEPS = 6000 };
+
+typedef struct heap_run {
+    long collected[HEAP_STEPS / 50 + 1];
+    uint64_t scanned[HEAP_STEPS / 50 + 1];
+    uint64_t live_objects[HEAP_STEPS / 50 + 1];
+    int collections;
+} heap_run;
+
+static void heap_nop(gcr_runtime *rt, void *ctx, gcr_object *data, gcr_object *arg)
+{
+    (void)rt, (void)ctx, (void)data, (void)arg;
+}
+
+/* One random container: 0 list, 1 instance, 2 tuple of two slots' objects, 3 dict, 4
+ * callable holding a slot's object. */
+static gcr_object *heap_new(gcr_runtime *rt, gcr_class *cls, gcr_object **slot, uint64_t r)
+{
+    gcr_object *a = slot[(r >> 8) % HEAP_SLOTS], *b = slot[(r >> 20) % HEAP_SLOTS];
+    switch (r % 5) {
+    case 0:
+        return gcr_list_new(rt);
+    case 1:
+        return gcr_instance_new(rt, cls);
+    case 2: {
+        gcr_object *items[2] = {a, b};
+        return a != NULL && b != NULL ? gcr_tuple_new(rt, 2, items) : gcr_list_new(rt);
+    }
+    case 3:
+        return gcr_dict_new(rt);
+    default:
+        return gcr_callable_new(rt, heap_nop, NULL, a);
+    }
+}
+
+/* Adds an edge from container from to to, as its type allows (tuples and callables have
+ * theirs from birth). */
+static void heap_link(gcr_runtime *rt, gcr_class *cls, gcr_object *from, gcr_object *to, uint64_t r)
+{
+    const char *type = gcr_type_name(from);
+    if (strcmp(type, "list") == 0) {
+        assert_int_equal(gcr_list_append(rt, from, to), 0);
+    } else if (strcmp(type, "Node") == 0) {
+        gcr_instance_set(rt, from, (int)(r % 3), to);
+    } else if (strcmp(type, "dict") == 0) {
+        gcr_object *key = (r & 1) ? gcr_str_new(rt, "k", 1) : gcr_instance_new(rt, cls);
+        assert_int_equal(gcr_dict_set(rt, from, key, to), 0);
+        gcr_decref(rt, key);
+    }
+}
+
+static void heap_run_once(bool frozen, heap_run *out)
+{
+    gcr_runtime *rt = gcr_open(NULL);
+    static const char *const attrs[] = {"a", "b", "c"};
+    gcr_class *cls = gcr_class_new(rt, "Node", attrs, 3);
+    gcr_object *slot[HEAP_SLOTS] = {0};
+    gcr_gc_disable(rt);
+    gcr_object *pinned = gcr_list_new(rt);
+    if (frozen)
+        gcr_gc_freeze(rt);
+    uint64_t rng = 12345;
+    *out = (heap_run){0};
+    for (int step = 0; step < HEAP_STEPS; step++) {
+        rng = rng * 6364136223846793005u + 1442695040888963407u;
+        uint64_t r = rng >> 16;
+        unsigned i = (unsigned)(r % HEAP_SLOTS), j = (unsigned)((r >> 12) % HEAP_SLOTS);
+        switch ((r >> 24) % 8) {
+        case 0:
+        case 1: { /* a new object in slot i */
+            gcr_object *o = heap_new(rt, cls, slot, r >> 28);
+            gcr_xdecref(rt, slot[i]);
+            slot[i] = o;
+            break;
+        }
+        case 2:
+        case 3:
+        case 4: /* an edge i -> j, and half the time j -> i: cycles */
+            if (slot[i] != NULL && slot[j] != NULL) {
+                heap_link(rt, cls, slot[i], slot[j], r >> 32);
+                if ((r >> 36) & 1)
+                    heap_link(rt, cls, slot[j], slot[i], r >> 37);
+            }
+            break;
+        case 5:
+        case 6: /* drop slot i (its object lives on if referred to) */
+            gcr_xdecref(rt, slot[i]);
+            slot[i] = NULL;
+            break;
+        default: /* now and then the pinned list (frozen in one run) holds slot i's object */
+            if (slot[i] != NULL && (r >> 40) % 64 == 0)
+                assert_int_equal(gcr_list_append(rt, pinned, slot[i]), 0);
+            break;
+        }
+        if (step % 50 == 49) {
+            int gen = (int)((r >> 44) % 4);
+            gen = gen == 3 ? 2 : gen;
+            uint64_t scanned = rt_counters(rt).objects_scanned;
+            out->collected[out->collections] = gcr_gc_collect(rt, gen);
+            out->scanned[out->collections] = rt_counters(rt).objects_scanned - scanned;
+            out->live_objects[out->collections] = rt_live_objects(rt);
+            out->collections++;
+        }
+    }
+    for (unsigned i = 0; i < HEAP_SLOTS; i++)
+        gcr_xdecref(rt, slot[i]);
+    gcr_decref(rt, pinned);
+    gcr_close(rt);
+}
+
+static void test_full_collection_one_walk_or_two(void **state)
+{
+    (void)state;
+    static heap_run one_walk, two_walks;
+    heap_run_once(false, &one_walk);
+    heap_run_once(true, &two_walks);
+    assert_int_equal(one_walk.collections, two_walks.collections);
+    long found = 0;
+    for (int i = 0; i < one_walk.collections; i++) {
+        assert_int_equal(one_walk.collected[i], two_walks.collected[i]);
+        assert_int_equal(one_walk.live_objects[i], two_walks.live_objects[i]);
+        /* The frozen list is scanned in one run only, while it is in the generations
+         * collected (all but the first collections of generation 0 and 1 see it). */
+        assert_true(one_walk.scanned[i] - two_walks.scanned[i] <= 1);
+        found += one_walk.collected[i];
+    }
+    printf("  %d collections found %ld objects\n", one_walk.collections, found);
+    assert_true(found > 100); /* the heap made garbage worth finding */
+}
+
+/* An instance's creation that starts a collection: as in CPython, the instance is
+ * allocated and counted first, the collection runs, then its values are allocated. */
+typedef struct counters_at_start {
+    gcr_runtime *rt;
+    int starts;
+    gcr_counters at_start;
+    gcr_type_stat node;
+} counters_at_start;
+
+static void record_counters(void *ctx, gcr_gc_phase phase, const gcr_gc_info *info)
+{
+    counters_at_start *c = ctx;
+    (void)info;
+    if (phase != GCR_GC_START)
+        return;
+    c->starts++;
+    gcr_counters_get(c->rt, &c->at_start);
+    gcr_type_stat stats[16];
+    size_t n = gcr_types_stats(c->rt, stats, 16);
+    for (size_t i = 0; i < n && i < 16; i++)
+        if (strcmp(stats[i].name, "Node") == 0)
+            c->node = stats[i];
+}
+
+static void test_instance_counted_before_collection_values_after(void **state)
+{
+    gcr_runtime *rt = *state;
+    static const char *const attrs[] = {"a", "b"};
+    gcr_class *cls = gcr_class_new(rt, "Node", attrs, 2);
+    counters_at_start c = {.rt = rt};
+    gcr_gc_set_callback(rt, record_counters, &c);
+    gcr_gc_set_threshold(rt, 1, 10, 10);
+    gcr_object *first = gcr_instance_new(rt, cls); /* count 1: no collection */
+    assert_int_equal(c.starts, 0);
+    gcr_object *second = gcr_instance_new(rt, cls); /* count 2 > 1: collects */
+    assert_int_equal(c.starts, 1);
+    /* At START: both instances (56 bytes each), the first one's values (8 + 2 * 8). */
+    assert_int_equal(c.at_start.live_objects, 2);
+    assert_int_equal(c.at_start.live_bytes, 2 * 56 + 24);
+    assert_int_equal(c.node.live_objects, 2);
+    assert_int_equal(c.node.live_bytes, 2 * 56 + 24);
+    gcr_counters after = rt_counters(rt);
+    assert_int_equal(after.live_objects, 2);
+    assert_int_equal(after.live_bytes, 2 * (56 + 24));
+    assert_true(gcr_gc_is_tracked(second));
+    gcr_instance_set(rt, second, 1, first);
+    assert_ptr_equal(gcr_instance_get(second, 1), first);
+    gcr_gc_set_callback(rt, NULL, NULL);
+    gcr_decref(rt, first);
+    gcr_decref(rt, second);
+    assert_int_equal(rt_live_objects(rt), 0);
+    assert_int_equal(rt_live_bytes(rt), 0);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -786,6 +976,8 @@ int main(void)
         T(test_tentatively_unreachable_rescued),
         T(test_young_cycle_held_by_old_object),
         T(test_garbage_referring_to_live_objects),
+        cmocka_unit_test(test_full_collection_one_walk_or_two),
+        T(test_instance_counted_before_collection_values_after),
         T(test_count_follows_container_alloc_and_free),
         T(test_gen0_collection_at_701st_allocation),
         T(test_threshold0_zero_disables_automatic),

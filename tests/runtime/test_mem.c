@@ -243,7 +243,7 @@ static void test_pool_blocks_aligned_and_distinct(void **state)
     }
     assert_int_equal(pool->ref.count, PER_POOL);
     assert_ptr_not_equal(mem_pool_of(blocks[PER_POOL]), pool); /* the pool was full */
-    assert_int_equal(m.live_objects, PER_POOL + 1);
+    assert_int_equal(mem_live_objects(&m), PER_POOL + 1);
     assert_int_equal(m.live_bytes, (PER_POOL + 1) * SIZE);
     gcr_alloc_stats s = stats_of(&m);
     assert_int_equal(s.pools_in_use, 2);
@@ -255,7 +255,7 @@ static void test_pool_blocks_aligned_and_distinct(void **state)
     assert_ptr_equal(again, blocks[7]);
     for (size_t i = 0; i <= PER_POOL; i++)
         mem_object_free(&m, blocks[i], SIZE);
-    assert_int_equal(m.live_objects, 0);
+    assert_int_equal(mem_live_objects(&m), 0);
     assert_int_equal(m.live_bytes, 0);
     assert_int_equal(stats_of(&m).pools_in_use, 0);
     mem_fini(&m);
@@ -435,13 +435,13 @@ static void test_large_blocks_from_malloc(void **state)
     assert_int_equal(s.large_in_use, 2);
     assert_int_equal(s.blocks_in_use, 1);
     assert_int_equal(m.live_bytes, 513 + 4000 + 512);
-    assert_int_equal(m.live_objects, 1);
+    assert_int_equal(mem_live_objects(&m), 1);
     mem_free(&m, big, 513);
     mem_object_free(&m, obj, 4000);
     mem_free(&m, small, 512);
     assert_int_equal(stats_of(&m).large_in_use, 0);
     assert_int_equal(m.live_bytes, 0);
-    assert_int_equal(m.live_objects, 0);
+    assert_int_equal(mem_live_objects(&m), 0);
     mem_fini(&m);
 }
 
@@ -603,7 +603,8 @@ typedef struct park_trace {
     uint64_t parked_many; /* … two or more, with several arenas mapped */
 } park_trace;
 
-enum { PARK_SLOTS = 60000, PARK_ROUNDS = 12, PARK_MAX_OPS = 1500000 };
+/* Slots 0 .. PARK_FIXED - 1 are the create-and-drop loops'; the others are random. */
+enum { PARK_SLOTS = 60000, PARK_FIXED = 3, PARK_ROUNDS = 12, PARK_MAX_OPS = 1600000 };
 
 static void park_record_block(park_trace *t, const mem_state *m, const void *p)
 {
@@ -649,7 +650,7 @@ static void park_workload(mem_state *m, park_trace *t)
     for (int i = 0; i < 1000; i++) {                                                               \
         ALLOC(0, size1);                                                                           \
         ALLOC(1, size2);                                                                           \
-        unsigned k = 2 + (unsigned)NEXT() % (PARK_SLOTS - 2);                                      \
+        unsigned k = PARK_FIXED + (unsigned)NEXT() % (PARK_SLOTS - PARK_FIXED);                    \
         bool kept = (keep) != 0 && i % ((keep) + 1) == 0 && slot[k] == NULL;                       \
         if (kept) {                                                                                \
             slot[k] = slot[0], slot_size[k] = slot_size[0];                                        \
@@ -665,26 +666,40 @@ static void park_workload(mem_state *m, park_trace *t)
             FREE(1);                                                                               \
         }                                                                                          \
     }
+    /* 300 times: three blocks of three classes, freed in an order that turns with i, so
+     * that pools are taken back and parked again at every depth of the parked stack. */
+#define CREATE_DROP3(size1, size2, size3)                                                          \
+    for (int i = 0; i < 300; i++) {                                                                \
+        ALLOC(0, size1);                                                                           \
+        ALLOC(1, size2);                                                                           \
+        ALLOC(2, size3);                                                                           \
+        static const unsigned char order[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},                 \
+                                                  {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};                \
+        for (int j = 0; j < 3; j++)                                                                \
+            FREE(order[i % 6][j]);                                                                 \
+    }
     for (int round = 0; round < PARK_ROUNDS; round++) {
+        CREATE_DROP3(56, 16, 120);
         CREATE_DROP(72, 40, 5, true); /* the perf workload, some objects kept */
         CREATE_DROP(300, 150, 0, round % 2 == 0);
         /* Fill: several arenas' worth. */
-        for (unsigned i = 2; i < PARK_SLOTS; i++)
+        for (unsigned i = PARK_FIXED; i < PARK_SLOTS; i++)
             if (slot[i] == NULL && NEXT() % 3 != 0)
                 ALLOC(i, sizes[NEXT() % 8]);
         /* Create and drop among many arenas. */
         CREATE_DROP(264, 136, 0, true);
         CREATE_DROP(264, 136, 0, false);
+        CREATE_DROP3(264, 136, 56);
         /* Drain most of it, in an order that empties whole pools and arenas. */
         unsigned step = 1 + (unsigned)NEXT() % 7;
-        for (unsigned i = 2; i < PARK_SLOTS; i++) {
-            unsigned j = 2 + (i * step) % (PARK_SLOTS - 2);
+        for (unsigned i = PARK_FIXED; i < PARK_SLOTS; i++) {
+            unsigned j = PARK_FIXED + (i * step) % (PARK_SLOTS - PARK_FIXED);
             if (slot[j] != NULL && NEXT() % 10 != 0)
                 FREE(j);
         }
         /* Churn. */
         for (int i = 0; i < 20000; i++) {
-            unsigned j = 2 + (unsigned)NEXT() % 200;
+            unsigned j = PARK_FIXED + (unsigned)NEXT() % 200;
             if (slot[j] != NULL)
                 FREE(j);
             else
@@ -695,6 +710,7 @@ static void park_workload(mem_state *m, park_trace *t)
         if (slot[i] != NULL)
             FREE(i);
 #undef CREATE_DROP
+#undef CREATE_DROP3
 #undef ALLOC
 #undef FREE
 #undef NEXT
@@ -789,7 +805,7 @@ static void test_malloc_allocator_maps_no_arena(void **state)
     assert_int_equal(s.blocks_in_use, 0);
     assert_int_equal(s.large_in_use, 1); /* blocks over 512 bytes */
     assert_int_equal(m.live_bytes, 99 * 32 + 64 + 1000);
-    assert_int_equal(m.live_objects, 1);
+    assert_int_equal(mem_live_objects(&m), 1);
     mem_free(&m, blocks[0], 64);
     free_range(&m, blocks, 1, 100, 32);
     mem_object_free(&m, big, 1000);

@@ -193,54 +193,45 @@ static int parse_scenarios(run_cli *c, const char *arg)
     return 0;
 }
 
-static int parse_runtimes(run_cli *c, const char *arg)
+/* A comma list of names (arg of option opt) into flags[0..n): each must be one of names.
+ * Returns 0, or -1 after the usage error (naming the bad one and the choices). */
+static int parse_name_set(const char *opt, const char *arg, const char *const *names, int n,
+                          bool *flags)
 {
-    char copy[256];
+    char copy[256], choices[128] = "";
     snprintf(copy, sizeof copy, "%s", arg);
-    memset(c->plan.runtimes, 0, sizeof c->plan.runtimes);
+    for (int i = 0, used = 0; i < n; i++)
+        used += snprintf(choices + used, sizeof choices - (size_t)used, "%s%s",
+                         i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+    memset(flags, 0, (size_t)n * sizeof *flags);
     bool any = false;
     char *save = NULL;
-    for (char *r = strtok_r(copy, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
+    for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
         int i = 0;
-        while (i < PLAN_RUNTIMES && strcmp(plan_runtime_names[i], r) != 0)
+        while (i < n && strcmp(names[i], name) != 0)
             i++;
-        if (i == PLAN_RUNTIMES) {
-            gcb_usage_error("run", "unknown --runtime '%s'; use native, python or native,python",
-                            r);
+        if (i == n) {
+            gcb_usage_error("run", "unknown %s '%s'; use %s", opt, name, choices);
             return -1;
         }
-        c->plan.runtimes[i] = any = true;
+        flags[i] = any = true;
     }
     if (!any) {
-        gcb_usage_error("run", "--runtime '%s' names no runtime", arg);
+        gcb_usage_error("run", "%s '%s' names nothing; use %s", opt, arg, choices);
         return -1;
     }
-    c->runtime_given = true;
     return 0;
+}
+
+static int parse_runtimes(run_cli *c, const char *arg)
+{
+    c->runtime_given = true;
+    return parse_name_set("--runtime", arg, plan_runtime_names, PLAN_RUNTIMES, c->plan.runtimes);
 }
 
 static int parse_modes(run_cli *c, const char *arg)
 {
-    char copy[256];
-    snprintf(copy, sizeof copy, "%s", arg);
-    memset(c->plan.modes, 0, sizeof c->plan.modes);
-    bool any = false;
-    char *save = NULL;
-    for (char *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
-        int i = 0;
-        while (i < PLAN_MODES && strcmp(plan_mode_names[i], m) != 0)
-            i++;
-        if (i == PLAN_MODES) {
-            gcb_usage_error("run", "unknown --gc mode '%s'; use forced, auto or off", m);
-            return -1;
-        }
-        c->plan.modes[i] = any = true;
-    }
-    if (!any) {
-        gcb_usage_error("run", "--gc '%s' names no mode; use forced, auto or off", arg);
-        return -1;
-    }
-    return 0;
+    return parse_name_set("--gc", arg, plan_mode_names, PLAN_MODES, c->plan.modes);
 }
 
 static int parse_threshold(run_cli *c, const char *arg)

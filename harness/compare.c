@@ -1119,13 +1119,11 @@ static int parse_format(const char *s, compare_format *out)
 {
     static const char *const names[] = {"text", "markdown", "csv"};
     static const compare_format formats[] = {COMPARE_TEXT, COMPARE_MARKDOWN, COMPARE_CSV};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(s, names[i]) == 0) {
-            *out = formats[i];
-            return 0;
-        }
-    gcb_usage_error("compare", "--format '%s' is not one of text, markdown, csv", s);
-    return -1;
+    int i = gcb_parse_choice("compare", "--format", s, names, sizeof names / sizeof names[0]);
+    if (i < 0)
+        return -1;
+    *out = formats[i];
+    return 0;
 }
 
 /* Parses argv (argv[0] "compare"). Returns 0, or -1 after printing a usage error. */

@@ -1048,13 +1048,11 @@ static int parse_format(report_args *a, const char *format)
 {
     static const char *const names[] = {"text", "markdown", "csv"};
     static const report_format formats[] = {REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(format, names[i]) == 0) {
-            a->format = formats[i];
-            return 0;
-        }
-    gcb_usage_error("report", "--format '%s' is not available; use text, markdown or csv", format);
-    return -1;
+    int i = gcb_parse_choice("report", "--format", format, names, sizeof names / sizeof names[0]);
+    if (i < 0)
+        return -1;
+    a->format = formats[i];
+    return 0;
 }
 
 /* Parses argv (argv[0] "report"). Returns 0, or -1 after printing a usage error. */

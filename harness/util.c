@@ -37,6 +37,21 @@ void gcb_usage_error(const char *cmd, const char *fmt, ...)
         fputs("Try 'bench --help'.\n", stderr);
 }
 
+int gcb_parse_choice(const char *cmd, const char *opt, const char *value,
+                     const char *const *names, size_t n)
+{
+    char choices[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(value, names[i]) == 0)
+            return (int)i;
+        used += (size_t)snprintf(choices + used, used < sizeof choices ? sizeof choices - used : 0,
+                                 "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+    }
+    gcb_usage_error(cmd, "%s '%s' is not one of %s", opt, value, choices);
+    return -1;
+}
+
 int gcb_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     if (s == NULL || *s == '\0')

@@ -15,6 +15,11 @@ void gcb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "bench: <message>\n" on stderr, plus "Try 'bench CMD --help'." — for usage errors. */
 void gcb_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The index of value among names[0..n) (an option's choices, e.g. --format's), or -1 after
+ * the usage error of command cmd: "OPT 'VALUE' is not one of a, b or c". */
+int gcb_parse_choice(const char *cmd, const char *opt, const char *value,
+                     const char *const *names, size_t n);
+
 /* Whole decimal number in [min, max]. Returns 0, or -1 (not a number, out of range). */
 int gcb_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* A size: a number with an optional suffix K, M, G, T (powers of 1024; KiB/MiB/… and

@@ -812,7 +812,7 @@ static void test_bad_options(void **state)
          "bench: compare needs two results folders or more (1 given); e.g. bench compare "
          "results/before results/after\n"},
         {{"a", "b", "--format=xml", NULL},
-         "bench: --format 'xml' is not one of text, markdown, csv\n"},
+         "bench: --format 'xml' is not one of text, markdown or csv\n"},
         {{"a", "b", "--format", NULL}, "bench: option '--format' needs a value\n"},
         {{"--bogus", "a", "b", NULL}, "bench: unknown option '--bogus'\n"},
     };

@@ -72,8 +72,8 @@ typedef struct perf_round {
 /* Runs one round of a workload with n objects. Returns 0, or -1 with a message in err. */
 typedef int (*perf_native_fn)(int64_t n, perf_round *out, char *err, size_t errlen);
 
-/* A runtime with the defaults (py311, the default allocator) and class N with one attribute
- * `o` — the reference script's `class N: __slots__ = ('o',)`. */
+/* A runtime with the defaults (py311, the default allocator) and class N with one slot `o`:
+ * the reference script's `class N: __slots__ = ('o',)`, as perf_cpython.py has it. */
 typedef struct perf_rt {
     gcr_runtime *rt;
     gcr_class *cls;
@@ -82,9 +82,8 @@ typedef struct perf_rt {
 
 static int perf_rt_open(perf_rt *p, char *err, size_t errlen)
 {
-    static const char *const attrs[] = {"o"};
     p->rt = gcr_open(NULL);
-    p->cls = p->rt != NULL ? gcr_class_new(p->rt, "N", attrs, 1) : NULL;
+    p->cls = p->rt != NULL ? gcr_class_new_slots(p->rt, "N", (const char *[]){"o"}, 1) : NULL;
     if (p->cls == NULL) {
         gcr_close(p->rt);
         snprintf(err, errlen, "out of memory opening a runtime");

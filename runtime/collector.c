@@ -22,7 +22,8 @@
  *   8. delete_garbage: tp_clear every unreachable object (or, with DEBUG_SAVEALL, append it
  *      to gc.garbage), breaking the cycles; reference counting frees them;
  *   9. handle_legacy_finalizers: the uncollectable objects with __del__ (all of them with
- *      DEBUG_SAVEALL) go to gc.garbage.
+ *      DEBUG_SAVEALL) go to gc.garbage;
+ *  10. a full collection empties the free lists (clear_freelists: rt_clear_freelists).
  * The result is CPython's: unreachable objects found (collected) + uncollectable.
  *
  * Where this differs from CPython 3.11 (same results, fewer passes over the objects): the
@@ -33,12 +34,27 @@
  * see unreachable objects).
  */
 #include <assert.h>
+#include <limits.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "runtime.h"
 
 #define GEN_HEAD(gc, n) (&(gc)->generations[n].head)
+
+/* Recomputes count0_limit after enabled, collecting or threshold0 changed. */
+static void gc_update_limit(gc_state *gc)
+{
+    int threshold0 = gc->generations[0].threshold;
+    gc->count0_limit = gc->enabled && !gc->collecting && threshold0 != 0 ? threshold0 : INT_MAX;
+}
+
+/* Sets or clears the collecting flag (no automatic collection while it is set). */
+static void gc_set_collecting(gc_state *gc, bool collecting)
+{
+    gc->collecting = collecting;
+    gc_update_limit(gc);
+}
 
 void gc_init(gc_state *gc, gcr_policy policy)
 {
@@ -56,6 +72,7 @@ void gc_init(gc_state *gc, gcr_policy policy)
     }
     gc_head *perm = &gc->permanent.head;
     perm->next = perm->prev = (uintptr_t)perm;
+    gc_update_limit(gc);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -673,13 +690,17 @@ static void gc_collect_main(gcr_runtime *rt, int generation, gcr_gc_info *info)
         if (gc->debug & GCR_DEBUG_UNCOLLECTABLE)
             debug_cycle(gc, "uncollectable", obj_from_gc(g));
     }
-    uint64_t pause_ns = gc_now_ns() - start_ns;
     if (gc->debug & GCR_DEBUG_STATS)
         fprintf(gc_debug_stream(gc),
                 "gc: done, %llu unreachable, %llu uncollectable, %.4fs elapsed\n",
                 (unsigned long long)(collected + uncollectable), (unsigned long long)uncollectable,
-                (double)pause_ns / 1e9);
+                (double)(gc_now_ns() - start_ns) / 1e9);
     handle_legacy_finalizers(rt, &finalizers, old);
+
+    /* Only a full collection empties the free lists (clear_freelists). */
+    if (full)
+        rt_clear_freelists(rt);
+    uint64_t pause_ns = gc_now_ns() - start_ns;
 
     info->collected = collected;
     info->uncollectable = uncollectable;
@@ -715,7 +736,10 @@ static long gc_collect_with_callback(gcr_runtime *rt, int generation)
 void gc_collect_generations(gcr_runtime *rt)
 {
     gc_state *gc = &rt->gc;
-    gc->collecting = true;
+    assert(gc->enabled && !gc->collecting && gc->generations[0].threshold != 0 &&
+           gc->generations[0].count > gc->generations[0].threshold &&
+           "gc_collect_generations: count0_limit is stale (see gc_update_limit)");
+    gc_set_collecting(gc, true);
     /* The oldest generation whose count exceeds its threshold is collected, with the
      * younger ones. A full collection also waits until the objects promoted to the oldest
      * generation since the last one are at least 25 % of those it kept, so that the total
@@ -728,14 +752,14 @@ void gc_collect_generations(gcr_runtime *rt)
             break;
         }
     }
-    gc->collecting = false;
+    gc_set_collecting(gc, false);
 }
 
 void gc_free_all(gcr_runtime *rt)
 {
     gc_state *gc = &rt->gc;
     gc_head all, held;
-    gc->collecting = true;
+    gc_set_collecting(gc, true);
     if (gc->garbage != NULL)
         gcr_list_clear(rt, gc->garbage);
     gc_list_init(&all);
@@ -765,7 +789,7 @@ void gc_free_all(gcr_runtime *rt)
         gcr_dealloc_(rt, op);
     }
     assert(gc->tracked == 0 && "gc_free_all: a container survived the sweep");
-    gc->collecting = false;
+    gc_set_collecting(gc, false);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -782,15 +806,23 @@ long gcr_gc_collect(gcr_runtime *rt, int generation)
     gc_state *gc = &rt->gc;
     if (gc->collecting)
         return 0; /* already collecting (called from a callback): as CPython, nothing */
-    gc->collecting = true;
+    gc_set_collecting(gc, true);
     long n = gc_collect_with_callback(rt, generation);
-    gc->collecting = false;
+    gc_set_collecting(gc, false);
     return n;
 }
 
-void gcr_gc_enable(gcr_runtime *rt) { rt->gc.enabled = true; }
+void gcr_gc_enable(gcr_runtime *rt)
+{
+    rt->gc.enabled = true;
+    gc_update_limit(&rt->gc);
+}
 
-void gcr_gc_disable(gcr_runtime *rt) { rt->gc.enabled = false; }
+void gcr_gc_disable(gcr_runtime *rt)
+{
+    rt->gc.enabled = false;
+    gc_update_limit(&rt->gc);
+}
 
 bool gcr_gc_isenabled(const gcr_runtime *rt) { return rt->gc.enabled; }
 
@@ -811,6 +843,7 @@ void gcr_gc_set_threshold(gcr_runtime *rt, int threshold0, int threshold1, int t
     rt->gc.generations[0].threshold = threshold0;
     rt->gc.generations[1].threshold = threshold1;
     rt->gc.generations[2].threshold = threshold2;
+    gc_update_limit(&rt->gc);
 }
 
 bool gcr_gc_is_tracked(const gcr_object *o) { return obj_is_gc(o) && gc_is_tracked(o); }

@@ -5,9 +5,9 @@
  * list (the three generations, or the permanent generation of gc.freeze), linked through
  * its gc_head with plain pointers (no flag bits but FINALIZED); an untracked one has
  * next == 0. generations[0].count is the number of container allocations minus container
- * deallocations (not below 0) since generation 0 was last collected; generations[i].count
- * for i > 0 is the number of collections of generation i-1 since generation i was last
- * collected.
+ * deallocations (not below 0) since generation 0 was last collected, a trip through a free
+ * list excepted (see rt_freelists); generations[i].count for i > 0 is the number of
+ * collections of generation i-1 since generation i was last collected.
  */
 #ifndef GCR_COLLECTOR_H
 #define GCR_COLLECTOR_H
@@ -42,6 +42,11 @@ typedef struct gc_state {
     uint64_t pause_ns_total, pause_ns_max;
     gcr_gc_callback callback;
     void *callback_ctx;
+    /* Generation 0's count above which an allocation collects: threshold0 while automatic
+     * collection may run (enabled, threshold0 != 0, not collecting), else INT_MAX; kept by
+     * gc_update_limit in collector.c whenever one of those changes, so that the allocation
+     * paths test one number. */
+    int count0_limit;
 } gc_state;
 
 /* Empty generations with the policy's thresholds (py311, py27: 700/10/10; py313:
@@ -93,8 +98,7 @@ static inline bool gc_may_be_tracked(const gcr_object *o)
  * collection (CPython's test in _PyObject_GC_Link). */
 static inline bool gc_should_collect(const gc_state *gc)
 {
-    const gc_generation *g0 = &gc->generations[0];
-    return g0->count > g0->threshold && g0->threshold != 0 && gc->enabled && !gc->collecting;
+    return gc->generations[0].count > gc->count0_limit;
 }
 
 /* Collects the oldest generation whose count exceeds its threshold, if any (CPython's

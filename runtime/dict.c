@@ -18,7 +18,11 @@
  *
  * Tracking (MAINTAIN_TRACKING): a dict is created untracked and tracked as soon as a key or
  * value that may be tracked is stored; a full collection untracks a dict holding none
- * (dict_may_untrack, _PyDict_MaybeUntrack). */
+ * (dict_may_untrack, _PyDict_MaybeUntrack).
+ *
+ * Free lists (CPython 3.11's, see rt_freelists): a dead dict waits on one (80), and so does
+ * a freed 8-slot str-keyed keys object (80: free_keys_object, dictresize); new_dict and
+ * new_keys_object take them back. */
 #include <assert.h>
 #include <string.h>
 
@@ -129,12 +133,24 @@ static int dk_log2_for(intptr_t minsize)
     return bits;
 }
 
-/* A new empty keys object of 2**log2_size slots (CPython's new_keys_object), or NULL. */
+/* Whether a keys object of this size and kind goes on the keys free list when freed, and
+ * comes from it when made: CPython 3.11 keeps only the smallest str-keyed tables. */
+static bool dk_freelisted(int log2_size, int kind)
+{
+    return log2_size == DICT_LOG_MINSIZE && kind == DICT_KEYS_UNICODE;
+}
+
+/* A new empty keys object of 2**log2_size slots (CPython's new_keys_object: from the keys
+ * free list when it can), or NULL. */
 static dict_keys *dk_new(gcr_runtime *rt, const gcr_object *owner, int log2_size, int kind)
 {
     size_t bytes = dk_block_size(log2_size, kind);
-    dict_keys *k = obj_buffer_alloc(rt, owner, bytes);
-    if (k == NULL) {
+    rt_freelists *fl = &rt->freelists;
+    dict_keys *k;
+    if (dk_freelisted(log2_size, kind) && fl->nkeys > 0) {
+        k = fl->keys[--fl->nkeys];
+        obj_buffer_from_freelist(rt, owner, bytes);
+    } else if ((k = obj_buffer_alloc(rt, owner, bytes)) == NULL) {
         rt_set_error(rt, "MemoryError");
         return NULL;
     }
@@ -149,6 +165,19 @@ static dict_keys *dk_new(gcr_runtime *rt, const gcr_object *owner, int log2_size
     memset(dk_indices(k), 0xff, (size_t)1 << k->log2_index_bytes);
     memset(dk_entries(k), 0, (size_t)k->usable * dk_entry_size(kind));
     return k;
+}
+
+/* Frees k, a keys object of owner whose entries are dropped or moved: onto the keys free
+ * list when it is one CPython keeps and the list has room (free_keys_object, dictresize). */
+static void dk_free(gcr_runtime *rt, const gcr_object *owner, dict_keys *k)
+{
+    rt_freelists *fl = &rt->freelists;
+    if (dk_freelisted(k->log2_size, k->kind) && fl->nkeys < RT_DICT_MAXFREELIST) {
+        obj_buffer_to_freelist(rt, owner, dk_bytes(k));
+        fl->keys[fl->nkeys++] = k;
+        return;
+    }
+    obj_buffer_free(rt, owner, k, dk_bytes(k));
 }
 
 /* The first free slot of hash's probe sequence (the key is known to be absent). */
@@ -238,7 +267,7 @@ static int dict_resize(gcr_runtime *rt, dict_object *mp, int log2_size, bool uni
     dk_build_indices(k, n);
     k->usable -= n;
     k->nentries = n;
-    obj_buffer_free(rt, &mp->ob, old, dk_bytes(old));
+    dk_free(rt, &mp->ob, old);
     mp->keys = k;
     return 0;
 }
@@ -343,8 +372,11 @@ static void dict_key_error(gcr_runtime *rt, gcr_object *key)
 
 gcr_object *gcr_dict_new(gcr_runtime *rt)
 {
-    gcr_object *o = obj_new_container(rt, &dict_type, sizeof(gc_head) + sizeof(dict_object));
-    if (o == NULL)
+    rt_freelists *fl = &rt->freelists;
+    gcr_object *o;
+    if (fl->ndicts > 0)
+        o = obj_from_freelist(rt, fl->dicts[--fl->ndicts], &dict_type, DICT_SIZE);
+    else if ((o = obj_new_container(rt, &dict_type, DICT_SIZE)) == NULL)
         return NULL;
     dict_object *mp = (dict_object *)o;
     mp->used = 0;
@@ -482,7 +514,7 @@ static void dict_free_keys(gcr_runtime *rt, const gcr_object *owner, dict_keys *
         gcr_xdecref(rt, *dk_key_at(k, ix));
         gcr_xdecref(rt, *dk_value_at(k, ix));
     }
-    obj_buffer_free(rt, owner, k, dk_bytes(k));
+    dk_free(rt, owner, k);
 }
 
 /* CPython's PyDict_Clear (the dict's tp_clear): the dict is emptied first, then the old
@@ -510,5 +542,23 @@ void dict_dealloc(gcr_runtime *rt, gcr_object *o)
     dict_object *mp = (dict_object *)o;
     if (mp->keys != NULL)
         dict_free_keys(rt, o, mp->keys);
-    obj_free_container(rt, o, sizeof(gc_head) + sizeof(dict_object));
+    rt_freelists *fl = &rt->freelists;
+    if (fl->ndicts < RT_DICT_MAXFREELIST) {
+        obj_to_freelist(rt, o, DICT_SIZE);
+        fl->dicts[fl->ndicts++] = o;
+        return;
+    }
+    obj_free_container(rt, o, DICT_SIZE);
+}
+
+/* _PyDict_ClearFreeList: the dicts, then the keys objects, the most recently freed first. */
+void dict_clear_freelists(gcr_runtime *rt)
+{
+    rt_freelists *fl = &rt->freelists;
+    while (fl->ndicts > 0)
+        obj_freelist_release(rt, fl->dicts[--fl->ndicts], DICT_SIZE);
+    while (fl->nkeys > 0) {
+        dict_keys *k = fl->keys[--fl->nkeys];
+        mem_block_free(&rt->mem, k, dk_bytes(k));
+    }
 }

@@ -17,7 +17,8 @@
  *    gcr_object header (CPython's PyGC_Head) and, while tracked, sits in exactly one of the
  *    three generations.
  *  - The count of generation 0 is the number of container allocations minus container
- *    deallocations since the last collection; an automatic collection runs when it exceeds
+ *    deallocations since the last collection (a container taken off or put on a free list
+ *    is neither: see gcr_freelists_get); an automatic collection runs when it exceeds
  *    threshold0, exactly as CPython's gc_alloc does.
  *  - An object is freed the moment its reference count reaches zero, without recursion on
  *    the C stack proportional to the depth of what it owned.
@@ -190,6 +191,21 @@ void gcr_call(gcr_runtime *rt, gcr_object *callable, gcr_object *arg);
  * bytes (getsizeof) plus its inline values array; attributes start unset (NULL). */
 gcr_class *gcr_class_new(gcr_runtime *rt, const char *name, const char *const *attr_names,
                          size_t attr_count);
+/* A class with __slots__ = slot_names (`class S: __slots__ = ('a', 'b')`): its instances
+ * hold their attributes in slots inside the object, as CPython 3.11 lays them out (the
+ * names sorted, private names mangled first): 32 bytes (getsizeof, GC header included) plus
+ * 8 per slot, one allocation, no values array and no dict (under every policy: so did
+ * Python 2's new-style classes with __slots__), tracked. No weak references unless a slot is
+ * named "__weakref__" (not an attribute: it adds the weak reference list, 8 bytes);
+ * gcr_weakref_new on an instance otherwise fails with "TypeError: cannot create weak
+ * reference to 'S' object". Attribute indexes are as for gcr_class_new: the position in
+ * slot_names, "__weakref__" left out (gcr_class_attr finds them). gcr_instance_new,
+ * gcr_instance_set / get and gcr_class_set_finalizer work on it; gcr_instance_dict returns
+ * NULL. Returns NULL when memory ran out, or with TypeError in gcr_error for a name that is
+ * not an identifier or a second "__weakref__" (and NotImplementedError for "__dict__": not
+ * modelled). */
+gcr_class *gcr_class_new_slots(gcr_runtime *rt, const char *name, const char *const *slot_names,
+                               size_t slot_count);
 /* The index of an attribute name, or -1 if the class has none of that name. */
 int gcr_class_attr(const gcr_class *cls, const char *attr_name);
 gcr_object *gcr_instance_new(gcr_runtime *rt, gcr_class *cls);
@@ -317,9 +333,11 @@ void gcr_gc_set_callback(gcr_runtime *rt, gcr_gc_callback callback, void *ctx);
  * ------------------------------------------------------------------------------------- */
 
 typedef struct gcr_counters {
-    uint64_t live_objects;    /* objects allocated and not yet freed */
+    uint64_t live_objects;    /* objects allocated and not yet freed (one waiting on a free
+                                 list is freed: gcr_freelists_get) */
     uint64_t live_bytes;      /* bytes requested from the allocator and not yet freed
-                                 (objects with their GC headers, item buffers, payloads) */
+                                 (objects with their GC headers, item buffers, payloads;
+                                 not what waits on a free list) */
     uint64_t tracked_objects; /* containers currently tracked by the collector */
     uint64_t allocated_objects_total;
     uint64_t freed_objects_total;
@@ -346,6 +364,26 @@ typedef struct gcr_alloc_stats {
     uint64_t mapped_bytes;           /* arenas_current * 1 MiB */
 } gcr_alloc_stats;
 void gcr_alloc_stats_get(const gcr_runtime *rt, gcr_alloc_stats *out);
+
+/* CPython 3.11's free lists: a dying list, dict, tuple of 1..20 items or float, and the
+ * 8-slot str-keyed table of a dict, is kept for reuse instead of being freed while its free
+ * list has room (80 lists, 80 dicts, 80 tables, 2000 tuples of each length, 100 floats);
+ * the next one made takes it back (tuples of 20 items excepted: 3.11 keeps them but never
+ * reuses them). Every full collection empties them (gcmodule.c's clear_freelists), and so
+ * does gcr_close. An object on a free list is not live: not in live_objects, live_bytes or
+ * gcr_types_stats, but its block stays allocated (blocks_in_use counts it, as
+ * sys.getallocatedblocks does). A container taken off a free list is not counted in
+ * generation 0 and starts no collection (no _PyObject_GC_Link), one put on it is not
+ * uncounted (no PyObject_GC_Del); emptying a free list uncounts its containers. */
+typedef struct gcr_freelist_stats {
+    uint64_t lists;
+    uint64_t dicts;
+    uint64_t dict_keys; /* 8-slot str-keyed tables, 120 bytes each */
+    uint64_t tuples;    /* all lengths */
+    uint64_t floats;
+    uint64_t bytes; /* their sizes: what live_bytes would count if they were live */
+} gcr_freelist_stats;
+void gcr_freelists_get(const gcr_runtime *rt, gcr_freelist_stats *out);
 
 /* Live objects and bytes per type (objgraph's show_most_common_types), and the growth in
  * objects since the last gcr_types_mark (show_growth). Fills at most max entries, most live

@@ -110,6 +110,7 @@ int hash_object(gcr_object *o, intptr_t *out, const char **unhashable)
             break; /* a weak dictionary: a Mapping, unhashable */
         *out = hash_pointer(o);
         return 0;
+    case OBJ_SLOTS:
     case OBJ_CALLABLE:
         *out = hash_pointer(o);
         return 0;
@@ -176,6 +177,7 @@ bool hash_equal(gcr_object *a, gcr_object *b)
     case OBJ_LIST:
     case OBJ_DICT:
     case OBJ_INSTANCE:
+    case OBJ_SLOTS:
     case OBJ_CALLABLE:
         return false;
     }

@@ -1,7 +1,7 @@
 /* layout.h — the memory layout of the container types (CPython 3.11's PyListObject,
- * PyTupleObject, PyDictObject and its keys object, an instance with its inline values, a
- * function, a weak reference) and what each of them references: obj_traverse, CPython's
- * tp_traverse.
+ * PyTupleObject, PyDictObject and its keys object, an instance with its inline values, an
+ * instance of a __slots__ class, a function, a weak reference) and what each of them
+ * references: obj_traverse, CPython's tp_traverse.
  *
  * The layouts are here, not in their type files, for one reader besides them: the
  * collector, which walks every reference of every object it examines, twice per collection.
@@ -77,6 +77,9 @@ typedef struct dict_object {
     void *values;    /* always NULL: no split tables */
 } dict_object;
 
+/* The keys object the keys free list keeps: 8 slots, str keys (32 + 8 + 5 * 16 bytes). */
+#define DICT_MINSIZE_KEYS_BYTES 120
+
 static inline void *dk_indices(const dict_keys *k) { return (char *)(uintptr_t)(k + 1); }
 
 static inline void *dk_entries(const dict_keys *k)
@@ -113,6 +116,15 @@ typedef struct inst_object {
     gcr_object *weaklist; /* the first weak reference to the instance, or NULL */
 } inst_object;
 
+/* instance.c — an instance of a __slots__ class (CPython's member slots, T_OBJECT_EX): the
+ * type's slot_count object slots inline after the header, in the order CPython lays them out
+ * (the names sorted), then, if the slots name __weakref__, the weak reference list. 32 + 8
+ * per slot bytes with the GC header; no values, no dict. */
+typedef struct slots_object {
+    gcr_object ob;
+    gcr_object *slots[]; /* NULL: unset */
+} slots_object;
+
 /* callable.c — a function: the data object it holds, and its weak reference list. */
 typedef struct callable_object {
     gcr_object ob;
@@ -140,8 +152,11 @@ typedef struct keyedref_object {
 _Static_assert(sizeof(gc_head) + sizeof(list_object) == LIST_SIZE, "an empty list is 56 bytes");
 _Static_assert(sizeof(gc_head) + sizeof(tuple_object) == 40, "an empty tuple is 40 bytes");
 _Static_assert(sizeof(dict_keys) == 32, "a keys header is 32 bytes, as CPython's");
-_Static_assert(sizeof(gc_head) + sizeof(dict_object) == 64, "an empty dict is 64 bytes");
+_Static_assert(sizeof(dict_keys) + 8 + 5 * sizeof(dict_uentry) == DICT_MINSIZE_KEYS_BYTES,
+               "an 8-slot str-keyed table is 120 bytes");
+_Static_assert(sizeof(gc_head) + sizeof(dict_object) == DICT_SIZE, "an empty dict is 64 bytes");
 _Static_assert(sizeof(gc_head) + sizeof(inst_object) == INST_SIZE, "an instance is 56 bytes");
+_Static_assert(sizeof(gc_head) + sizeof(slots_object) == 32, "a slots instance is 32 + 8 n bytes");
 _Static_assert(sizeof(gc_head) + sizeof(callable_object) == CALLABLE_SIZE,
                "a callable is 48 bytes");
 _Static_assert(sizeof(gc_head) + sizeof(weakref_object) == WEAKREF_SIZE, "a ref is 80 bytes");
@@ -218,6 +233,44 @@ static OBJ_ALWAYS_INLINE int inst_traverse(gcr_object *o, obj_visit_fn visit, vo
     return 0;
 }
 
+/* subtype_traverse of a __slots__ class (traverse_slots): each set slot, in layout order. */
+static OBJ_ALWAYS_INLINE int slots_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
+{
+    gcr_object *const *slots = ((const slots_object *)o)->slots;
+    uint32_t n = o->type->slot_count;
+    for (uint32_t i = 0; i < n; i++) {
+        if (slots[i] != NULL) {
+            int rc = visit(slots[i], arg);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* A slots instance's block: 32 bytes with the GC header, a word per slot, and one for the
+ * weak reference list if the class has one. */
+static inline size_t slots_block_size(const gcr_type *type)
+{
+    size_t words = type->slot_count + ((type->flags & TYPE_WEAKLIST) != 0);
+    return sizeof(gc_head) + sizeof(slots_object) + words * sizeof(gcr_object *);
+}
+
+/* Whether the dying slots instance o owns nothing its dealloc would drop or run: no slot
+ * set, no finalizer, no weak reference list (one never filled, or cleared by the collector's
+ * tp_clear). object.c then frees it on the spot. */
+static OBJ_ALWAYS_INLINE bool slots_owns_nothing(const gcr_object *o)
+{
+    const gcr_type *type = o->type;
+    if ((type->flags & (TYPE_FINALIZER | TYPE_WEAKLIST)) != 0)
+        return false;
+    gcr_object *const *slots = ((const slots_object *)o)->slots;
+    for (uint32_t i = 0; i < type->slot_count; i++)
+        if (slots[i] != NULL)
+            return false;
+    return true;
+}
+
 /* func_traverse: the data (the function's closure, or a bound method's self). */
 static OBJ_ALWAYS_INLINE int callable_traverse(gcr_object *o, obj_visit_fn visit, void *arg)
 {
@@ -245,6 +298,8 @@ static OBJ_ALWAYS_INLINE int obj_traverse(gcr_object *o, obj_visit_fn visit, voi
     switch (o->type->kind) {
     case OBJ_INSTANCE:
         return inst_traverse(o, visit, arg);
+    case OBJ_SLOTS:
+        return slots_traverse(o, visit, arg);
     case OBJ_LIST:
         return list_traverse(o, visit, arg);
     case OBJ_TUPLE:

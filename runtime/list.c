@@ -1,6 +1,7 @@
 /* list.c — the list type: a 56-byte container (GC header included) with a separately
- * allocated item buffer that grows exactly as CPython 3.11's list_resize makes it grow; and
- * gc.garbage, a list in metadata memory. */
+ * allocated item buffer that grows exactly as CPython 3.11's list_resize makes it grow; its
+ * free list (80 lists, their buffers freed: see rt_freelists); and gc.garbage, a list in
+ * metadata memory. */
 #include <assert.h>
 
 #include "runtime.h"
@@ -69,8 +70,11 @@ static int list_resize(gcr_runtime *rt, list_object *l, size_t new_size)
 
 gcr_object *gcr_list_new(gcr_runtime *rt)
 {
-    gcr_object *o = obj_new_container(rt, &list_type, sizeof(gc_head) + sizeof(list_object));
-    if (o == NULL)
+    rt_freelists *fl = &rt->freelists;
+    gcr_object *o;
+    if (fl->nlists > 0)
+        o = obj_from_freelist(rt, fl->lists[--fl->nlists], &list_type, LIST_SIZE);
+    else if ((o = obj_new_container(rt, &list_type, LIST_SIZE)) == NULL)
         return NULL;
     list_object *l = (list_object *)o;
     l->size = 0;
@@ -168,7 +172,21 @@ void list_dealloc(gcr_runtime *rt, gcr_object *o)
     while (n-- > 0)
         gcr_decref(rt, l->items[n]);
     obj_buffer_free(rt, o, l->items, l->allocated * sizeof(gcr_object *));
-    obj_free_container(rt, o, sizeof(gc_head) + sizeof(list_object));
+    rt_freelists *fl = &rt->freelists;
+    if (fl->nlists < RT_LIST_MAXFREELIST) {
+        obj_to_freelist(rt, o, LIST_SIZE);
+        fl->lists[fl->nlists++] = o;
+        return;
+    }
+    obj_free_container(rt, o, LIST_SIZE);
+}
+
+/* _PyList_ClearFreeList: the most recently freed first. */
+void list_clear_freelist(gcr_runtime *rt)
+{
+    rt_freelists *fl = &rt->freelists;
+    while (fl->nlists > 0)
+        obj_freelist_release(rt, fl->lists[--fl->nlists], LIST_SIZE);
 }
 
 /* ---------------------------------------------------------------------------------------

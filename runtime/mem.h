@@ -163,8 +163,9 @@ typedef struct mem_state {
      * malloc (so one comparison picks the path). */
     size_t small_threshold;
     uint64_t large_in_use; /* blocks of more than 512 bytes (from malloc) not yet freed */
-    /* Object blocks allocated and freed; their difference is live_objects
-     * (mem_live_objects), which an allocation or a free then need not update too. */
+    /* Object blocks allocated and freed (an object put on or taken off a free list counts
+     * as freed or allocated, its block kept: runtime.h's obj_to_freelist); their difference
+     * is live_objects (mem_live_objects), which an allocation or a free need not update. */
     uint64_t allocated_objects_total;
     gcr_allocator allocator;
     uint64_t freed_objects_total;
@@ -315,7 +316,8 @@ static MEM_ALWAYS_INLINE void mem_block_free(mem_state *m, void *p, size_t size)
     }
     mem_pool *pool = mem_pool_of(p);
     assert(pool->ref.count > 0 && "mem: free of a block in an empty pool (double free?)");
-    assert(pool->szidx >= mem_size_class(size) && "mem: freed with a size its block lacks");
+    assert(pool->szidx >= (size - 1) >> MEM_ALIGNMENT_SHIFT &&
+           "mem: freed with a size its block lacks");
     uint8_t *lastfree = pool->freeblock;
     mem_link_set(p, lastfree);
     MEM_POISON(p, mem_class_block_size(pool->szidx));

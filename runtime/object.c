@@ -15,6 +15,13 @@ gcr_object *obj_alloc_failed(gcr_runtime *rt)
     return NULL;
 }
 
+gcr_object *obj_collect_and_track(gcr_runtime *rt, gcr_object *o)
+{
+    gc_collect_generations(rt);
+    gc_track(&rt->gc, o);
+    return o;
+}
+
 gcr_object *obj_new_buffer_after_collection(gcr_runtime *rt, gcr_object *o, size_t size,
                                             size_t buffer_size, void **buffer)
 {
@@ -44,7 +51,8 @@ gcr_object *obj_new_buffer_failed(gcr_runtime *rt, gcr_object *o, size_t size)
  * container's dealloc is under way is not freed at once but deposited on rt->trash.later,
  * linked through its (now unused) GC header, the FINALIZED bit kept; the outermost dealloc
  * then empties that list. The C stack stays one dealloc deep whatever the shape of the
- * object graph. Non-containers own nothing and are freed on the spot.
+ * object graph. Non-containers own nothing and are freed on the spot, and so are containers
+ * known to own nothing.
  * ------------------------------------------------------------------------------------- */
 
 /* Drops what container o owns and frees it (or, for an instance whose finalizer resurrects
@@ -64,6 +72,9 @@ static OBJ_ALWAYS_INLINE void obj_destroy_container(gcr_runtime *rt, gcr_object 
     case OBJ_INSTANCE:
         inst_dealloc(rt, o);
         return;
+    case OBJ_SLOTS:
+        slots_dealloc(rt, o);
+        return;
     case OBJ_CALLABLE:
         callable_dealloc(rt, o);
         return;
@@ -79,8 +90,9 @@ static OBJ_ALWAYS_INLINE void obj_destroy_container(gcr_runtime *rt, gcr_object 
     assert(0 && "obj_destroy_container: not a container kind");
 }
 
-/* Frees container o and, iteratively, every container its death frees in turn. */
-static void obj_dealloc_container(gcr_runtime *rt, gcr_object *o)
+/* Frees container o and, iteratively, every container its death frees in turn. Apart from
+ * gcr_dealloc_, so that the deallocs that need no trashcan need no stack frame either. */
+static OBJ_NOINLINE void obj_dealloc_container(gcr_runtime *rt, gcr_object *o)
 {
     obj_trash *trash = &rt->trash;
     gc_head *g = obj_as_gc(o);
@@ -106,6 +118,20 @@ void gcr_dealloc_(gcr_runtime *rt, gcr_object *o)
 {
     rt_check(rt);
     assert(o->refcnt == 0 && "gcr_dealloc_: called on an object whose count is not zero");
+    /* Containers first, with one test: their kind is switched on again in
+     * obj_destroy_container. A container that owns nothing (slots_owns_nothing: the one case
+     * looked for) is freed on the spot like a non-container, inside another dealloc too:
+     * nothing can die under it. */
+    if (o->type->is_gc) {
+        if (o->type->kind == OBJ_SLOTS && slots_owns_nothing(o)) {
+            if (obj_as_gc(o)->next != 0)
+                gc_untrack(&rt->gc, o);
+            obj_free_container(rt, o, slots_block_size(o->type));
+            return;
+        }
+        obj_dealloc_container(rt, o);
+        return;
+    }
     switch (o->type->kind) {
     case OBJ_FLOAT:
         float_dealloc(rt, o);
@@ -123,10 +149,10 @@ void gcr_dealloc_(gcr_runtime *rt, gcr_object *o)
     case OBJ_TUPLE:
     case OBJ_DICT:
     case OBJ_INSTANCE:
+    case OBJ_SLOTS:
     case OBJ_CALLABLE:
     case OBJ_WEAKREF:
-        obj_dealloc_container(rt, o);
-        return;
+        break;
     }
     assert(0 && "gcr_dealloc_: object of an unknown type (freed, or not an object)");
 }
@@ -156,6 +182,8 @@ size_t gcr_sizeof(const gcr_object *o)
         return dict_sizeof(o);
     case OBJ_INSTANCE:
         return INST_SIZE;
+    case OBJ_SLOTS:
+        return slots_sizeof(o);
     case OBJ_CALLABLE:
         return CALLABLE_SIZE;
     case OBJ_WEAKREF:

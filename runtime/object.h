@@ -75,6 +75,7 @@ typedef enum obj_kind {
     OBJ_TUPLE,
     OBJ_DICT,
     OBJ_INSTANCE,
+    OBJ_SLOTS, /* an instance of a __slots__ class */
     OBJ_CALLABLE,
     OBJ_WEAKREF, /* ref, proxy, callable proxy, KeyedRef */
 } obj_kind;
@@ -100,6 +101,7 @@ struct gcr_type {
     uint8_t flags;            /* TYPE_* */
     uint16_t weaklist_offset; /* where the weak reference list is (TYPE_WEAKLIST) */
     uint32_t stats_slot;      /* its entry in rt->type_stats (rt_type_stat) */
+    uint32_t slot_count;      /* OBJ_SLOTS: the object slots after the header (__slots__) */
     obj_clear_fn clear;       /* containers only; NULL for tuple, as in CPython */
 };
 
@@ -146,6 +148,7 @@ enum obj_stats_slot {
 #define FLOAT_SIZE 24
 #define INST_SIZE 56
 #define LIST_SIZE 56
+#define DICT_SIZE 64
 #define CALLABLE_SIZE 48
 #define WEAKREF_SIZE 80
 #define KEYEDREF_SIZE 88
@@ -183,6 +186,7 @@ void list_dealloc(gcr_runtime *rt, gcr_object *o);
 void tuple_dealloc(gcr_runtime *rt, gcr_object *o);
 void dict_dealloc(gcr_runtime *rt, gcr_object *o);
 void inst_dealloc(gcr_runtime *rt, gcr_object *o);
+void slots_dealloc(gcr_runtime *rt, gcr_object *o);
 void callable_dealloc(gcr_runtime *rt, gcr_object *o);
 void weakref_dealloc(gcr_runtime *rt, gcr_object *o);
 
@@ -193,5 +197,6 @@ size_t list_sizeof(const gcr_object *o);
 size_t tuple_sizeof(const gcr_object *o);
 size_t dict_sizeof(const gcr_object *o);
 size_t weakref_sizeof(const gcr_object *o);
+size_t slots_sizeof(const gcr_object *o);
 
 #endif /* GCR_OBJECT_H */

@@ -49,10 +49,10 @@ gcr_runtime *gcr_open(const gcr_config *config)
     return rt;
 }
 
-/* Every container is cleared and freed (gc_free_all), which drops every object held by one;
- * non-containers still alive after that are held only by references the caller never
- * dropped, which the runtime cannot find: a bug in the caller, reported here. No finalizer
- * and no weak reference callback runs during the close. */
+/* Every container is cleared and freed (gc_free_all), which drops every object held by one,
+ * and the free lists are emptied; non-containers still alive after that are held only by
+ * references the caller never dropped, which the runtime cannot find: a bug in the caller,
+ * reported here. No finalizer and no weak reference callback runs during the close. */
 void gcr_close(gcr_runtime *rt)
 {
     if (rt == NULL)
@@ -60,6 +60,7 @@ void gcr_close(gcr_runtime *rt)
     rt_check(rt);
     rt->closing = true;
     gc_free_all(rt);
+    rt_clear_freelists(rt);
     assert(rt->trash.depth == 0 && rt->trash.later == NULL);
     uint64_t leaked = mem_live_objects(&rt->mem);
     if (leaked != 0)
@@ -73,6 +74,38 @@ void gcr_close(gcr_runtime *rt)
     rt_free_parts(rt);
     rt->magic = 0;
     mem_meta_free(rt);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Free lists
+ * ------------------------------------------------------------------------------------- */
+
+/* gcmodule.c's clear_freelists, for the types that have one here, in its order. */
+void rt_clear_freelists(gcr_runtime *rt)
+{
+    tuple_clear_freelist(rt);
+    float_clear_freelist(rt);
+    list_clear_freelist(rt);
+    dict_clear_freelists(rt);
+}
+
+void gcr_freelists_get(const gcr_runtime *rt, gcr_freelist_stats *out)
+{
+    rt_check(rt);
+    const rt_freelists *fl = &rt->freelists;
+    *out = (gcr_freelist_stats){
+        .lists = (uint64_t)fl->nlists,
+        .dicts = (uint64_t)fl->ndicts,
+        .dict_keys = (uint64_t)fl->nkeys,
+        .floats = (uint64_t)fl->nfloats,
+        .bytes = (uint64_t)fl->nlists * LIST_SIZE + (uint64_t)fl->ndicts * DICT_SIZE +
+                 (uint64_t)fl->nkeys * DICT_MINSIZE_KEYS_BYTES + (uint64_t)fl->nfloats * FLOAT_SIZE,
+    };
+    for (size_t i = 0; i < RT_TUPLE_MAXSAVESIZE; i++) {
+        out->tuples += (uint64_t)fl->ntuples[i];
+        out->bytes += (uint64_t)fl->ntuples[i] *
+                      (sizeof(gc_head) + sizeof(tuple_object) + (i + 1) * sizeof(gcr_object *));
+    }
 }
 
 /* ---------------------------------------------------------------------------------------

@@ -33,6 +33,30 @@ typedef struct rt_type_stat {
 
 struct callable_code; /* callable.c */
 
+/* CPython 3.11's free lists (Objects/listobject.c, dictobject.c, tupleobject.c,
+ * floatobject.c): a dying list, dict, 8-slot str-keyed dict table, tuple of 1..20 items or
+ * float is kept here for reuse while its list has room, instead of being freed; every full
+ * collection empties them (rt_clear_freelists: gcmodule.c's clear_freelists), and so does
+ * gcr_close. Each type file pushes and pops its own. An object on a free list is not live
+ * (obj_to_freelist) but its block stays allocated; a container's trip through one does not
+ * touch generation 0's count (no _PyObject_GC_Link, no PyObject_GC_Del), which is what makes
+ * it matter to when collections run. */
+#define RT_LIST_MAXFREELIST 80    /* PyList_MAXFREELIST */
+#define RT_DICT_MAXFREELIST 80    /* PyDict_MAXFREELIST, for dicts and for keys objects */
+#define RT_TUPLE_MAXSAVESIZE 20   /* PyTuple_MAXSAVESIZE: lengths 1..20 are kept ... */
+#define RT_TUPLE_MAXFREELIST 2000 /* ... up to PyTuple_MAXFREELIST of each */
+#define RT_FLOAT_MAXFREELIST 100  /* PyFloat_MAXFREELIST */
+
+typedef struct rt_freelists {
+    gcr_object *lists[RT_LIST_MAXFREELIST]; /* a stack: the last freed is reused first */
+    gcr_object *dicts[RT_DICT_MAXFREELIST];
+    dict_keys *keys[RT_DICT_MAXFREELIST];
+    gcr_object *tuples[RT_TUPLE_MAXSAVESIZE]; /* by length - 1, linked through items[0] */
+    gcr_object *floats;                       /* linked through the value */
+    int nlists, ndicts, nkeys, nfloats;
+    int ntuples[RT_TUPLE_MAXSAVESIZE];
+} rt_freelists;
+
 struct gcr_runtime {
     uint32_t magic;
     gcr_config config;
@@ -51,6 +75,7 @@ struct gcr_runtime {
     gcr_class *weakdict_class[2]; /* weakdict.c: WeakValueDictionary, WeakKeyDictionary */
     bool closing;                 /* gcr_close under way: no finalizer, no weakref callback */
     char error[RT_ERROR_SIZE];    /* the last error, "" when none */
+    rt_freelists freelists;
 };
 
 /* Asserts that rt is an open runtime: catches an object used after its runtime closed
@@ -148,6 +173,34 @@ static OBJ_ALWAYS_INLINE gcr_object *obj_new_container(gcr_runtime *rt, const gc
     return o;
 }
 
+/* obj_new_container split for a caller whose common case must call nothing (so needs no
+ * stack frame): obj_try_new_container is obj_new_container without its slow ends, NULL
+ * (nothing changed) when the allocator's fast path declines, and without the collection:
+ * the caller initialises the object, then obj_track_new runs the collection that is due
+ * (the new object still untracked, so unseen, as in obj_new_container) and tracks it.
+ * Returns o. */
+static OBJ_ALWAYS_INLINE gcr_object *obj_try_new_container(gcr_runtime *rt, const gcr_type *type,
+                                                           size_t size)
+{
+    rt_check(rt);
+    assert(size >= sizeof(gc_head) + sizeof(gcr_object));
+    gc_head *g = mem_block_try_alloc(&rt->mem, size);
+    if (MEM_UNLIKELY(g == NULL))
+        return NULL;
+    rt_count_alloc(rt, type, size);
+    return obj_init_container(rt, g, type);
+}
+
+gcr_object *obj_collect_and_track(gcr_runtime *rt, gcr_object *o); /* object.c */
+
+static OBJ_ALWAYS_INLINE gcr_object *obj_track_new(gcr_runtime *rt, gcr_object *o)
+{
+    if (MEM_UNLIKELY(gc_should_collect(&rt->gc)))
+        return obj_collect_and_track(rt, o);
+    gc_track(&rt->gc, o);
+    return o;
+}
+
 /* The slow ends of obj_new_container_with_buffer (object.c), given its container o, not
  * counted yet: a collection is due before the buffer is allocated; or the buffer could not
  * be allocated (o is freed, MemoryError set, NULL returned). */
@@ -210,6 +263,67 @@ static OBJ_ALWAYS_INLINE void obj_free_container(gcr_runtime *rt, gcr_object *o,
     obj_free_container_with_buffer(rt, o, size, NULL, 0);
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Free lists (rt_freelists): what a type file does around its own.
+ * ------------------------------------------------------------------------------------- */
+
+/* Counts o (size bytes, its buffers already freed or kept) as freed, as obj_free would, but
+ * keeps its block for the caller to put on a free list. A container must be untracked; its
+ * generation 0 count stays (no PyObject_GC_Del). */
+static OBJ_ALWAYS_INLINE void obj_to_freelist(gcr_runtime *rt, gcr_object *o, size_t size)
+{
+    assert((!obj_is_gc(o) || !gc_is_tracked(o)) && "obj_to_freelist: object still tracked");
+    rt_count_free(rt, o->type, size);
+}
+
+/* The object o of type, size bytes, just taken off a free list: counted as allocated,
+ * refcnt 1, a container untracked (and not counted in generation 0: no collection can
+ * start). The rest is the caller's to initialise. */
+static OBJ_ALWAYS_INLINE gcr_object *obj_from_freelist(gcr_runtime *rt, gcr_object *o,
+                                                       const gcr_type *type, size_t size)
+{
+    rt_check(rt);
+    rt_count_alloc(rt, type, size);
+    if (type->is_gc) {
+        gc_head *g = obj_as_gc(o);
+        g->next = 0;
+        g->prev = 0;
+    }
+    o->refcnt = 1;
+    o->type = type;
+    return o;
+}
+
+/* Frees the block of o (size bytes), taken off a free list by its clear: PyObject_GC_Del,
+ * which for a container also takes one from generation 0's count (not below 0), or
+ * PyObject_Free. Nothing is counted in live_objects or live_bytes: it was not live. */
+static inline void obj_freelist_release(gcr_runtime *rt, gcr_object *o, size_t size)
+{
+    if (obj_is_gc(o)) {
+        gc_generation *g0 = &rt->gc.generations[0];
+        if (g0->count > 0)
+            g0->count--;
+        mem_block_free(&rt->mem, obj_as_gc(o), size);
+        return;
+    }
+    mem_block_free(&rt->mem, o, size);
+}
+
+/* A buffer of owner (size bytes) moving to or from a free list (dict keys): no longer
+ * counted in live_bytes and owner's type, or counted again. */
+static inline void obj_buffer_to_freelist(gcr_runtime *rt, const gcr_object *owner, size_t size)
+{
+    assert(rt->mem.live_bytes >= size && "obj_buffer_to_freelist: more bytes than live");
+    rt->mem.live_bytes -= size;
+    rt->type_stats[owner->type->stats_slot].live_bytes -= size;
+}
+
+static inline void obj_buffer_from_freelist(gcr_runtime *rt, const gcr_object *owner, size_t size)
+{
+    rt->mem.live_bytes += size;
+    rt->type_stats[owner->type->stats_slot].live_bytes += size;
+}
+
 /* Buffers owned by an object (item arrays, values, dict keys): mem_alloc / mem_realloc /
  * mem_free with the bytes counted in the owner's type statistics too. */
 static inline void *obj_buffer_alloc(gcr_runtime *rt, const gcr_object *owner, size_t size)
@@ -240,6 +354,15 @@ static inline void obj_buffer_free(gcr_runtime *rt, const gcr_object *owner, voi
 /* ---------------------------------------------------------------------------------------
  * Services between the type files (each implemented in the file its prefix names)
  * ------------------------------------------------------------------------------------- */
+
+/* runtime.c: empties every free list in CPython's order (tuples, floats, lists, dicts and
+ * their keys: clear_freelists), freeing the blocks. tuple.c, float.c, list.c, dict.c: each
+ * type's own (obj_freelist_release on each object, the most recently freed first). */
+void rt_clear_freelists(gcr_runtime *rt);
+void tuple_clear_freelist(gcr_runtime *rt);
+void float_clear_freelist(gcr_runtime *rt);
+void list_clear_freelist(gcr_runtime *rt);
+void dict_clear_freelists(gcr_runtime *rt);
 
 /* str.c, bytes.c: hashes (cached in the object) and equality by value. str_new_meta makes
  * a str in metadata memory (a class's attribute name under py27: CPython's interned

@@ -3,7 +3,8 @@
  * collector untracks one that holds nothing a collection could need (tuple_may_untrack,
  * CPython's _PyTuple_MaybeUntrack). The empty tuple is a shared, untracked singleton in
  * metadata memory. As in CPython a tuple has no tp_clear: a cycle through a tuple is broken
- * by clearing its other members. */
+ * by clearing its other members. Dead tuples of 1..20 items wait on free lists (2000 of each
+ * length: see rt_freelists). */
 #include <assert.h>
 
 #include "runtime.h"
@@ -54,6 +55,57 @@ void tuple_free_empty(gcr_runtime *rt)
 }
 
 /* ---------------------------------------------------------------------------------------
+ * The free lists: one per length 1..20, each a chain through items[0]. As in CPython 3.11
+ * (maybe_freelist_push / maybe_freelist_pop), tuples of 20 items are kept but never reused
+ * (the pop takes lengths below PyTuple_MAXSAVESIZE only); a full collection frees them.
+ * ------------------------------------------------------------------------------------- */
+
+/* A tuple of n items off its free list (counted as allocated, untracked, items not set), or
+ * NULL when there is none. */
+static gcr_object *tuple_freelist_pop(gcr_runtime *rt, size_t n)
+{
+    rt_freelists *fl = &rt->freelists;
+    if (n >= RT_TUPLE_MAXSAVESIZE || fl->tuples[n - 1] == NULL)
+        return NULL;
+    tuple_object *t = (tuple_object *)fl->tuples[n - 1];
+    fl->tuples[n - 1] = t->items[0];
+    fl->ntuples[n - 1]--;
+    return obj_from_freelist(rt, &t->ob, &tuple_type, tuple_block_size(n));
+}
+
+/* Puts the dead tuple t (items dropped) on its free list. Returns false when there is no
+ * room (or no list for its length): the caller frees it. */
+static bool tuple_freelist_push(gcr_runtime *rt, tuple_object *t)
+{
+    rt_freelists *fl = &rt->freelists;
+    size_t index = (size_t)t->size - 1;
+    if (index >= RT_TUPLE_MAXSAVESIZE || fl->ntuples[index] >= RT_TUPLE_MAXFREELIST)
+        return false;
+    obj_to_freelist(rt, &t->ob, tuple_block_size((size_t)t->size));
+    t->items[0] = fl->tuples[index];
+    fl->tuples[index] = &t->ob;
+    fl->ntuples[index]++;
+    return true;
+}
+
+/* _PyTuple_ClearFreeList (maybe_freelist_clear): each length in turn, from the most
+ * recently freed. */
+void tuple_clear_freelist(gcr_runtime *rt)
+{
+    rt_freelists *fl = &rt->freelists;
+    for (size_t index = 0; index < RT_TUPLE_MAXSAVESIZE; index++) {
+        gcr_object *o = fl->tuples[index];
+        fl->tuples[index] = NULL;
+        fl->ntuples[index] = 0;
+        while (o != NULL) {
+            gcr_object *next = ((tuple_object *)o)->items[0];
+            obj_freelist_release(rt, o, tuple_block_size(index + 1));
+            o = next;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------------------
  * Public API
  * ------------------------------------------------------------------------------------- */
 
@@ -65,8 +117,8 @@ gcr_object *gcr_tuple_new(gcr_runtime *rt, size_t n, gcr_object *const *items)
         gcr_incref(rt->empty_tuple);
         return rt->empty_tuple;
     }
-    gcr_object *o = obj_new_container(rt, &tuple_type, tuple_block_size(n));
-    if (o == NULL)
+    gcr_object *o = tuple_freelist_pop(rt, n);
+    if (o == NULL && (o = obj_new_container(rt, &tuple_type, tuple_block_size(n))) == NULL)
         return NULL;
     tuple_object *t = (tuple_object *)o;
     t->size = (intptr_t)n;
@@ -123,5 +175,6 @@ void tuple_dealloc(gcr_runtime *rt, gcr_object *o)
     }
     for (intptr_t i = t->size; i-- > 0;)
         gcr_xdecref(rt, t->items[i]);
-    obj_free_container(rt, o, tuple_block_size((size_t)t->size));
+    if (!tuple_freelist_push(rt, t))
+        obj_free_container(rt, o, tuple_block_size((size_t)t->size));
 }

@@ -441,6 +441,43 @@ def callbacks_info():
     out(events=";".join(f"{p}/{g}/{c}/{u}" for p, g, c, u in infos))
 
 
+class Slotted:
+    __slots__ = ("a", "b")
+
+
+@case
+def slots_cycle():
+    """Two __slots__ instances in a cycle: 48 bytes each, tracked, collected as two; no
+    weak references to them."""
+    fresh()
+    x, y = Slotted(), Slotted()
+    x.a, y.a = y, x
+    size, tracked = sys.getsizeof(x), gc.is_tracked(x)
+    try:
+        weakref.ref(x)
+        weak = "accepted"
+    except TypeError:
+        weak = "refused"
+    del x, y
+    out(size=size, tracked=int(tracked), weakref=weak, collect=gc.collect())
+
+
+@case
+def list_freelist_count():
+    """A list freed to the free list and allocated again does not move generation 0's count;
+    a full collection empties the free list, after which a list counts again."""
+    fresh()                       # the full collection emptied the free lists
+    gc.get_count()                # refill the tuple free list get_count's result uses
+    c0 = gc.get_count()[0]
+    a = []                        # no free list yet: counted
+    c1 = gc.get_count()[0]
+    del a                         # to the list free list: not uncounted
+    c2 = gc.get_count()[0]
+    b = []                        # from the free list: not counted
+    c3 = gc.get_count()[0]
+    out(new=c1 - c0, freed=c2 - c0, reused=c3 - c0)
+
+
 def main():
     if sys.argv[1:] == ["--names"]:
         print("\n".join(CASES))

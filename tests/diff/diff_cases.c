@@ -692,6 +692,51 @@ static void callbacks_info(void)
     gcr_close(rt);
 }
 
+static void slots_cycle(void)
+{
+    gcr_runtime *rt = fresh();
+    static const char *const slots[] = {"a", "b"};
+    gcr_class *cls = gcr_class_new_slots(rt, "Slotted", slots, 2);
+    gcr_object *x = gcr_instance_new(rt, cls), *y = gcr_instance_new(rt, cls);
+    int a = gcr_class_attr(cls, "a");
+    gcr_instance_set(rt, x, a, y);
+    gcr_instance_set(rt, y, a, x);
+    size_t size = gcr_sizeof(x);
+    int tracked = gcr_gc_is_tracked(x);
+    gcr_object *r = gcr_weakref_new(rt, x, NULL);
+    const char *weak = r == NULL ? "refused" : "accepted";
+    gcr_xdecref(rt, r);
+    gcr_clear_error(rt);
+    gcr_decref(rt, x);
+    gcr_decref(rt, y);
+    printf("size=%zu tracked=%d weakref=%s collect=%ld\n", size, tracked, weak,
+           gcr_gc_collect(rt, 2));
+    gcr_close(rt);
+}
+
+static int count0(gcr_runtime *rt)
+{
+    int c[3];
+    gcr_gc_get_count(rt, c);
+    return c[0];
+}
+
+static void list_freelist_count(void)
+{
+    gcr_runtime *rt = fresh();
+    gcr_gc_collect(rt, 2); /* as cases.py's fresh(): free lists empty */
+    int c0 = count0(rt);
+    gcr_object *a = gcr_list_new(rt);
+    int c1 = count0(rt);
+    gcr_decref(rt, a);
+    int c2 = count0(rt);
+    gcr_object *b = gcr_list_new(rt);
+    int c3 = count0(rt);
+    printf("new=%d freed=%d reused=%d\n", c1 - c0, c2 - c0, c3 - c0);
+    gcr_decref(rt, b);
+    gcr_close(rt);
+}
+
 /* ---- the table ---------------------------------------------------------------------------------
  */
 
@@ -733,6 +778,8 @@ static const diff_case cases[] = {
     CASE(referents_and_referrers),
     CASE(get_objects_generation),
     CASE(callbacks_info),
+    CASE(slots_cycle),
+    CASE(list_freelist_count),
 };
 
 int main(int argc, char **argv)

@@ -531,6 +531,34 @@ def bad_scenario_files():
         usage_error(["run", "--runtime", "python", "--policy", "py27"], "--policy")
 
 
+@test
+def compare_folders():
+    """bench compare on two real folders: machines, matched rows, ratios, the rows only in one
+    folder; a missing folder is exit 1, one folder exit 2."""
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
+        run_ok(a, "--scenario", "global_cache", "--gc", "forced", "--repeat", "2",
+               "--iterations", "3", "--no-plot")
+        run_ok(b, "--scenario", "global_cache,weakref_cycle", "--gc", "forced", "--repeat", "2",
+               "--iterations", "3", "--param", "objects=50", "--no-plot")
+        rc, so, se = bench("compare", results_dir(a), results_dir(b))
+        check(rc == 0, f"compare exit {rc}: {se}")
+        check(so.startswith("A: ") and "\nB: " in so, f"no machine lines:\n{so[:300]}")
+        row = [l for l in so.splitlines() if l.startswith("global_cache") and "forced" in l]
+        check(row, f"global_cache not matched:\n{so}")
+        check("only in B" in so and "weakref_cycle" in so, "rows only in B not listed")
+        rc, so, _ = bench("compare", results_dir(a), results_dir(b), "--format", "csv")
+        rows = list(csv.DictReader(so.splitlines()))
+        final = [r for r in rows if r["scenario"] == "global_cache" and
+                 r["figure"] == "final_rss_bytes"][0]
+        ratio = float(final["ratio_b_a"])
+        check(0.4 < ratio < 0.6, f"half the objects: final RSS ratio {ratio}")
+        rc, _, se = bench("compare", results_dir(a), os.path.join(tmp, "nosuch"))
+        check(rc == 1 and "nosuch" in se, f"missing folder: {rc} {se}")
+        rc, _, se = bench("compare", results_dir(a))
+        check(rc == 2, f"one folder: {rc} {se}")
+
+
 # ---- failing runs: recorded, the others go on, exit 1 ------------------------------------
 
 def failing_run(args, env=None):

@@ -535,15 +535,6 @@ oom:
 
 /* ==== cells ================================================================================ */
 
-/* Columns on screen: UTF-8 continuation bytes take none. */
-static size_t text_width(const char *s, size_t len)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < len; i++)
-        w += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return w;
-}
-
 static void format_number(char *buf, size_t len, unit u, int64_t v)
 {
     double mib = (double)v / 1048576.0;
@@ -679,7 +670,7 @@ static int build_table(table *t, const comparison *c, int fig)
     for (size_t col = 0; col < t->ncols; col++) {
         t->widths[col] = 0;
         for (size_t r = 0; r < t->nrows; r++) {
-            size_t w = text_width(cell(t, r, col), strlen(cell(t, r, col)));
+            size_t w = gcb_display_width(cell(t, r, col), strlen(cell(t, r, col)));
             t->widths[col] = w > t->widths[col] ? w : t->widths[col];
         }
     }
@@ -694,7 +685,7 @@ static void print_text_table(FILE *out, const table *t)
         size_t pending = 0; /* spaces owed before the next non-empty text */
         for (size_t col = 0; col < t->ncols; col++) {
             const char *s = cell(t, r, col);
-            size_t pad = t->widths[col] - text_width(s, strlen(s));
+            size_t pad = t->widths[col] - gcb_display_width(s, strlen(s));
             pending += col == 0 || t->mark[col] ? 0 : 2;
             if (t->right[col])
                 pending += pad;
@@ -753,7 +744,7 @@ static void print_wrapped(FILE *out, const char *text)
 {
     size_t col = 0;
     while (*text) {
-        size_t len = strcspn(text, " "), w = text_width(text, len);
+        size_t len = strcspn(text, " "), w = gcb_display_width(text, len);
         if (col > 0 && col + 1 + w > LINE_WIDTH) {
             fputs("\n  ", out);
             col = 2;

@@ -97,15 +97,6 @@ static int table_init(table *t, size_t nrows, size_t ncols)
     return t->cells != NULL ? 0 : -1;
 }
 
-/* Columns on screen: UTF-8 continuation bytes take none. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
 /* Header cells may hold one '\n': text then gives the header two lines, the part before it
  * above the part after (a cell without one sits on the second line). */
 static const char *header_part(const char *s, int part, size_t *len)
@@ -119,15 +110,6 @@ static const char *header_part(const char *s, int part, size_t *len)
     return part == 0 ? s : nl + 1;
 }
 
-/* Columns on screen of s[0..len): UTF-8 continuation bytes take none. */
-static size_t display_width_n(const char *s, size_t len)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < len; i++)
-        w += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return w;
-}
-
 /* One line of cells s[c][0..len[c]), aligned to widths, two spaces apart, no trailing
  * spaces. */
 static void print_text_line(FILE *out, const table *t, const size_t *widths, const char **s,
@@ -137,7 +119,7 @@ static void print_text_line(FILE *out, const table *t, const size_t *widths, con
     while (last > 0 && len[last - 1] == 0)
         last--;
     for (size_t c = 0; c < last; c++) {
-        int pad = (int)(widths[c] - display_width_n(s[c], len[c]));
+        int pad = (int)(widths[c] - gcb_display_width(s[c], len[c]));
         if (c > 0)
             fputs("  ", out);
         if (!t->left[c])
@@ -158,12 +140,12 @@ static void table_print_text(FILE *out, const table *t)
         two_lines = two_lines || strchr(cell(t, 0, c), '\n') != NULL;
         for (int part = 0; part < 2; part++) {
             s[c] = header_part(cell(t, 0, c), part, &len[c]);
-            if (display_width_n(s[c], len[c]) > widths[c])
-                widths[c] = display_width_n(s[c], len[c]);
+            if (gcb_display_width(s[c], len[c]) > widths[c])
+                widths[c] = gcb_display_width(s[c], len[c]);
         }
         for (size_t r = 1; r < t->nrows; r++)
-            if (display_width(cell(t, r, c)) > widths[c])
-                widths[c] = display_width(cell(t, r, c));
+            if (gcb_display_width(cell(t, r, c), strlen(cell(t, r, c))) > widths[c])
+                widths[c] = gcb_display_width(cell(t, r, c), strlen(cell(t, r, c)));
     }
     for (int part = two_lines ? 0 : 1; part < 2; part++) {
         for (size_t c = 0; c < t->ncols; c++)

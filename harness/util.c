@@ -37,8 +37,8 @@ void gcb_usage_error(const char *cmd, const char *fmt, ...)
         fputs("Try 'bench --help'.\n", stderr);
 }
 
-int gcb_parse_choice(const char *cmd, const char *opt, const char *value,
-                     const char *const *names, size_t n)
+int gcb_parse_choice(const char *cmd, const char *opt, const char *value, const char *const *names,
+                     size_t n)
 {
     char choices[256] = "";
     size_t used = 0;
@@ -46,7 +46,11 @@ int gcb_parse_choice(const char *cmd, const char *opt, const char *value,
         if (strcmp(value, names[i]) == 0)
             return (int)i;
         used += (size_t)snprintf(choices + used, used < sizeof choices ? sizeof choices - used : 0,
-                                 "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+                                 "%s%s",
+                                 i == 0       ? ""
+                                 : i + 1 == n ? " or "
+                                              : ", ",
+                                 names[i]);
     }
     gcb_usage_error(cmd, "%s '%s' is not one of %s", opt, value, choices);
     return -1;
@@ -204,8 +208,7 @@ int gcb_capture_line(char *const argv[], char *out, size_t len)
     out[got] = '\0';
     out[strcspn(out, "\n")] = '\0';
     int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         out[0] = '\0';
         return -1;
     }
@@ -239,4 +242,12 @@ int gcb_mkdirs(const char *path)
 void gcb_fmt_mib(char *buf, size_t len, int64_t bytes)
 {
     snprintf(buf, len, "%.2f", (double)bytes / 1048576.0);
+}
+
+size_t gcb_display_width(const char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < len; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
 }

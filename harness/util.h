@@ -17,8 +17,8 @@ void gcb_usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
 
 /* The index of value among names[0..n) (an option's choices, e.g. --format's), or -1 after
  * the usage error of command cmd: "OPT 'VALUE' is not one of a, b or c". */
-int gcb_parse_choice(const char *cmd, const char *opt, const char *value,
-                     const char *const *names, size_t n);
+int gcb_parse_choice(const char *cmd, const char *opt, const char *value, const char *const *names,
+                     size_t n);
 
 /* Whole decimal number in [min, max]. Returns 0, or -1 (not a number, out of range). */
 int gcb_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
@@ -51,6 +51,9 @@ int gcb_capture_line(char *const argv[], char *out, size_t len);
 
 /* mkdir -p. Returns 0, or -1 with errno. */
 int gcb_mkdirs(const char *path);
+
+/* Columns s[0..len) takes on screen: UTF-8 continuation bytes take none. */
+size_t gcb_display_width(const char *s, size_t len);
 
 /* Formats bytes as MiB with two decimals ("38.66"). */
 void gcb_fmt_mib(char *buf, size_t len, int64_t bytes);

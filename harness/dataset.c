@@ -79,6 +79,11 @@ static const num_field sample_fields[] = {
     {"garbage", offsetof(ds_sample, garbage)},
     {"pause_ns", offsetof(ds_sample, pause_ns)},
     {"objects_scanned", offsetof(ds_sample, objects_scanned)},
+    {"collections_gen0", offsetof(ds_sample, collections_gen[0])},
+    {"collections_gen1", offsetof(ds_sample, collections_gen[1])},
+    {"collections_gen2", offsetof(ds_sample, collections_gen[2])},
+    {"heap_objects", offsetof(ds_sample, heap_objects)},
+    {"count0", offsetof(ds_sample, count0)},
 };
 #define N_SAMPLE_FIELDS (sizeof sample_fields / sizeof sample_fields[0])
 
@@ -307,8 +312,9 @@ oom:
 /* ==== samples.csv ========================================================================== */
 
 /* KIND_TYPE rows (live objects per type at a run's last iteration) are read by no one here yet:
- * they load, and are skipped. */
-enum { KIND_ITER, KIND_TICK, KIND_TYPE };
+ * they load, and are skipped. KIND_CLASS rows are summed into their iteration sample's
+ * class_objects (add_class_rows). */
+enum { KIND_ITER, KIND_TICK, KIND_TYPE, KIND_CLASS };
 
 /* samples.csv's column indexes and, per row, what the first pass learned. */
 typedef struct sample_pass {
@@ -341,8 +347,11 @@ static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *er
             run->nticks++;
         } else if (strcmp(kind, "type") == 0) {
             p->row_kind[row] = KIND_TYPE;
+        } else if (strcmp(kind, "class") == 0) {
+            p->row_kind[row] = KIND_CLASS;
         } else {
-            snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter, tick or type", t->path,
+            snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter, tick, type or class",
+                     t->path,
                      t->lines[row], kind);
             return -1;
         }
@@ -370,7 +379,7 @@ static int fill_samples(ds *d, const sample_pass *p, char *err, size_t errlen)
     const csvt *t = p->t;
     for (size_t row = 0; row < t->nrows; row++) {
         ds_run *run = &d->runs[p->row_run[row]];
-        if (p->row_kind[row] == KIND_TYPE)
+        if (p->row_kind[row] == KIND_TYPE || p->row_kind[row] == KIND_CLASS)
             continue;
         ds_sample *s =
             p->row_kind[row] == KIND_ITER ? &run->iters[run->niters++] : &run->ticks[run->nticks++];
@@ -426,6 +435,41 @@ static int sort_samples(ds *d, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* Third pass, once every run's iters are sorted: adds each kind "class" row's live_objects
+ * to the class_objects of its run's sample of the same iteration. A class row with no such
+ * sample is an error. */
+static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
+{
+    const csvt *t = p->t;
+    for (size_t i = 0; i < d->nruns; i++)
+        for (size_t k = 0; k < d->runs[i].niters; k++)
+            d->runs[i].iters[k].class_objects = DS_MISSING;
+    int col_live = csvt_col(t, "live_objects");
+    for (size_t row = 0; row < t->nrows; row++) {
+        if (p->row_kind[row] != KIND_CLASS)
+            continue;
+        ds_run *run = &d->runs[p->row_run[row]];
+        ds_sample key = {0}, *s = NULL;
+        int64_t live = 0;
+        if (parse_num(t, row, p->cols[0], &key.iteration, err, errlen) != 0 ||
+            parse_num(t, row, col_live, &live, err, errlen) != 0)
+            return -1;
+        if (key.iteration != DS_MISSING)
+            s = bsearch(&key, run->iters, run->niters, sizeof *s, cmp_iteration);
+        if (s == NULL) {
+            snprintf(err, errlen, "%s:%zu: a class row for iteration %s, which run '%s' has no "
+                     "iter sample of", t->path, t->lines[row], csvt_get(t, row, p->cols[0]),
+                     run->run_id);
+            return -1;
+        }
+        if (s->class_objects == DS_MISSING)
+            s->class_objects = 0;
+        if (live != DS_MISSING)
+            s->class_objects += live;
+    }
+    return 0;
+}
+
 static int load_samples(ds *d, const id_table *ids, char *err, size_t errlen)
 {
     char path[4096];
@@ -454,7 +498,8 @@ static int load_samples(ds *d, const id_table *ids, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         goto out;
     }
-    if (fill_samples(d, &p, err, errlen) != 0 || sort_samples(d, path, err, errlen) != 0)
+    if (fill_samples(d, &p, err, errlen) != 0 || sort_samples(d, path, err, errlen) != 0 ||
+        add_class_rows(d, &p, err, errlen) != 0)
         goto out;
     rc = 0;
 out:

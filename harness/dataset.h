@@ -43,6 +43,12 @@ typedef struct ds_sample {
     int64_t garbage;
     int64_t pause_ns;
     int64_t objects_scanned;
+    int64_t collections_gen[3]; /* per generation (gc.get_stats()'s entries) */
+    int64_t heap_objects;       /* containers the collector tracks */
+    int64_t count0;             /* gc.get_count()[0] */
+    /* iter samples: the live instances of the scenario's own classes (the sum of the run's
+     * kind "class" rows at this iteration); DS_MISSING when it has none */
+    int64_t class_objects;
 } ds_sample;
 
 /* One row of runs.csv with its samples. Strings are never NULL ("" when absent). */

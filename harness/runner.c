@@ -70,24 +70,31 @@ static void write_iter(const runner_env *env, const plan_run *r, const watch *w,
     csvw_count(c, s->blocks_in_use);
     csvw_empty(c); /* type_name */
     csvw_empty(c); /* type_growth_objects */
+    for (int g = 0; g < 3; g++)
+        csvw_count(c, s->collections_gen[g]);
+    csvw_count(c, s->heap_objects);
     csvw_end_row(c);
 }
 
-/* A kind "type" row: one type's live objects after the last iteration. */
-static void write_type(const runner_env *env, const plan_run *r, const wire_type *t)
+/* A kind "type" row (one type's live objects after the last iteration) or "class" row (one
+ * of the scenario's classes after an iteration). */
+static void write_type(const runner_env *env, const plan_run *r, const char *kind,
+                       const wire_type *t)
 {
     csvw *c = env->samples;
     csvw_str(c, r->run_id);
-    csvw_str(c, "type");
+    csvw_str(c, kind);
     csvw_i64(c, t->iteration);
     for (int i = 0; i < 4; i++) /* t_ns, rss_bytes, rss_anon_bytes, iter_peak_rss_bytes */
         csvw_empty(c);
     csvw_i64(c, t->live_objects);
-    csvw_i64(c, t->live_bytes);
+    csvw_count(c, t->live_bytes);
     for (int i = 0; i < 19; i++) /* collections … blocks_in_use */
         csvw_empty(c);
     csvw_str(c, t->name);
     csvw_i64(c, t->growth_objects);
+    for (int i = 0; i < 4; i++) /* collections_gen0 … heap_objects */
+        csvw_empty(c);
     csvw_end_row(c);
 }
 
@@ -106,7 +113,7 @@ static void write_tick(const runner_env *env, const plan_run *r, const watch *w,
     for (int i = 0; i < 8; i++) /* iter_peak … pause_ns: not measured by a tick */
         csvw_empty(c);
     csvw_i64(c, m->rss_file_bytes);
-    for (int i = 0; i < 15; i++) /* counts … type_growth_objects */
+    for (int i = 0; i < 19; i++) /* counts … heap_objects */
         csvw_empty(c);
     csvw_end_row(c);
 }
@@ -164,8 +171,8 @@ static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w
         write_iter(env, r, w, s);
         check_rss(env, w,
                   s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes);
-    } else if (w->msg.kind == WIRE_TYPE) {
-        write_type(env, r, &w->msg.u.type);
+    } else if (w->msg.kind == WIRE_TYPE || w->msg.kind == WIRE_CLASS) {
+        write_type(env, r, w->msg.kind == WIRE_TYPE ? "type" : "class", &w->msg.u.type);
     } else if (w->msg.kind == WIRE_DONE) {
         out->done = w->msg.u.done;
         out->have_done = true;

@@ -31,14 +31,16 @@
  * forced mode, its collection); kind "tick" rows are the parent's /proc/PID/statm reads, with
  * the iteration in progress and only the RSS columns filled; kind "type" rows are the types
  * with the most live objects after the last iteration (type_name, live_objects, live_bytes,
- * type_growth_objects since the baseline). */
+ * type_growth_objects since the baseline); kind "class" rows, after each boundary sample,
+ * the live instances of each class the scenario defines (the same four columns). */
 #define GCB_SAMPLES_COLUMNS                                                                        \
     "run_id", "kind", "iteration", "t_ns", "rss_bytes", "rss_anon_bytes", "iter_peak_rss_bytes",   \
         "live_objects", "live_bytes", "collections", "collected", "uncollectable", "garbage",      \
         "pause_ns", "rss_file_bytes", "count0", "count1", "count2", "step_wall_ns", "step_cpu_ns", \
         "gc_wall_ns", "gc_cpu_ns", "objects_scanned", "arenas_current", "arenas_allocated_total",  \
         "arenas_reclaimed_total", "arenas_highwater", "blocks_in_use", "type_name",                \
-        "type_growth_objects"
+        "type_growth_objects", "collections_gen0", "collections_gen1", "collections_gen2",         \
+        "heap_objects"
 
 /* summary.csv: one row per (scenario, runtime, policy, allocator, threshold, mode). */
 #define GCB_SUMMARY_COLUMNS                                                                        \

@@ -1,6 +1,7 @@
 /* wire.h — the records a worker sends its parent over a pipe: one WIRE_ITER per boundary
- * sample (iteration 0 = after setup), WIRE_TYPE records (the types with the most live
- * objects after the last iteration), then one WIRE_DONE. Every record is one fixed-size
+ * sample (iteration 0 = after setup), each followed by one WIRE_CLASS record per class the
+ * scenario defines (its live instances then), WIRE_TYPE records (the types with the most
+ * live objects after the last iteration), then one WIRE_DONE. Every record is one fixed-size
  * wire_msg, written with a single write() (smaller than PIPE_BUF, so never interleaved or
  * split), read whole by the parent. Both ends are built from this header, so the layout
  * needs no versioning. */
@@ -9,7 +10,7 @@
 
 #include <stdint.h>
 
-enum { WIRE_ITER = 1, WIRE_DONE = 2, WIRE_TYPE = 3 };
+enum { WIRE_ITER = 1, WIRE_DONE = 2, WIRE_TYPE = 3, WIRE_CLASS = 4 };
 
 typedef struct wire_iter {
     int64_t iteration;
@@ -24,9 +25,15 @@ typedef struct wire_iter {
     /* the allocator's counters (gcr_alloc_stats) */
     int64_t arenas_current, arenas_allocated_total, arenas_reclaimed_total, arenas_highwater;
     int64_t blocks_in_use;
+    /* collections per generation (gc.get_stats()'s entries; 3.14's incremental collector:
+     * young, increments, full), cumulative */
+    int64_t collections_gen[3];
+    int64_t heap_objects; /* containers the collector tracks (len(gc.get_objects())) */
 } wire_iter;
 
-/* One type's live objects after the last iteration, and its growth since the baseline. */
+/* WIRE_TYPE: one type's live objects after the last iteration, and its growth since the
+ * baseline. WIRE_CLASS: one of the scenario's own classes after iteration `iteration`: its
+ * live instances (live_bytes -1 when not measured), growth since the baseline. */
 typedef struct wire_type {
     int64_t iteration;
     int64_t live_objects, live_bytes, growth_objects;

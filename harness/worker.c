@@ -93,6 +93,11 @@ static void n_sample(void *ctx, wire_iter *s)
     s->arenas_reclaimed_total = (int64_t)a.arenas_reclaimed_total;
     s->arenas_highwater = (int64_t)a.arenas_highwater;
     s->blocks_in_use = (int64_t)a.blocks_in_use;
+    gcr_gen_stats gens[GCR_GENERATIONS];
+    gcr_gc_get_stats(rt, gens);
+    for (int g = 0; g < 3; g++)
+        s->collections_gen[g] = (int64_t)gens[g].collections;
+    s->heap_objects = (int64_t)c.tracked_objects;
 }
 
 static void n_mark_types(void *ctx) { gcr_types_mark(((native *)ctx)->rt); }
@@ -109,6 +114,22 @@ static size_t n_types(void *ctx, wire_type *out, size_t max)
         out[i].live_bytes = (int64_t)top[i].live_bytes;
         out[i].growth_objects = top[i].growth_objects;
         snprintf(out[i].name, sizeof out[i].name, "%s", top[i].name);
+    }
+    return n;
+}
+
+static size_t n_classes(void *ctx, wire_type *out, size_t max)
+{
+    gcr_type_stat cls[32];
+    size_t cap = max < 32 ? max : 32;
+    size_t n = gcr_classes_stats(((native *)ctx)->rt, cls, cap);
+    n = n < cap ? n : cap;
+    for (size_t i = 0; i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].live_objects = (int64_t)cls[i].live_objects;
+        out[i].live_bytes = (int64_t)cls[i].live_bytes;
+        out[i].growth_objects = cls[i].growth_objects;
+        snprintf(out[i].name, sizeof out[i].name, "%s", cls[i].name);
     }
     return n;
 }
@@ -161,6 +182,7 @@ int main(int argc, char **argv)
         .sample = n_sample,
         .mark_types = n_mark_types,
         .types = n_types,
+        .classes = n_classes,
         .params = n_params,
         .totals = n_totals,
         .teardown = n_teardown,

@@ -197,6 +197,31 @@ static void since_baseline(const wire_iter *base, int64_t *collections, int64_t 
             *v[i] -= b[i];
 }
 
+/* The per-generation collections of a sample, counted from the baseline's. */
+static void gens_since_baseline(const wire_iter *base, wire_iter *s)
+{
+    for (int g = 0; g < 3; g++)
+        if (s->collections_gen[g] >= 0 && base->collections_gen[g] >= 0)
+            s->collections_gen[g] -= base->collections_gen[g];
+}
+
+#define WK_MAX_CLASSES 32
+
+/* One WIRE_CLASS record per class of the scenario, after iteration k's sample. */
+static void send_classes(run_state *st, int64_t k)
+{
+    if (st->b->classes == NULL)
+        return;
+    wire_type cls[WK_MAX_CLASSES];
+    size_t n = st->b->classes(st->b->ctx, cls, WK_MAX_CLASSES);
+    for (size_t i = 0; i < n && i < WK_MAX_CLASSES; i++) {
+        wire_msg m = {.kind = WIRE_CLASS};
+        m.u.type = cls[i];
+        m.u.type.iteration = k;
+        send_msg(st->a->fd, &m);
+    }
+}
+
 /* Sends iteration k's boundary sample; s holds its times. The peak is VmHWM since the last
  * reset. */
 static void send_iter(run_state *st, int64_t k, wire_iter *s)
@@ -217,8 +242,10 @@ static void send_iter(run_state *st, int64_t k, wire_iter *s)
         st->base = *s;
     since_baseline(&st->base, &s->collections, &s->collected, &s->uncollectable, &s->pause_ns,
                    &s->objects_scanned);
+    gens_since_baseline(&st->base, s);
     m.u.iter = *s;
     send_msg(st->a->fd, &m);
+    send_classes(st, k);
 }
 
 #define WK_TOP_TYPES 10
@@ -298,9 +325,9 @@ int wk_run(const wk_args *a, const wk_backend *b)
          * is not the run's. */
         b->collect(b->ctx);
         st.pauses.len = 0;
+        b->mark_types(b->ctx);
         wire_iter baseline = {0};
         send_iter(&st, 0, &baseline);
-        b->mark_types(b->ctx);
         done = run_iterations(&st, err, sizeof err);
         ok = done == a->iterations;
         send_types(&st, done);

@@ -72,6 +72,9 @@ typedef struct wk_backend {
     void (*mark_types)(void *ctx);
     /* The types with the most live objects: fills out, returns how many (<= max). */
     size_t (*types)(void *ctx, wire_type *out, size_t max);
+    /* The scenario's own classes and their live instances (growth since mark_types), in the
+     * order they were defined: fills out, returns how many (<= max). May be NULL. */
+    size_t (*classes)(void *ctx, wire_type *out, size_t max);
     /* The effective parameters as "k=v;k=v" into buf. */
     void (*params)(void *ctx, char *buf, size_t len);
     /* gc totals for the DONE record (collections, collected, uncollectable, garbage,

@@ -317,6 +317,9 @@ static void py_sample(void *ctx, wire_iter *s)
     s->live_objects = s->live_bytes = s->objects_scanned = -1;
     s->arenas_current = s->arenas_allocated_total = s->arenas_reclaimed_total = -1;
     s->arenas_highwater = -1;
+    for (int g = 0; g < 3; g++)
+        s->collections_gen[g] = -1;
+    s->heap_objects = -1;
 }
 
 static void py_mark_types(void *ctx)

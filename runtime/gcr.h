@@ -396,5 +396,9 @@ typedef struct gcr_type_stat {
 } gcr_type_stat;
 size_t gcr_types_stats(const gcr_runtime *rt, gcr_type_stat *out, size_t max);
 void gcr_types_mark(gcr_runtime *rt);
+/* The same for the classes made with gcr_class_new / gcr_class_new_slots (the runtime's own
+ * classes, such as WeakValueDictionary's, left out), oldest first, whether or not they have
+ * live instances: fills at most max entries, returns how many such classes there are. */
+size_t gcr_classes_stats(const gcr_runtime *rt, gcr_type_stat *out, size_t max);
 
 #endif /* GCR_H */

@@ -349,6 +349,24 @@ void inst_call_finalizer(gcr_runtime *rt, gcr_object *o)
 
 int inst_tag(const gcr_object *o) { return o->type->kind == OBJ_INSTANCE ? inst_class(o)->tag : 0; }
 
+size_t gcr_classes_stats(const gcr_runtime *rt, gcr_type_stat *out, size_t max)
+{
+    rt_check(rt);
+    size_t n = 0;
+    for (const gcr_class *cls = rt->classes; cls != NULL; cls = cls->next)
+        n += cls->tag == 0;
+    /* rt->classes is newest first: the oldest goes to out[0]. */
+    size_t i = n;
+    for (const gcr_class *cls = rt->classes; cls != NULL; cls = cls->next) {
+        if (cls->tag != 0)
+            continue;
+        i--;
+        if (i < max)
+            out[i] = types_stat_of(rt, cls->type.stats_slot);
+    }
+    return n;
+}
+
 void inst_classes_free(gcr_runtime *rt)
 {
     while (rt->classes != NULL) {

@@ -440,6 +440,8 @@ int inst_tag(const gcr_object *o); /* the tag of an instance's class; 0 for a no
  * memory); types_add returns a new slot named name, or UINT32_MAX when memory ran out. */
 int types_init(gcr_runtime *rt);
 uint32_t types_add(gcr_runtime *rt, const char *name);
+/* The statistics of one slot, as gcr_types_stats reports them. */
+gcr_type_stat types_stat_of(const gcr_runtime *rt, uint32_t slot);
 void types_free(gcr_runtime *rt);
 
 #endif /* GCR_RUNTIME_H */

@@ -85,6 +85,12 @@ static gcr_type_stat types_entry(const rt_type_stat *s)
     };
 }
 
+gcr_type_stat types_stat_of(const gcr_runtime *rt, uint32_t slot)
+{
+    assert(slot < rt->type_slots && "types_stat_of: no such slot");
+    return types_entry(&rt->type_stats[slot]);
+}
+
 size_t gcr_types_stats(const gcr_runtime *rt, gcr_type_stat *out, size_t max)
 {
     rt_check(rt);

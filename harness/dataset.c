@@ -351,8 +351,7 @@ static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *er
             p->row_kind[row] = KIND_CLASS;
         } else {
             snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter, tick, type or class",
-                     t->path,
-                     t->lines[row], kind);
+                     t->path, t->lines[row], kind);
             return -1;
         }
         p->row_run[row] = slot - 1;
@@ -457,9 +456,10 @@ static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
         if (key.iteration != DS_MISSING)
             s = bsearch(&key, run->iters, run->niters, sizeof *s, cmp_iteration);
         if (s == NULL) {
-            snprintf(err, errlen, "%s:%zu: a class row for iteration %s, which run '%s' has no "
-                     "iter sample of", t->path, t->lines[row], csvt_get(t, row, p->cols[0]),
-                     run->run_id);
+            snprintf(err, errlen,
+                     "%s:%zu: a class row for iteration %s, which run '%s' has no "
+                     "iter sample of",
+                     t->path, t->lines[row], csvt_get(t, row, p->cols[0]), run->run_id);
             return -1;
         }
         if (s->class_objects == DS_MISSING)

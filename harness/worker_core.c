@@ -181,7 +181,7 @@ typedef struct run_state {
     bool peak_ok;     /* VmHWM can be reset each iteration */
     int64_t run_peak; /* the largest VmHWM seen */
     wk_pauses pauses;
-    wire_iter base;   /* the runtime's cumulative counters at the baseline */
+    wire_iter base; /* the runtime's cumulative counters at the baseline */
 } run_state;
 
 /* Cumulative counters count from the baseline: an interpreter's start-up and the setup are
@@ -190,8 +190,8 @@ static void since_baseline(const wire_iter *base, int64_t *collections, int64_t 
                            int64_t *uncollectable, int64_t *pause_ns, int64_t *scanned)
 {
     int64_t *v[] = {collections, collected, uncollectable, pause_ns, scanned};
-    const int64_t b[] = {base->collections, base->collected, base->uncollectable,
-                         base->pause_ns, base->objects_scanned};
+    const int64_t b[] = {base->collections, base->collected, base->uncollectable, base->pause_ns,
+                         base->objects_scanned};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         if (*v[i] >= 0 && b[i] >= 0)
             *v[i] -= b[i];
@@ -267,8 +267,8 @@ static void send_done(run_state *st, int64_t done, bool ok, const char *message)
     wire_msg m = {.kind = WIRE_DONE};
     wire_done *d = &m.u.done;
     st->b->totals(st->b->ctx, d);
-    since_baseline(&st->base, &d->collections, &d->collected, &d->uncollectable,
-                   &d->pause_ns_total, &d->objects_scanned);
+    since_baseline(&st->base, &d->collections, &d->collected, &d->uncollectable, &d->pause_ns_total,
+                   &d->objects_scanned);
     d->ok = ok;
     d->iter_peak_supported = st->peak_ok;
     d->iterations_done = done;

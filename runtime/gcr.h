@@ -359,9 +359,9 @@ typedef struct gcr_alloc_stats {
     uint64_t arenas_highwater;       /* most arenas mapped at once */
     uint64_t arenas_current;         /* arenas mapped now */
     uint64_t pools_in_use;
-    uint64_t blocks_in_use;          /* pymalloc blocks (sys.getallocatedblocks' share) */
-    uint64_t large_in_use;           /* blocks over 512 bytes, from malloc */
-    uint64_t mapped_bytes;           /* arenas_current * 1 MiB */
+    uint64_t blocks_in_use; /* pymalloc blocks (sys.getallocatedblocks' share) */
+    uint64_t large_in_use;  /* blocks over 512 bytes, from malloc */
+    uint64_t mapped_bytes;  /* arenas_current * 1 MiB */
 } gcr_alloc_stats;
 void gcr_alloc_stats_get(const gcr_runtime *rt, gcr_alloc_stats *out);
 

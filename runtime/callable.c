@@ -99,3 +99,25 @@ void callable_dealloc(gcr_runtime *rt, gcr_object *o)
     gcr_xdecref(rt, c->data);
     obj_free_container(rt, o, CALLABLE_SIZE);
 }
+
+/* ---------------------------------------------------------------------------------------
+ * A comprehension's function object (CPython before 3.12)
+ * ------------------------------------------------------------------------------------- */
+
+/* What the comprehension's function would do: the scenario does it itself. */
+static void comprehension_body(gcr_runtime *rt, void *ctx, gcr_object *data, gcr_object *arg)
+{
+    (void)rt, (void)ctx, (void)data, (void)arg;
+}
+
+int gcr_comprehension_enter(gcr_runtime *rt, gcr_object **fn)
+{
+    rt_check(rt);
+    *fn = NULL;
+    if (!rt->traits->comprehension_function)
+        return 0; /* 3.12+: inlined (PEP 709) */
+    *fn = gcr_callable_new(rt, comprehension_body, NULL, NULL); /* MAKE_FUNCTION */
+    return *fn != NULL ? 0 : -1;
+}
+
+void gcr_comprehension_exit(gcr_runtime *rt, gcr_object *fn) { gcr_xdecref(rt, fn); }

@@ -1,37 +1,43 @@
-/* collector.c — the cycle collector, CPython 3.11's (Modules/gcmodule.c) step for step, with
- * Python 2.7's legacy finalizers under the py27 policy; and the gc module's API (collect,
- * thresholds, counts, debug flags, gc.garbage, freeze, get_objects, referrers, stats,
- * callbacks).
+/* collector.c — how garbage is found and freed, CPython's algorithm step for step
+ * (Modules/gcmodule.c of 3.11, Python/gc.c of 3.12-3.15), with Python 2.7's legacy
+ * finalizers under the py27 policy; and the generational collector of CPython 3.11-3.13,
+ * 3.14.5+ and 3.15, which runs it over the young generations. (The incremental collector of
+ * 3.14.0-3.14.4 is incremental.c; the gc module's API, gcmodule.c.)
  *
- * A collection of generation g (gc_collect_main):
- *   1. merge generations 0..g into one list, "young";
- *   2. update_refs: gc_refs = refcnt for every object in young;
- *   3. subtract_refs: minus the references from objects in young, so gc_refs counts only
- *      the references from outside young;
- *   4. move_unreachable: whatever is not reachable from an object with gc_refs > 0 moves to
- *      "unreachable"; reachable tuples that hold nothing trackable are untracked (and, in a
- *      full collection, such dicts: CPython's untrack_tuples and untrack_dicts, done here in
- *      the same pass); survivors are promoted to generation g+1;
- *   5. py27 only: move_legacy_finalizers and move_legacy_finalizer_reachable set apart the
+ * Finding and freeing the garbage among a list of objects (gc_collect_region):
+ *   1. update_refs: gc_refs = refcnt for every object in the list;
+ *   2. subtract_refs: minus the references from objects in the list, so gc_refs counts only
+ *      the references from outside it;
+ *   3. move_unreachable: whatever is not reachable from an object with gc_refs > 0 moves to
+ *      "unreachable"; reachable tuples that hold nothing trackable are untracked (and, when
+ *      asked, such dicts: CPython's untrack_tuples and untrack_dicts, done here in the same
+ *      pass); survivors move to the destination list;
+ *   4. py27 only: move_legacy_finalizers and move_legacy_finalizer_reachable set apart the
  *      objects with __del__ and everything they reach: uncollectable;
- *   6. handle_weakrefs: weak references to unreachable objects are cleared, and the
+ *   5. handle_weakrefs: weak references to unreachable objects are cleared, and the
  *      callbacks of those that are themselves reachable are called;
- *   7. finalize_garbage (py311/py313): __del__ of every unreachable object not finalized
- *      yet; then, if any ran, handle_resurrected_objects re-runs steps 2-4 on unreachable
+ *   6. finalize_garbage (py3 policies): __del__ of every unreachable object not finalized
+ *      yet; then, if any ran, handle_resurrected_objects re-runs steps 1-3 on unreachable
  *      alone: what a finalizer made reachable again survives;
- *   8. delete_garbage: tp_clear every unreachable object (or, with DEBUG_SAVEALL, append it
+ *   7. delete_garbage: tp_clear every unreachable object (or, with DEBUG_SAVEALL, append it
  *      to gc.garbage), breaking the cycles; reference counting frees them;
- *   9. handle_legacy_finalizers: the uncollectable objects with __del__ (all of them with
- *      DEBUG_SAVEALL) go to gc.garbage;
- *  10. a full collection empties the free lists (clear_freelists: rt_clear_freelists).
+ *   8. handle_legacy_finalizers: the uncollectable objects with __del__ (all of them with
+ *      DEBUG_SAVEALL) go to gc.garbage.
  * The result is CPython's: unreachable objects found (collected) + uncollectable.
  *
- * Where this differs from CPython 3.11 (same results, fewer passes over the objects): the
- * tuple and dict untracking is folded into move_unreachable; the mask clearing of
- * move_legacy_finalizers and the first loop of handle_weakrefs are one pass (under py311
- * nothing is a legacy finalizer); handle_resurrected_objects runs only when a finalizer
- * ran (nothing else can make garbage reachable again: callbacks of weak references never
- * see unreachable objects).
+ * A generational collection of generation g (gc_collect_generational, CPython 3.11's
+ * gc_collect_main): generations 0..g are merged into one list and collected as above, the
+ * survivors promoted to g+1; a full collection (g = 2) also keeps the long-lived
+ * bookkeeping and empties the free lists (clear_freelists: rt_clear_freelists).
+ *
+ * Where this differs from CPython (same results, fewer passes over the objects): the tuple
+ * and dict untracking is folded into move_unreachable; the mask clearing of
+ * move_legacy_finalizers and the first loop of handle_weakrefs are one pass (under the py3
+ * policies nothing is a legacy finalizer); handle_resurrected_objects runs only when a
+ * finalizer ran (nothing else can make garbage reachable again: callbacks of weak
+ * references never see unreachable objects). 3.14+ clears the weak references without a
+ * callback after the finalizers rather than before (gh-135552); no scenario here tells the
+ * two apart, and the model clears them all before, as 3.11 did.
  */
 #include <assert.h>
 #include <limits.h>
@@ -42,104 +48,41 @@
 
 #define GEN_HEAD(gc, n) (&(gc)->generations[n].head)
 
-/* Recomputes count0_limit after enabled, collecting or threshold0 changed. */
-static void gc_update_limit(gc_state *gc)
+void gc_update_limit(gc_state *gc)
 {
     int threshold0 = gc->generations[0].threshold;
-    gc->count0_limit = gc->enabled && !gc->collecting && threshold0 != 0 ? threshold0 : INT_MAX;
+    int live = gc->enabled && !gc->collecting && threshold0 != 0 ? threshold0 : INT_MAX;
+    gc->count0_limit = gc->count_per_alloc ? live : INT_MAX;
+    gc->track_limit = gc->count_per_track ? live : INT_MAX;
 }
 
-/* Sets or clears the collecting flag (no automatic collection while it is set). */
-static void gc_set_collecting(gc_state *gc, bool collecting)
+void gc_init(gc_state *gc, const policy_traits *traits)
 {
-    gc->collecting = collecting;
-    gc_update_limit(gc);
-}
-
-void gc_init(gc_state *gc, gcr_policy policy)
-{
-    static const int thresholds[][GCR_GENERATIONS] = {
-        [GCR_POLICY_PY311] = {700, 10, 10},
-        [GCR_POLICY_PY313] = {2000, 10, 10},
-        [GCR_POLICY_PY27] = {700, 10, 10},
+    *gc = (gc_state){
+        .enabled = true,
+        .legacy_finalizers = traits->legacy_finalizers,
+        .deferred = traits->deferred,
+        .incremental = traits->incremental,
+        .dicts_tracked = traits->dicts_tracked,
+        .count_per_alloc = traits->count_tracked ? 0 : 1,
+        .count_per_track = traits->count_tracked ? 1 : 0,
+        .phase = GC_PHASE_MARK,
     };
-    assert((size_t)policy < sizeof thresholds / sizeof thresholds[0] && "gc_init: policy");
-    *gc = (gc_state){.enabled = true, .legacy_finalizers = policy == GCR_POLICY_PY27};
     for (int i = 0; i < GCR_GENERATIONS; i++) {
-        gc_head *head = GEN_HEAD(gc, i);
-        head->next = head->prev = (uintptr_t)head;
-        gc->generations[i].threshold = thresholds[policy][i];
+        gc_list_init(GEN_HEAD(gc, i));
+        gc->generations[i].threshold = traits->threshold[i];
     }
-    gc_head *perm = &gc->permanent.head;
-    perm->next = perm->prev = (uintptr_t)perm;
+    gc_list_init(&gc->permanent.head);
+    /* Incremental: old[0] is visited, young and old[1] pending (3.14's start-up state). */
+    gc->track_space = gc->incremental ? GC_NEXT_MASK_OLD_SPACE_1 : 0;
     gc_update_limit(gc);
 }
 
-/* ---------------------------------------------------------------------------------------
- * Lists of GC headers
- *
- * Doubly linked through next and prev, with a sentinel head. Between collections both words
- * are plain pointers; during one, prev keeps its flag bits (gc_set_prev preserves them) and
- * may hold gc_refs instead of a pointer (see update_refs).
- * ------------------------------------------------------------------------------------- */
-
-static void gc_list_init(gc_head *list) { list->next = list->prev = (uintptr_t)list; }
-
-static bool gc_list_is_empty(const gc_head *list) { return list->next == (uintptr_t)list; }
-
-static gc_head *gc_next(const gc_head *g) { return (gc_head *)g->next; }
-
-static gc_head *gc_prev(const gc_head *g) { return (gc_head *)(g->prev & GC_PREV_MASK); }
-
-static void gc_set_next(gc_head *g, gc_head *next) { g->next = (uintptr_t)next; }
-
-static void gc_set_prev(gc_head *g, gc_head *prev)
+uint64_t gc_now_ns(void)
 {
-    g->prev = (g->prev & ~GC_PREV_MASK) | (uintptr_t)prev;
-}
-
-/* Links node at the end of list. Before: node is in no list. */
-static void gc_list_append(gc_head *node, gc_head *list)
-{
-    gc_head *last = gc_prev(list);
-    gc_set_next(last, node);
-    gc_set_prev(node, last);
-    gc_set_next(node, list);
-    gc_set_prev(list, node);
-}
-
-/* Moves node from whatever list holds it to the end of list. */
-static void gc_list_move(gc_head *node, gc_head *list)
-{
-    gc_head *from_prev = gc_prev(node);
-    gc_head *from_next = gc_next(node);
-    gc_set_next(from_prev, from_next);
-    gc_set_prev(from_next, from_prev);
-    gc_list_append(node, list);
-}
-
-/* Appends every node of from to to; from becomes empty. */
-static void gc_list_merge(gc_head *from, gc_head *to)
-{
-    assert(from != to);
-    if (!gc_list_is_empty(from)) {
-        gc_head *to_tail = gc_prev(to);
-        gc_head *from_head = gc_next(from);
-        gc_head *from_tail = gc_prev(from);
-        gc_set_next(to_tail, from_head);
-        gc_set_prev(from_head, to_tail);
-        gc_set_next(from_tail, to);
-        gc_set_prev(to, from_tail);
-    }
-    gc_list_init(from);
-}
-
-static size_t gc_list_size(const gc_head *list)
-{
-    size_t n = 0;
-    for (const gc_head *g = gc_next(list); g != list; g = gc_next(g))
-        n++;
-    return n;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -185,15 +128,6 @@ static void debug_cycle(const gc_state *gc, const char *msg, const gcr_object *o
     fprintf(gc_debug_stream(gc), "gc: %s <%s %p>\n", msg, gcr_type_name(op), (const void *)op);
 }
 
-/* CPython's show_stats_each_generations. */
-static void show_stats_each_generations(const gc_state *gc)
-{
-    FILE *out = gc_debug_stream(gc);
-    fprintf(out, "gc: objects in each generation:");
-    for (int i = 0; i < GCR_GENERATIONS; i++)
-        fprintf(out, " %zu", gc_list_size(GEN_HEAD(gc, i)));
-    fprintf(out, "\ngc: objects in permanent generation: %zu\n", gc_list_size(&gc->permanent.head));
-}
 
 /* ---------------------------------------------------------------------------------------
  * Finding the unreachable objects
@@ -305,10 +239,11 @@ static inline int visit_reachable(gcr_object *op, void *arg)
          * all: unlink it from unreachable by hand (the list functions do not know the
          * mask) and put it back at the end of young, where the scan will reach it again. */
         gc_head *prev = gc_prev(g);
-        gc_head *next = (gc_head *)(g->next & ~GC_NEXT_MASK_UNREACHABLE);
+        gc_head *next = gc_next(g);
         assert(prev->next & GC_NEXT_MASK_UNREACHABLE);
-        prev->next = g->next; /* keeps the mask */
+        prev->next = g->next; /* keeps the flags */
         gc_set_prev(next, prev);
+        g->next &= ~GC_NEXT_MASK_UNREACHABLE;
         gc_list_append(g, reachable);
         gc_set_refs(g, 1);
     } else if (gc_get_refs(g) == 0) {
@@ -344,6 +279,9 @@ static uint64_t move_unreachable(gc_state *gc, gc_head *young, gc_head *unreacha
     gc_head *prev = young; /* last object of young known reachable */
     gc_head *g = gc_next(young);
     uint64_t untracked = 0;
+    /* Every object of young is in one old space (incremental design; else 0): what each
+     * next written below carries besides the mask. */
+    uintptr_t flags = GC_NEXT_MASK_UNREACHABLE | (g != young ? gc_old_space(g) : 0);
     while (g != young) {
         if (gc_get_refs(g) != 0) {
             gcr_object *op = obj_from_gc(g);
@@ -368,15 +306,16 @@ static uint64_t move_unreachable(gc_state *gc, gc_head *young, gc_head *unreacha
              * end. */
             prev->next = g->next;
             gc_head *last = gc_prev(unreachable);
-            last->next = GC_NEXT_MASK_UNREACHABLE | (uintptr_t)g;
+            last->next = flags | (uintptr_t)g;
             gc_set_prev(g, last);
-            g->next = GC_NEXT_MASK_UNREACHABLE | (uintptr_t)unreachable;
+            g->next = flags | (uintptr_t)unreachable;
             unreachable->prev = (uintptr_t)g;
         }
         g = gc_next(prev);
     }
     young->prev = (uintptr_t)prev;
-    unreachable->next &= ~GC_NEXT_MASK_UNREACHABLE;
+    young->next &= ~GC_NEXT_FLAGS; /* list heads carry no flags */
+    unreachable->next &= ~GC_NEXT_FLAGS;
     assert(gc->tracked >= untracked);
     gc->tracked -= untracked;
     return untracked;
@@ -505,8 +444,10 @@ static gc_scan clear_weakrefs(gc_head *unreachable, gc_head *wrcb_to_call)
 
 /* The second pass of handle_weakrefs: calls each callback with its weak reference, then
  * drops the reference clear_weakrefs took; a weak reference still alive after that moves
- * to old. Returns how many died (CPython counts them as collected). */
-static uint64_t call_weakref_callbacks(gcr_runtime *rt, gc_head *wrcb_to_call, gc_head *old)
+ * to old, in old's space (space: the incremental design's bit; 0 otherwise). Returns how
+ * many died (CPython counts them as collected). */
+static uint64_t call_weakref_callbacks(gcr_runtime *rt, gc_head *wrcb_to_call, gc_head *old,
+                                       uintptr_t space)
 {
     uint64_t freed = 0;
     while (!gc_list_is_empty(wrcb_to_call)) {
@@ -516,10 +457,12 @@ static uint64_t call_weakref_callbacks(gcr_runtime *rt, gc_head *wrcb_to_call, g
         if (callback != NULL)
             gcr_call(rt, callback, wr);
         gcr_decref(rt, wr);
-        if (gc_next(wrcb_to_call) == g)
+        if (gc_next(wrcb_to_call) == g) {
+            gc_set_old_space(g, space);
             gc_list_move(g, old);
-        else
+        } else {
             freed++;
+        }
     }
     return freed;
 }
@@ -594,27 +537,86 @@ static void delete_garbage(gcr_runtime *rt, gc_head *collectable, gc_head *old)
 }
 
 /* ---------------------------------------------------------------------------------------
- * A collection
+ * Collecting a region: a list of objects
  * ------------------------------------------------------------------------------------- */
 
-static uint64_t gc_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* Collects generations 0..generation and fills info's results (CPython's
- * gc_collect_main). Before: gc->collecting is set. */
-static void gc_collect_main(gcr_runtime *rt, int generation, gcr_gc_info *info)
+uint64_t gc_collect_region(gcr_runtime *rt, gc_head *from, gc_head *to, uint8_t untrack_flags,
+                           gcr_gc_info *info)
 {
     gc_state *gc = &rt->gc;
-    uint64_t start_ns = gc_now_ns();
     assert(gc->collecting);
-    if (gc->debug & GCR_DEBUG_STATS) {
-        fprintf(gc_debug_stream(gc), "gc: collecting generation %d...\n", generation);
-        show_stats_each_generations(gc);
+
+    /* Steps 1-3: what is unreachable. A region holding every tracked container (a full
+     * collection with nothing frozen) reads each object once. */
+    gc_head unreachable;
+    uint64_t scanned;
+    uintptr_t space = gc_list_is_empty(from) ? 0 : gc_old_space(gc_next(from));
+    if (from == to && gc_list_is_empty(&gc->permanent.head)) {
+        scanned = update_and_subtract_refs(from);
+        assert(scanned == gc->tracked && "a tracked container outside the generations");
+    } else {
+        scanned = update_refs(from);
+        subtract_refs(from);
     }
+    gc_list_init(&unreachable);
+    uint64_t untracked = move_unreachable(gc, from, &unreachable, untrack_flags);
+
+    /* Step 4 (py27), and the first half of step 5. */
+    gc_head finalizers, wrcb_to_call;
+    gc_list_init(&finalizers);
+    gc_list_init(&wrcb_to_call);
+    if (gc->legacy_finalizers) {
+        move_legacy_finalizers(&unreachable, &finalizers);
+        move_legacy_finalizer_reachable(&finalizers);
+    }
+    uint64_t uncollectable = gc_list_size(&finalizers);
+    gc_scan scan = clear_weakrefs(&unreachable, &wrcb_to_call);
+    uint64_t survivors = scanned - untracked - scan.count - uncollectable;
+
+    /* The survivors move on. */
+    if (from != to)
+        gc_list_merge(from, to);
+
+    if (gc->debug & GCR_DEBUG_COLLECTABLE)
+        for (gc_head *g = gc_next(&unreachable); g != &unreachable; g = gc_next(g))
+            debug_cycle(gc, "collectable", obj_from_gc(g));
+
+    /* Step 5: the callbacks; step 6: finalizers and resurrection. */
+    uint64_t collected = call_weakref_callbacks(rt, &wrcb_to_call, to, space);
+    gc_head final_unreachable;
+    gc_head *doomed = &unreachable;
+    uint64_t doomed_count = scan.count;
+    if (scan.finalizers && !gc->legacy_finalizers && finalize_garbage(rt, &unreachable) > 0) {
+        doomed_count = handle_resurrected_objects(gc, &unreachable, &final_unreachable, to);
+        doomed = &final_unreachable;
+    }
+
+    /* Step 7. */
+    collected += doomed_count;
+    delete_garbage(rt, doomed, to);
+
+    /* Step 8: what stays. */
+    uncollectable = 0;
+    for (gc_head *g = gc_next(&finalizers); g != &finalizers; g = gc_next(g)) {
+        uncollectable++;
+        if (gc->debug & GCR_DEBUG_UNCOLLECTABLE)
+            debug_cycle(gc, "uncollectable", obj_from_gc(g));
+    }
+    handle_legacy_finalizers(rt, &finalizers, to);
+
+    info->collected += collected;
+    info->uncollectable += uncollectable;
+    info->objects_scanned += scanned;
+    return survivors;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The generational collector (3.11-3.13, 3.14.5+, 3.15)
+ * ------------------------------------------------------------------------------------- */
+
+void gc_collect_generational(gcr_runtime *rt, int generation, gcr_gc_info *info)
+{
+    gc_state *gc = &rt->gc;
 
     /* The counts: one more collection of the next generation, the collected ones zeroed. */
     if (generation + 1 < GCR_GENERATIONS)
@@ -627,139 +629,96 @@ static void gc_collect_main(gcr_runtime *rt, int generation, gcr_gc_info *info)
     gc_head *young = GEN_HEAD(gc, generation);
     bool full = generation == GCR_GENERATIONS - 1;
     gc_head *old = full ? young : GEN_HEAD(gc, generation + 1);
+    /* Dicts are untracked by full collections only (issue #14775), and not at all since 3.14
+     * (they stay tracked). */
+    uint8_t untrack = TYPE_UNTRACK_TUPLE | (full && !gc->dicts_tracked ? TYPE_UNTRACK_DICT : 0);
 
-    /* Steps 2-4: what is unreachable. */
-    gc_head unreachable;
-    uint64_t scanned;
-    if (full && gc_list_is_empty(&gc->permanent.head)) {
-        scanned = update_and_subtract_refs(young);
-        assert(scanned == gc->tracked && "a tracked container outside the generations");
-    } else {
-        scanned = update_refs(young);
-        subtract_refs(young);
-    }
-    gc_list_init(&unreachable);
-    uint64_t untracked =
-        move_unreachable(gc, young, &unreachable,
-                         full ? TYPE_UNTRACK_TUPLE | TYPE_UNTRACK_DICT : TYPE_UNTRACK_TUPLE);
+    uint64_t survivors = gc_collect_region(rt, young, old, untrack, info);
 
-    /* Step 5 (py27), and the first half of step 6. */
-    gc_head finalizers, wrcb_to_call;
-    gc_list_init(&finalizers);
-    gc_list_init(&wrcb_to_call);
-    if (gc->legacy_finalizers) {
-        move_legacy_finalizers(&unreachable, &finalizers);
-        move_legacy_finalizer_reachable(&finalizers);
-    }
-    uint64_t uncollectable = gc_list_size(&finalizers);
-    gc_scan scan = clear_weakrefs(&unreachable, &wrcb_to_call);
-    uint64_t survivors = scanned - untracked - scan.count - uncollectable;
-
-    /* Promote the survivors; a full collection resets the long-lived bookkeeping. */
+    /* The long-lived bookkeeping, on the survivors counted before the finalizers ran (as
+     * CPython counts gc_list_size(young) before merging it). */
     if (!full) {
         if (generation == GCR_GENERATIONS - 2)
             gc->long_lived_pending += (int64_t)survivors;
-        gc_list_merge(young, old);
     } else {
         gc->long_lived_pending = 0;
         gc->long_lived_total = (int64_t)survivors;
-    }
-
-    if (gc->debug & GCR_DEBUG_COLLECTABLE)
-        for (gc_head *g = gc_next(&unreachable); g != &unreachable; g = gc_next(g))
-            debug_cycle(gc, "collectable", obj_from_gc(g));
-
-    /* Step 6: the callbacks; step 7: finalizers and resurrection. */
-    uint64_t collected = call_weakref_callbacks(rt, &wrcb_to_call, old);
-    gc_head final_unreachable;
-    gc_head *doomed = &unreachable;
-    uint64_t doomed_count = scan.count;
-    if (scan.finalizers && !gc->legacy_finalizers && finalize_garbage(rt, &unreachable) > 0) {
-        doomed_count = handle_resurrected_objects(gc, &unreachable, &final_unreachable, old);
-        doomed = &final_unreachable;
-    }
-
-    /* Step 8. */
-    collected += doomed_count;
-    delete_garbage(rt, doomed, old);
-
-    /* Step 9: what stays. */
-    uncollectable = 0;
-    for (gc_head *g = gc_next(&finalizers); g != &finalizers; g = gc_next(g)) {
-        uncollectable++;
-        if (gc->debug & GCR_DEBUG_UNCOLLECTABLE)
-            debug_cycle(gc, "uncollectable", obj_from_gc(g));
-    }
-    if (gc->debug & GCR_DEBUG_STATS)
-        fprintf(gc_debug_stream(gc),
-                "gc: done, %llu unreachable, %llu uncollectable, %.4fs elapsed\n",
-                (unsigned long long)(collected + uncollectable), (unsigned long long)uncollectable,
-                (double)(gc_now_ns() - start_ns) / 1e9);
-    handle_legacy_finalizers(rt, &finalizers, old);
-
-    /* Only a full collection empties the free lists (clear_freelists). */
-    if (full)
+        /* Only a full collection empties the free lists (clear_freelists). */
         rt_clear_freelists(rt);
-    uint64_t pause_ns = gc_now_ns() - start_ns;
-
-    info->collected = collected;
-    info->uncollectable = uncollectable;
-    info->objects_scanned = scanned;
-    info->pause_ns = pause_ns;
-
-    gcr_gen_stats *stats = &gc->stats[generation];
-    stats->collections++;
-    stats->collected += collected;
-    stats->uncollectable += uncollectable;
-    gc->collections++;
-    gc->collected += collected;
-    gc->uncollectable += uncollectable;
-    gc->objects_scanned += scanned;
-    gc->pause_ns_total += pause_ns;
-    if (pause_ns > gc->pause_ns_max)
-        gc->pause_ns_max = pause_ns;
+    }
 }
 
-/* A collection between the START and STOP callbacks. Returns collected + uncollectable. */
-static long gc_collect_with_callback(gcr_runtime *rt, int generation)
+/* The oldest generation whose count exceeds its threshold, or -1 (CPython's
+ * gc_select_generation). A full collection also waits until the objects promoted to the
+ * oldest generation since the last one are at least 25 % of those it kept, so that the
+ * total cost stays linear in the number of objects (CPython issue #4074). */
+static int gc_select_generation(const gc_state *gc)
 {
-    gc_state *gc = &rt->gc;
-    gcr_gc_info info = {.generation = generation};
-    if (gc->callback != NULL)
-        gc->callback(gc->callback_ctx, GCR_GC_START, &info);
-    gc_collect_main(rt, generation, &info);
-    if (gc->callback != NULL)
-        gc->callback(gc->callback_ctx, GCR_GC_STOP, &info);
-    return (long)(info.collected + info.uncollectable);
+    for (int i = GCR_GENERATIONS - 1; i >= 0; i--) {
+        if (gc->generations[i].count > gc->generations[i].threshold) {
+            if (i == GCR_GENERATIONS - 1 && gc->long_lived_pending < gc->long_lived_total / 4)
+                continue;
+            return i;
+        }
+    }
+    return -1;
 }
 
 void gc_collect_generations(gcr_runtime *rt)
 {
     gc_state *gc = &rt->gc;
-    assert(gc->enabled && !gc->collecting && gc->generations[0].threshold != 0 &&
+    assert(gc->count_per_alloc && gc->enabled && !gc->collecting &&
+           gc->generations[0].threshold != 0 &&
            gc->generations[0].count > gc->generations[0].threshold &&
            "gc_collect_generations: count0_limit is stale (see gc_update_limit)");
-    gc_set_collecting(gc, true);
-    /* The oldest generation whose count exceeds its threshold is collected, with the
-     * younger ones. A full collection also waits until the objects promoted to the oldest
-     * generation since the last one are at least 25 % of those it kept, so that the total
-     * cost stays linear in the number of objects (CPython issue #4074). */
-    for (int i = GCR_GENERATIONS - 1; i >= 0; i--) {
-        if (gc->generations[i].count > gc->generations[i].threshold) {
-            if (i == GCR_GENERATIONS - 1 && gc->long_lived_pending < gc->long_lived_total / 4)
-                continue;
-            gc_collect_with_callback(rt, i);
-            break;
-        }
+    if (gc->deferred) {
+        gc->scheduled = true; /* _Py_ScheduleGC: the eval breaker runs it */
+        return;
     }
-    gc_set_collecting(gc, false);
+    int generation = gc_select_generation(gc);
+    if (generation >= 0)
+        gc_collect_automatic(rt, generation);
+}
+
+void gc_run_scheduled(gcr_runtime *rt)
+{
+    gc_state *gc = &rt->gc;
+    assert(gc->scheduled);
+    gc->scheduled = false;
+    if (!gc->enabled || gc->collecting)
+        return;
+    if (gc->incremental) {
+        gc_collect_automatic(rt, 1); /* _Py_RunGC: _PyGC_Collect(tstate, 1, HEAP) */
+        return;
+    }
+    /* gc_collect_main(GENERATION_AUTO): chosen now, on the counts as they are now. */
+    int generation = gc_select_generation(gc);
+    if (generation >= 0)
+        gc_collect_automatic(rt, generation);
+}
+
+
+void gc_settle(gcr_runtime *rt)
+{
+    gc_state *gc = &rt->gc;
+    if (gc->incremental) {
+        inc_settle(gc);
+        return;
+    }
+    for (int i = 0; i < GCR_GENERATIONS - 1; i++)
+        gc_list_merge(GEN_HEAD(gc, i), GEN_HEAD(gc, GCR_GENERATIONS - 1));
+    for (int i = 0; i < GCR_GENERATIONS; i++)
+        gc->generations[i].count = 0;
+    gc->long_lived_total = (int64_t)gc_list_size(GEN_HEAD(gc, GCR_GENERATIONS - 1));
+    gc->long_lived_pending = 0;
 }
 
 void gc_free_all(gcr_runtime *rt)
 {
     gc_state *gc = &rt->gc;
     gc_head all, held;
-    gc_set_collecting(gc, true);
+    gc->collecting = true;
+    gc_update_limit(gc);
     if (gc->garbage != NULL)
         gcr_list_clear(rt, gc->garbage);
     gc_list_init(&all);
@@ -789,205 +748,6 @@ void gc_free_all(gcr_runtime *rt)
         gcr_dealloc_(rt, op);
     }
     assert(gc->tracked == 0 && "gc_free_all: a container survived the sweep");
-    gc_set_collecting(gc, false);
-}
-
-/* ---------------------------------------------------------------------------------------
- * The gc module
- * ------------------------------------------------------------------------------------- */
-
-long gcr_gc_collect(gcr_runtime *rt, int generation)
-{
-    rt_check(rt);
-    if (generation < 0 || generation >= GCR_GENERATIONS) {
-        rt_set_error(rt, "ValueError: invalid generation");
-        return -1;
-    }
-    gc_state *gc = &rt->gc;
-    if (gc->collecting)
-        return 0; /* already collecting (called from a callback): as CPython, nothing */
-    gc_set_collecting(gc, true);
-    long n = gc_collect_with_callback(rt, generation);
-    gc_set_collecting(gc, false);
-    return n;
-}
-
-void gcr_gc_enable(gcr_runtime *rt)
-{
-    rt->gc.enabled = true;
-    gc_update_limit(&rt->gc);
-}
-
-void gcr_gc_disable(gcr_runtime *rt)
-{
-    rt->gc.enabled = false;
-    gc_update_limit(&rt->gc);
-}
-
-bool gcr_gc_isenabled(const gcr_runtime *rt) { return rt->gc.enabled; }
-
-void gcr_gc_get_count(const gcr_runtime *rt, int count[GCR_GENERATIONS])
-{
-    for (int i = 0; i < GCR_GENERATIONS; i++)
-        count[i] = rt->gc.generations[i].count;
-}
-
-void gcr_gc_get_threshold(const gcr_runtime *rt, int threshold[GCR_GENERATIONS])
-{
-    for (int i = 0; i < GCR_GENERATIONS; i++)
-        threshold[i] = rt->gc.generations[i].threshold;
-}
-
-void gcr_gc_set_threshold(gcr_runtime *rt, int threshold0, int threshold1, int threshold2)
-{
-    rt->gc.generations[0].threshold = threshold0;
-    rt->gc.generations[1].threshold = threshold1;
-    rt->gc.generations[2].threshold = threshold2;
-    gc_update_limit(&rt->gc);
-}
-
-bool gcr_gc_is_tracked(const gcr_object *o) { return obj_is_gc(o) && gc_is_tracked(o); }
-
-void gcr_gc_set_debug(gcr_runtime *rt, int flags) { rt->gc.debug = flags; }
-
-int gcr_gc_get_debug(const gcr_runtime *rt) { return rt->gc.debug; }
-
-void gcr_gc_set_debug_stream(gcr_runtime *rt, void *file) { rt->gc.debug_stream = file; }
-
-gcr_object *gcr_gc_garbage(gcr_runtime *rt)
-{
-    rt_check(rt);
-    return rt->gc.garbage;
-}
-
-/* gc.freeze: every generation into the permanent one; generation 0's count restarts. */
-void gcr_gc_freeze(gcr_runtime *rt)
-{
-    gc_state *gc = &rt->gc;
-    for (int i = 0; i < GCR_GENERATIONS; i++)
-        gc_list_merge(GEN_HEAD(gc, i), &gc->permanent.head);
-    gc->generations[0].count = 0;
-}
-
-void gcr_gc_unfreeze(gcr_runtime *rt)
-{
-    gc_state *gc = &rt->gc;
-    gc_list_merge(&gc->permanent.head, GEN_HEAD(gc, GCR_GENERATIONS - 1));
-}
-
-size_t gcr_gc_get_freeze_count(const gcr_runtime *rt)
-{
-    return gc_list_size(&rt->gc.permanent.head);
-}
-
-/* Appends every object of list (result excepted) to result. 0, or -1: memory. */
-static int gc_append_objects(gcr_runtime *rt, gcr_object *result, gc_head *list)
-{
-    for (gc_head *g = gc_next(list); g != list; g = gc_next(g)) {
-        gcr_object *op = obj_from_gc(g);
-        if (op != result && gcr_list_append(rt, result, op) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-gcr_object *gcr_gc_get_objects(gcr_runtime *rt, int generation)
-{
-    rt_check(rt);
-    if (generation < -1 || generation >= GCR_GENERATIONS) {
-        rt_set_error(rt, generation < -1
-                             ? "ValueError: generation parameter cannot be negative"
-                             : "ValueError: generation parameter must be less than the number "
-                               "of available generations (3)");
-        return NULL;
-    }
-    gcr_object *result = gcr_list_new(rt);
-    if (result == NULL)
-        return NULL;
-    for (int i = 0; i < GCR_GENERATIONS; i++) {
-        if ((generation == -1 || generation == i) &&
-            gc_append_objects(rt, result, GEN_HEAD(&rt->gc, i)) != 0) {
-            gcr_decref(rt, result);
-            return NULL;
-        }
-    }
-    return result;
-}
-
-/* The objects get_referrers looks for. */
-typedef struct gc_referrers_arg {
-    gcr_object *const *objs;
-    size_t n;
-} gc_referrers_arg;
-
-static int referrers_visit(gcr_object *child, void *arg)
-{
-    const gc_referrers_arg *a = arg;
-    for (size_t i = 0; i < a->n; i++)
-        if (a->objs[i] == child)
-            return 1;
-    return 0;
-}
-
-gcr_object *gcr_gc_get_referrers(gcr_runtime *rt, gcr_object *const *objs, size_t n)
-{
-    rt_check(rt);
-    gcr_object *result = gcr_list_new(rt);
-    if (result == NULL)
-        return NULL;
-    gc_referrers_arg arg = {objs, n};
-    for (int i = 0; i < GCR_GENERATIONS; i++) {
-        gc_head *list = GEN_HEAD(&rt->gc, i);
-        for (gc_head *g = gc_next(list); g != list; g = gc_next(g)) {
-            gcr_object *op = obj_from_gc(g);
-            if (op == result || obj_traverse(op, referrers_visit, &arg) == 0)
-                continue;
-            if (gcr_list_append(rt, result, op) != 0) {
-                gcr_decref(rt, result);
-                return NULL;
-            }
-        }
-    }
-    return result;
-}
-
-typedef struct gc_referents_arg {
-    gcr_runtime *rt;
-    gcr_object *result;
-} gc_referents_arg;
-
-static int referents_visit(gcr_object *child, void *arg)
-{
-    const gc_referents_arg *a = arg;
-    return gcr_list_append(a->rt, a->result, child) != 0;
-}
-
-gcr_object *gcr_gc_get_referents(gcr_runtime *rt, gcr_object *const *objs, size_t n)
-{
-    rt_check(rt);
-    gcr_object *result = gcr_list_new(rt);
-    if (result == NULL)
-        return NULL;
-    gc_referents_arg arg = {rt, result};
-    for (size_t i = 0; i < n; i++) {
-        if (!obj_is_gc(objs[i]))
-            continue;
-        if (obj_traverse(objs[i], referents_visit, &arg) != 0) {
-            gcr_decref(rt, result);
-            return NULL;
-        }
-    }
-    return result;
-}
-
-void gcr_gc_get_stats(const gcr_runtime *rt, gcr_gen_stats stats[GCR_GENERATIONS])
-{
-    for (int i = 0; i < GCR_GENERATIONS; i++)
-        stats[i] = rt->gc.stats[i];
-}
-
-void gcr_gc_set_callback(gcr_runtime *rt, gcr_gc_callback callback, void *ctx)
-{
-    rt->gc.callback = callback;
-    rt->gc.callback_ctx = callback != NULL ? ctx : NULL;
+    gc->collecting = false;
+    gc_update_limit(gc);
 }

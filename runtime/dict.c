@@ -383,7 +383,9 @@ gcr_object *gcr_dict_new(gcr_runtime *rt)
     mp->version_tag = 0;
     mp->keys = NULL;
     mp->values = NULL;
-    return o; /* untracked, as CPython's PyDict_New */
+    if (rt->traits->dicts_tracked)
+        gc_track(&rt->gc, o); /* 3.14+: tracked from creation */
+    return o; /* untracked until it holds a container (MAINTAIN_TRACKING), before 3.14 */
 }
 
 int gcr_dict_set(gcr_runtime *rt, gcr_object *dict, gcr_object *key, gcr_object *value)

@@ -44,15 +44,31 @@ typedef struct gcr_object {
  * Runtime life cycle
  * ------------------------------------------------------------------------------------- */
 
-/* Memory-management policy, chosen when a runtime is created and recorded in every result. */
+/* Memory-management policy, chosen when a runtime is created and recorded in every result:
+ * which CPython's collector and object rules the runtime follows. Object sizes are CPython
+ * 3.11's under every policy. */
 typedef enum gcr_policy {
-    GCR_POLICY_PY311 = 0, /* CPython 3.11: thresholds (700, 10, 10), inline instance values,
-                             PEP 442 finalizers (cycles with __del__ are collected) */
-    GCR_POLICY_PY313,     /* as py311 with threshold0 = 2000 */
+    GCR_POLICY_PY311 = 0, /* CPython 3.11: thresholds (700, 10, 10); an allocation past
+                             threshold0 collects at once; inline instance values; PEP 442
+                             finalizers (cycles with __del__ are collected) */
+    GCR_POLICY_PY313,     /* CPython 3.13: as py312 with threshold0 = 2000 */
     GCR_POLICY_PY27,      /* Python 2.7: a cycle holding an object with __del__ is
                              uncollectable and goes to gc.garbage; instance attributes live in
                              a separate dict object */
+    GCR_POLICY_PY312,     /* CPython 3.12: py311's collector, but an allocation past
+                             threshold0 only schedules the collection, which runs at the next
+                             eval-breaker check (gcr_eval_breaker); comprehensions are inlined
+                             (no function object per comprehension) */
+    GCR_POLICY_PY314INC,  /* CPython 3.14.0-3.14.4: the incremental collector (a young and an
+                             old generation, the old one split into a visited and a pending
+                             space, collected in increments sized by work_to_do; thresholds
+                             (2000, 10, 0)); the young count counts tracked containers; dicts
+                             always tracked; tuples of untracked items created untracked */
+    GCR_POLICY_PY314,     /* CPython 3.14.5 and later 3.14: 3.13's generational collector
+                             again (2000, 10, 10), with 3.14's dict and tuple tracking */
+    GCR_POLICY_PY315,     /* CPython 3.15: as py314 */
 } gcr_policy;
+#define GCR_POLICIES 7
 
 /* Where object memory comes from. */
 typedef enum gcr_allocator {
@@ -65,6 +81,12 @@ typedef enum gcr_allocator {
 typedef struct gcr_config {
     gcr_policy policy;
     gcr_allocator allocator;
+    /* The interpreter's own long-lived containers (modules, functions, classes, their dicts:
+     * what len(gc.get_objects()) counts in a freshly started CPython), modelled as that many
+     * small containers reachable from a root the runtime holds: they take part in every
+     * collection that examines the old generations (the long-lived rule of full collections,
+     * 3.14's marking and increments), as the interpreter's own objects do. 0: none. */
+    size_t interpreter_objects;
 } gcr_config;
 
 /* Creates a runtime. config may be NULL for the defaults (py311, pymalloc); a zeroed config
@@ -76,8 +98,8 @@ gcr_runtime *gcr_open(const gcr_config *config);
  * After it, no object of this runtime may be touched. */
 void gcr_close(gcr_runtime *rt);
 
-/* "py311", "py313", "py27"; "pymalloc", "malloc". gcr_*_parse return 0 and set *out, or -1
- * for an unknown name. */
+/* "py311", "py313", "py27", "py312", "py314inc", "py314", "py315"; "pymalloc", "malloc".
+ * gcr_*_parse return 0 and set *out, or -1 for an unknown name. */
 const char *gcr_policy_name(gcr_policy policy);
 int gcr_policy_parse(const char *name, gcr_policy *out);
 const char *gcr_allocator_name(gcr_allocator allocator);
@@ -157,9 +179,15 @@ gcr_object *gcr_int_new(gcr_runtime *rt, int64_t value);
 int64_t gcr_int_value(const gcr_object *o);
 
 /* tuple: 40 + 8 n bytes. Takes a new reference to each of the n items. Tracked when created
- * (if n > 0; the empty tuple is a shared untracked singleton); a collection untracks a tuple
- * that holds nothing a collector could need (CPython's _PyTuple_MaybeUntrack). */
+ * (if n > 0; the empty tuple is a shared untracked singleton; py314inc, py314, py315: unless
+ * no item may be tracked); a collection untracks a tuple that holds nothing a collector
+ * could need (CPython's _PyTuple_MaybeUntrack). */
 gcr_object *gcr_tuple_new(gcr_runtime *rt, size_t n, gcr_object *const *items);
+/* The same, made as PyTuple_New makes a tuple and its caller then fills it (the names of a
+ * keyword call, Py_BuildValue's tuples): tracked from creation under every policy, where
+ * gcr_tuple_new follows BUILD_TUPLE and _PyTuple_FromArray, which from 3.14 on create a
+ * tuple of items that can hold no reference cycle untracked. */
+gcr_object *gcr_tuple_new_tracked(gcr_runtime *rt, size_t n, gcr_object *const *items);
 size_t gcr_tuple_len(const gcr_object *t);
 gcr_object *gcr_tuple_get(const gcr_object *t, size_t index); /* borrowed */
 
@@ -185,6 +213,16 @@ typedef void (*gcr_call_fn)(gcr_runtime *rt, void *ctx, gcr_object *data, gcr_ob
 gcr_object *gcr_callable_new(gcr_runtime *rt, gcr_call_fn fn, void *ctx, gcr_object *data);
 /* Calls it with arg (which may be NULL). */
 void gcr_call(gcr_runtime *rt, gcr_object *callable, gcr_object *arg);
+
+/* A comprehension's own function object. Under py311 and py27 (CPython before 3.12) a list,
+ * set or dict comprehension is a function that MAKE_FUNCTION makes (a tracked container:
+ * counted, and its allocation may start a collection) and that is dropped once the
+ * comprehension has run; 3.12 inlined comprehensions (PEP 709): nothing is made. A scenario
+ * calls enter before its comprehension's result is made and exit after the loop. enter
+ * returns 0 with *fn the new reference (NULL when nothing is made), or -1 when memory ran
+ * out. */
+int gcr_comprehension_enter(gcr_runtime *rt, gcr_object **fn);
+void gcr_comprehension_exit(gcr_runtime *rt, gcr_object *fn);
 
 /* class and instance. A class is owned by its runtime (freed by gcr_close); it fixes the
  * names of its instances' attributes, as CPython 3.11's shared keys do. An instance is 56
@@ -265,8 +303,19 @@ size_t gcr_weakdict_len(const gcr_object *wd);
 #define GCR_GENERATIONS 3
 
 /* gc.collect(generation): collects generations 0..generation (2 = full), and returns the
- * number of unreachable objects found (collected + uncollectable), as CPython does. */
+ * number of unreachable objects found (collected + uncollectable), as CPython does. Under
+ * py314inc, 0 is the young generation, 1 one increment, 2 everything. */
 long gcr_gc_collect(gcr_runtime *rt, int generation);
+
+/* The interpreter's eval-breaker check (CPython 3.12+: at a function's start, a loop's
+ * back edge, after a call into C): where a collection that an allocation scheduled runs.
+ * A scenario calls it where its Python twin's bytecode would check, so that a collection
+ * sees what it would see in CPython. Under py311 and py27 collections run inside the
+ * allocation and this does nothing. */
+void gcr_eval_breaker(gcr_runtime *rt);
+
+/* Whether an automatic collection is scheduled and waits for the next gcr_eval_breaker. */
+bool gcr_gc_scheduled(const gcr_runtime *rt);
 void gcr_gc_enable(gcr_runtime *rt);
 void gcr_gc_disable(gcr_runtime *rt);
 bool gcr_gc_isenabled(const gcr_runtime *rt);

@@ -160,7 +160,7 @@ gcr_class *gcr_class_new(gcr_runtime *rt, const char *name, const char *const *a
     rt_check(rt);
     assert(name != NULL && (attr_names != NULL || attr_count == 0));
     assert(attr_count <= INT_MAX && "gcr_class_new: too many attributes");
-    gcr_class *cls = inst_class_alloc(rt, name, attr_count, rt->config.policy == GCR_POLICY_PY27);
+    gcr_class *cls = inst_class_alloc(rt, name, attr_count, rt->traits->dict_attrs);
     if (cls == NULL)
         return NULL;
     while (cls->attr_count < attr_count) {
@@ -599,7 +599,7 @@ size_t slots_sizeof(const gcr_object *o) { return inst_class(o)->slots_size; }
 static int inst_finalize_from_dealloc(gcr_runtime *rt, gcr_object *o, const gcr_class *cls)
 {
     gc_head *g = obj_as_gc(o);
-    bool once = rt->config.policy != GCR_POLICY_PY27;
+    bool once = !rt->traits->legacy_finalizers;
     if (once && (g->prev & GC_PREV_MASK_FINALIZED) != 0)
         return 0;
     gc_track(&rt->gc, o);
@@ -623,7 +623,7 @@ static OBJ_NOINLINE int inst_dealloc_begin(gcr_runtime *rt, gcr_object *o)
     const gcr_class *cls = inst_class(o);
     bool weaklist = (cls->type.flags & TYPE_WEAKLIST) != 0;
     if ((cls->type.flags & TYPE_FINALIZER) != 0 && !rt->closing) {
-        if (rt->config.policy == GCR_POLICY_PY27 && weaklist && obj_weaklist_head(o) != NULL)
+        if (rt->traits->legacy_finalizers && weaklist && obj_weaklist_head(o) != NULL)
             weakref_clear_all(rt, o);
         if (inst_finalize_from_dealloc(rt, o, cls) != 0)
             return -1;

@@ -53,8 +53,13 @@ typedef struct gc_head {
 #define GC_PREV_MASK_COLLECTING ((uintptr_t)2) /* in the generations being collected */
 #define GC_PREV_SHIFT 2
 #define GC_PREV_MASK (~(uintptr_t)0 << GC_PREV_SHIFT)
-/* Flag in next, only while move_unreachable runs: the object is in the unreachable list. */
+/* Flags in the low bits of next. UNREACHABLE only while move_unreachable runs: the object
+ * is in the unreachable list. OLD_SPACE_1 (py314inc only: CPython 3.14's
+ * _PyGC_NEXT_MASK_OLD_SPACE_1): which of the old generation's two spaces the object belongs
+ * to; always 0 under the generational designs. List heads carry no flags. */
 #define GC_NEXT_MASK_UNREACHABLE ((uintptr_t)1)
+#define GC_NEXT_MASK_OLD_SPACE_1 ((uintptr_t)2)
+#define GC_NEXT_FLAGS (GC_NEXT_MASK_UNREACHABLE | GC_NEXT_MASK_OLD_SPACE_1)
 
 /* The header in front of a container, and the container behind a header. */
 static inline gc_head *obj_as_gc(const gcr_object *o) { return (gc_head *)(uintptr_t)o - 1; }

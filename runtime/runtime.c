@@ -1,5 +1,5 @@
-/* runtime.c — a runtime's life cycle (gcr_open, gcr_close), the names of its settings (policies
- * py311, py313, py27; allocators), its last error, and its counters. */
+/* runtime.c — a runtime's life cycle (gcr_open, gcr_close), the allocators' names (the
+ * policies' are policy.c's), its last error, and its counters. */
 #include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -25,6 +25,33 @@ static void rt_free_parts(gcr_runtime *rt)
     mem_fini(&rt->mem);
 }
 
+/* gcr_config.interpreter_objects: n containers in all, a list (rt->interpreter) holding
+ * n - 1 instances of the runtime's class "<interpreter>", made with the collector off and
+ * then settled as the last full collection of an interpreter's start-up leaves its objects:
+ * all in the oldest generation (long-lived), counts at 0. 0, or -1 when memory ran out. */
+static int rt_make_interpreter(gcr_runtime *rt, size_t n)
+{
+    gcr_class *cls = gcr_class_new(rt, "<interpreter>", NULL, 0);
+    if (cls == NULL)
+        return -1;
+    inst_class_set_tag(cls, INST_TAG_INTERPRETER);
+    gcr_gc_disable(rt);
+    rt->interpreter = gcr_list_new(rt);
+    for (size_t i = 1; rt->interpreter != NULL && i < n; i++) {
+        gcr_object *o = gcr_instance_new(rt, cls);
+        if (o == NULL || gcr_list_append(rt, rt->interpreter, o) != 0) {
+            gcr_xdecref(rt, o);
+            return -1;
+        }
+        gcr_decref(rt, o);
+    }
+    gcr_gc_enable(rt);
+    if (rt->interpreter == NULL)
+        return -1;
+    gc_settle(rt);
+    return 0;
+}
+
 gcr_runtime *gcr_open(const gcr_config *config)
 {
     static const gcr_config defaults = {.policy = GCR_POLICY_PY311,
@@ -36,14 +63,19 @@ gcr_runtime *gcr_open(const gcr_config *config)
     gcr_runtime *rt = mem_meta_alloc(sizeof *rt);
     if (rt == NULL)
         return NULL;
-    *rt = (gcr_runtime){.magic = RT_MAGIC, .config = *config};
+    *rt = (gcr_runtime){
+        .magic = RT_MAGIC, .config = *config, .traits = policy_traits_of(config->policy)};
     mem_init(&rt->mem, config->allocator);
-    gc_init(&rt->gc, config->policy);
+    gc_init(&rt->gc, rt->traits);
     rt->gc.garbage = list_new_meta();
     if (rt->gc.garbage == NULL || types_init(rt) != 0 || int_init_small(rt) != 0 ||
         tuple_init_empty(rt) != 0) {
         rt_free_parts(rt);
         mem_meta_free(rt);
+        return NULL;
+    }
+    if (config->interpreter_objects > 0 && rt_make_interpreter(rt, config->interpreter_objects) != 0) {
+        gcr_close(rt);
         return NULL;
     }
     return rt;
@@ -59,6 +91,9 @@ void gcr_close(gcr_runtime *rt)
         return;
     rt_check(rt);
     rt->closing = true;
+    if (rt->interpreter != NULL)
+        gcr_decref(rt, rt->interpreter);
+    rt->interpreter = NULL;
     gc_free_all(rt);
     rt_clear_freelists(rt);
     assert(rt->trash.depth == 0 && rt->trash.later == NULL);
@@ -136,8 +171,6 @@ void gcr_clear_error(gcr_runtime *rt)
  * Names of the settings
  * ------------------------------------------------------------------------------------- */
 
-static const char *const policy_names[] = {
-    [GCR_POLICY_PY311] = "py311", [GCR_POLICY_PY313] = "py313", [GCR_POLICY_PY27] = "py27"};
 static const char *const allocator_names[] = {
     [GCR_ALLOC_PYMALLOC] = "pymalloc", [GCR_ALLOC_MALLOC] = "malloc"};
 
@@ -156,20 +189,6 @@ static int rt_parse(const char *const *names, size_t count, const char *name)
         if (strcmp(names[i], name) == 0)
             return (int)i;
     return -1;
-}
-
-const char *gcr_policy_name(gcr_policy policy)
-{
-    return rt_name(policy_names, COUNT_OF(policy_names), (int)policy);
-}
-
-int gcr_policy_parse(const char *name, gcr_policy *out)
-{
-    int i = rt_parse(policy_names, COUNT_OF(policy_names), name);
-    if (i < 0)
-        return -1;
-    *out = (gcr_policy)i;
-    return 0;
 }
 
 const char *gcr_allocator_name(gcr_allocator allocator)

@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "mem.h"
 #include "object.h"
+#include "policy.h"
 
 #define RT_MAGIC 0x67637274u /* "gcrt": cleared by gcr_close */
 #define RT_ERROR_SIZE 160
@@ -60,6 +61,8 @@ typedef struct rt_freelists {
 struct gcr_runtime {
     uint32_t magic;
     gcr_config config;
+    const policy_traits *traits; /* the policy's (policy.c) */
+    gcr_object *interpreter;     /* the root of config.interpreter_objects, or NULL */
     mem_state mem;
     gc_state gc;
     obj_trash trash;
@@ -149,7 +152,7 @@ static OBJ_ALWAYS_INLINE gcr_object *obj_init_container(gcr_runtime *rt, gc_head
     gcr_object *o = obj_from_gc(g);
     o->refcnt = 1;
     o->type = type;
-    rt->gc.generations[0].count++;
+    rt->gc.generations[0].count += rt->gc.count_per_alloc;
     return o;
 }
 
@@ -253,7 +256,7 @@ static OBJ_ALWAYS_INLINE void obj_free_container_with_buffer(gcr_runtime *rt, gc
         mem_block_free(&rt->mem, buffer, buffer_size);
     gc_generation *g0 = &rt->gc.generations[0];
     if (g0->count > 0)
-        g0->count--;
+        g0->count -= rt->gc.count_per_alloc;
     rt_count_free(rt, o->type, size + buffer_size);
     mem_block_free(&rt->mem, obj_as_gc(o), size);
 }
@@ -302,7 +305,7 @@ static inline void obj_freelist_release(gcr_runtime *rt, gcr_object *o, size_t s
     if (obj_is_gc(o)) {
         gc_generation *g0 = &rt->gc.generations[0];
         if (g0->count > 0)
-            g0->count--;
+            g0->count -= rt->gc.count_per_alloc;
         mem_block_free(&rt->mem, obj_as_gc(o), size);
         return;
     }
@@ -433,6 +436,8 @@ void callable_codes_free(gcr_runtime *rt);
  * marks the weak dictionaries' classes (weakdict.c), 0 for every other class. */
 void inst_classes_free(gcr_runtime *rt);
 void inst_call_finalizer(gcr_runtime *rt, gcr_object *o); /* o's __del__, nothing more */
+/* Tags of the runtime's own classes (weakdict.c uses 1 and 2). */
+#define INST_TAG_INTERPRETER 3
 void inst_class_set_tag(gcr_class *cls, int tag);
 int inst_tag(const gcr_object *o); /* the tag of an instance's class; 0 for a non-instance */
 

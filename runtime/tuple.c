@@ -109,7 +109,9 @@ void tuple_clear_freelist(gcr_runtime *rt)
  * Public API
  * ------------------------------------------------------------------------------------- */
 
-gcr_object *gcr_tuple_new(gcr_runtime *rt, size_t n, gcr_object *const *items)
+/* A tuple of the n items, tracked unless untrack_atomic and none of them may be tracked. */
+static gcr_object *tuple_new(gcr_runtime *rt, size_t n, gcr_object *const *items,
+                             bool untrack_atomic)
 {
     rt_check(rt);
     assert((n == 0 || items != NULL) && "gcr_tuple_new: NULL items");
@@ -122,13 +124,28 @@ gcr_object *gcr_tuple_new(gcr_runtime *rt, size_t n, gcr_object *const *items)
         return NULL;
     tuple_object *t = (tuple_object *)o;
     t->size = (intptr_t)n;
+    bool may_hold_cycle = false;
     for (size_t i = 0; i < n; i++) {
         assert(items[i] != NULL && items[i]->refcnt > 0 && "gcr_tuple_new: item is not live");
         gcr_incref(items[i]);
         t->items[i] = items[i];
+        may_hold_cycle = may_hold_cycle || gc_may_be_tracked(items[i]);
     }
-    gc_track(&rt->gc, o);
+    if (may_hold_cycle || !untrack_atomic)
+        gc_track(&rt->gc, o);
     return o;
+}
+
+gcr_object *gcr_tuple_new(gcr_runtime *rt, size_t n, gcr_object *const *items)
+{
+    /* 3.14+ (_PyTuple_FromArray, BUILD_TUPLE): a tuple of items that can hold no cycle
+     * starts untracked. */
+    return tuple_new(rt, n, items, rt->traits->tuples_untracked_at_creation);
+}
+
+gcr_object *gcr_tuple_new_tracked(gcr_runtime *rt, size_t n, gcr_object *const *items)
+{
+    return tuple_new(rt, n, items, false);
 }
 
 size_t gcr_tuple_len(const gcr_object *t) { return (size_t)tuple_cast(t)->size; }

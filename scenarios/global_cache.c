@@ -31,6 +31,7 @@ static int setup(gcr_runtime *rt, const scn_values *p, void **out, char *err, si
 static int step(gcr_runtime *rt, const scn_values *p, void *st, char *err, size_t errlen)
 {
     state *s = st;
+    gcr_eval_breaker(rt); /* step(): its first instruction */
     gcr_object *b_list =
         seed004_new_b_list(rt, &s->classes, SEED004_STRONG, p->v[P_OBJECTS], p->v[P_FLOATS]);
     if (b_list == NULL) {
@@ -41,6 +42,7 @@ static int step(gcr_runtime *rt, const scn_values *p, void *st, char *err, size_
     for (size_t i = 0; rc == 0 && i < gcr_list_len(b_list); i++) /* global.extend(b_list) */
         rc = gcr_list_append(rt, s->global_cache, gcr_list_get(b_list, i));
     gcr_decref(rt, b_list);
+    gcr_eval_breaker(rt); /* extend(), a call into C */
     if (rc != 0)
         snprintf(err, errlen, "out of memory extending the global cache");
     return rc;
@@ -51,6 +53,7 @@ static void teardown(gcr_runtime *rt, const scn_values *p, void *st)
     (void)p;
     state *s = st;
     gcr_decref(rt, s->global_cache);
+    seed004_classes_drop(rt, &s->classes);
     free(s);
 }
 

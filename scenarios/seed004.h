@@ -1,4 +1,5 @@
-/* seed004.h — the objects of seed 004's script, shared by the scenarios built from it:
+/* seed004.h — the objects of seed 004's script, shared by the scenarios built from it, and
+ * what CPython makes around them (their twin is scenarios/_seed004.py, the seed's code):
  *
  *   class A:                                  class B:
  *       def __init__(self, b):                    def __init__(self, name):
@@ -6,7 +7,17 @@
  *                          for i in range(10000)]     self._a = A(b=self)
  *           self.b = b
  *                                             class BWeakRef:  (the same, but)
- *                                                     self._a = A(b=weakref.proxy(self))
+ *   def b_list(cls, objects):                         self._a = A(b=weakref.proxy(self))
+ *       bl = []
+ *       for i in range(objects):
+ *           bl.append(cls(name="A-%d-%f" % (i, time.time())))
+ *       return bl
+ *
+ * Each container CPython allocates running it is allocated here too, in its order, and
+ * gcr_eval_breaker is called where its bytecode checks the eval breaker (a function's first
+ * instruction, a call into C, a loop's back edge): a keyword call's dict of arguments and
+ * tuple of names, the "%" operator's tuple, 3.11's function object of the comprehension.
+ * That is what makes the collections fall where CPython's do, under every policy.
  */
 #ifndef SCN_SEED004_H
 #define SCN_SEED004_H
@@ -16,35 +27,38 @@
 #include "gcr.h"
 #include "scenario.h"
 
-/* The two classes and their attribute indexes, created once per runtime by setup. */
+/* The two classes, their attribute indexes and the keyword names, created once per runtime
+ * by setup (the keyword names are constants of the code: no allocation per call). */
 typedef struct seed004_classes {
     gcr_class *a, *b;
-    int a_cache, a_b; /* A._cache, A.b */
-    int b_name, b_a;  /* B.name, B._a */
+    int a_cache, a_b;             /* A._cache, A.b */
+    int b_name, b_a;              /* B.name, B._a */
+    gcr_object *key_name, *key_b; /* "name", "b" */
 } seed004_classes;
 
-/* Creates classes A and B in rt. Returns 0, or -1 when memory ran out. */
+/* Creates classes A and B in rt. Returns 0, or -1 when memory ran out. seed004_classes_drop
+ * drops the keyword names. */
 int seed004_classes_new(gcr_runtime *rt, seed004_classes *c);
+void seed004_classes_drop(gcr_runtime *rt, seed004_classes *c);
 
 /* How A points back to its B. */
 typedef enum seed004_back { SEED004_STRONG, SEED004_PROXY } seed004_back;
 
-/* Builds one B named "A-<index>-<time>" owning an A whose _cache holds `floats` floats and
- * whose b is the B itself (SEED004_STRONG: the B <-> A reference cycle) or a weakref.proxy
- * to it (SEED004_PROXY: no cycle). Returns a new reference to the B, or NULL when memory ran
- * out (what was built is dropped). The allocation order is CPython's: the name str, B, (the
- * proxy), A, the list, its floats. */
+/* cls(name="A-%d-%f" % (index, time.time())), cls B (SEED004_STRONG: A's b is the B itself,
+ * the B <-> A reference cycle) or BWeakRef (SEED004_PROXY: a weakref.proxy to it, no cycle),
+ * whose A's _cache holds `floats` floats. Returns a new reference to the B, or NULL when
+ * memory ran out (what was built is dropped). */
 gcr_object *seed004_new_b(gcr_runtime *rt, const seed004_classes *c, seed004_back back, long index,
                           long floats);
 
-/* Builds `objects` Bs into a new list (seed 004's b_list). Returns it, or NULL when memory
+/* b_list(cls, objects): builds `objects` Bs into a new list. Returns it, or NULL when memory
  * ran out (what was built is dropped; its cycles wait for the collector). */
 gcr_object *seed004_new_b_list(gcr_runtime *rt, const seed004_classes *c, seed004_back back,
                                long objects, long floats);
 
 /* The scenario functions that cross_reference and weakref_cycle share. Parameters: objects,
- * floats (in that order). setup makes the classes (state: a seed004_classes); step builds
- * seed 004's b_list with the given back-pointer and drops it, as the test function returns. */
+ * floats (in that order). setup makes the classes (state: a seed004_classes); step is
+ * `b_list(cls, objects)`, its result dropped. */
 int seed004_setup(gcr_runtime *rt, const scn_values *p, void **state, char *err, size_t errlen);
 int seed004_step(gcr_runtime *rt, const scn_values *p, seed004_classes *c, seed004_back back,
                  char *err, size_t errlen);

@@ -42,6 +42,7 @@ static void resolve(native *n, const wk_args *a, gcr_config *config)
     if (a->allocator != NULL && gcr_allocator_parse(a->allocator, &config->allocator) != 0)
         wk_die_usage("unknown allocator '%s'", a->allocator);
     n->stats_keys = config->policy == GCR_POLICY_PY315 ? 5 : 3;
+    config->interpreter_objects = (size_t)a->interpreter_objects;
 }
 
 static void on_collection(void *ctx, gcr_gc_phase phase, const gcr_gc_info *info)

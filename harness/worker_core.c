@@ -62,6 +62,7 @@ void wk_parse_args(int argc, char **argv, wk_args *a)
         {"allocator", required_argument, NULL, 'a'},
         {"param", required_argument, NULL, 'k'},
         {"python-env", no_argument, NULL, 'E'},
+        {"interpreter-objects", required_argument, NULL, 'I'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -106,6 +107,10 @@ void wk_parse_args(int argc, char **argv, wk_args *a)
             break;
         case 'E':
             a->python_env = true;
+            break;
+        case 'I':
+            if (gcb_parse_i64(optarg, 0, INT64_MAX, &a->interpreter_objects) != 0)
+                wk_die_usage("bad --interpreter-objects '%s'", optarg);
             break;
         default:
             wk_die_usage("bad arguments");

@@ -5,7 +5,7 @@
  *
  *   WORKER --fd N (--scenario NAME | --file PATH) --mode forced|auto|off --iterations N
  *          [--threshold T0,T1,T2] [--policy P] [--allocator A] [--param KEY=VALUE]…
- *          [--python-env]
+ *          [--python-env] [--interpreter-objects N]
  *
  * Exit status: 0 every iteration ran; 1 the scenario failed (the DONE record says why);
  * 2 bad arguments (a bug in bench: the message goes to stderr).
@@ -40,6 +40,7 @@ typedef struct wk_args {
     const char *param_values[WK_MAX_PARAMS];
     size_t nparams;
     bool python_env; /* python: let PYTHON* variables and the user site in */
+    int64_t interpreter_objects; /* native: gcr_config.interpreter_objects */
 } wk_args;
 
 /* Parses argv into a, or prints the problem and exits 2. */

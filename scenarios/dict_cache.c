@@ -7,6 +7,9 @@
  *       value = np.random.random([1000, 1000, 100])
  *       dict_leak[key] = value
  *
+ * (the twin, scenarios/dict_cache.py: `dict_leak[new_key()] = ndarray()`, value first, as
+ * CPython evaluates it).
+ *
  * A plain dict keeps every array (verdict: leak); a WeakValueDictionary drops each entry when
  * its array dies, at the end of the iteration (verdict: released). One iteration is one pass
  * of the loop; the array is dropped when it ends (the seed's loop variable holds the latest
@@ -56,10 +59,13 @@ int dict_cache_setup_weak(gcr_runtime *rt, const scn_values *p, void **out, char
 int dict_cache_step(gcr_runtime *rt, const scn_values *p, void *st, char *err, size_t errlen)
 {
     state *s = st;
+    gcr_eval_breaker(rt); /* step(): its first instruction */
+    gcr_eval_breaker(rt); /* range(entries): a call into C */
     for (long i = 0; i < p->v[P_ENTRIES]; i++) {
-        gcr_object *key = payload_uuid(rt, &s->kit);
-        gcr_object *value = key != NULL ? payload_new(rt, &s->kit, p->v[P_PAYLOAD]) : NULL;
-        int rc = value == NULL ? -1
+        /* dict_leak[new_key()] = ndarray(): the value is evaluated first */
+        gcr_object *value = payload_new(rt, &s->kit, p->v[P_PAYLOAD]);
+        gcr_object *key = value != NULL ? payload_uuid(rt, &s->kit) : NULL;
+        int rc = value == NULL || key == NULL ? -1
                  : s->weak     ? gcr_weakdict_set(rt, s->cache, key, value)
                                : gcr_dict_set(rt, s->cache, key, value);
         gcr_xdecref(rt, key);
@@ -69,6 +75,7 @@ int dict_cache_step(gcr_runtime *rt, const scn_values *p, void *st, char *err, s
                      gcr_error(rt)[0] ? gcr_error(rt) : "out of memory");
             return -1;
         }
+        gcr_eval_breaker(rt); /* the loop's back edge */
     }
     return 0;
 }

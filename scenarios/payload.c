@@ -18,9 +18,12 @@ int payload_kit_init(gcr_runtime *rt, payload_kit *k)
 gcr_object *payload_new(gcr_runtime *rt, const payload_kit *k, long bytes)
 {
     gcr_object *array = gcr_instance_new(rt, k->ndarray);
-    gcr_object *data = array != NULL ? gcr_bytes_new(rt, (size_t)bytes) : NULL;
+    if (array == NULL)
+        return NULL;
+    gcr_eval_breaker(rt); /* ndarray.__init__: its first instruction */
+    gcr_object *data = gcr_bytes_new(rt, (size_t)bytes);
     if (data == NULL) {
-        gcr_xdecref(rt, array);
+        gcr_decref(rt, array);
         return NULL;
     }
     gcr_instance_set(rt, array, k->data, data);
@@ -38,12 +41,10 @@ static uint64_t next_random(payload_kit *k)
 
 gcr_object *payload_uuid(gcr_runtime *rt, payload_kit *k)
 {
+    gcr_eval_breaker(rt); /* new_key(): its first instruction (urandom and hex: no containers) */
     uint64_t hi = next_random(k), lo = next_random(k);
-    hi = (hi & ~0xf000ull) | 0x4000ull;       /* version 4 */
-    lo = (lo & ~(3ull << 62)) | (2ull << 62); /* variant 10 */
     char text[40];
-    int len = snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32),
-                       (unsigned)(hi >> 16) & 0xffff, (unsigned)hi & 0xffff, (unsigned)(lo >> 48),
-                       (unsigned long long)(lo & 0xffffffffffffull));
+    int len = snprintf(text, sizeof text, "%016llx%016llx", (unsigned long long)hi,
+                       (unsigned long long)lo);
     return gcr_str_new(rt, text, (size_t)len);
 }

@@ -4,7 +4,8 @@
  *   x = CGcLeak(); x._text = '#' * 10
  *   x._self = x                             # seed 002
  *
- * each also holding a payload here, so that the memory shows. Only the cycle collector can
+ * each also holding a payload here, so that the memory shows; the lists in one loop, the
+ * instances in a second (the twin, scenarios/self_cycle.py, says why). Only the cycle collector can
  * free them (verdict: delayed). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,46 +36,63 @@ static int setup(gcr_runtime *rt, const scn_values *p, void **out, char *err, si
     return 0;
 }
 
-/* a = [a, payload]: returns 0, or -1 (with nothing left but garbage). */
-static int self_list(gcr_runtime *rt, long bytes)
+/* a = []; a.append(a); a.append(payload): a is left for the next one to replace, as the
+ * twin's loop variable is. Returns 0, or -1 (with nothing left but garbage). */
+static int self_list(gcr_runtime *rt, long bytes, gcr_object **a)
 {
-    gcr_object *a = gcr_list_new(rt);
-    gcr_object *payload = a != NULL ? gcr_bytes_new(rt, (size_t)bytes) : NULL;
-    int rc =
-        payload != NULL && gcr_list_append(rt, a, a) == 0 && gcr_list_append(rt, a, payload) == 0
-            ? 0
-            : -1;
+    gcr_object *list = gcr_list_new(rt);
+    gcr_object *payload = list != NULL ? gcr_bytes_new(rt, (size_t)bytes) : NULL;
+    int rc = payload != NULL && gcr_list_append(rt, list, list) == 0 &&
+                     gcr_list_append(rt, list, payload) == 0
+                 ? 0
+                 : -1;
     gcr_xdecref(rt, payload);
-    gcr_xdecref(rt, a); /* del a */
+    gcr_xdecref(rt, *a); /* the previous a, rebound */
+    *a = list;
     return rc;
 }
 
-/* x = CGcLeak(); x._text = '#' * 10; x._payload = …; x._self = x; del x */
-static int self_instance(gcr_runtime *rt, const state *s, long bytes)
+/* x = CGcLeak() (whose __init__ sets _text and _payload); x._self = x. x is left for the next
+ * one to replace. */
+static int self_instance(gcr_runtime *rt, const state *s, long bytes, gcr_object **x)
 {
-    gcr_object *x = gcr_instance_new(rt, s->gcleak);
-    gcr_object *text = x != NULL ? gcr_str_new(rt, "##########", 10) : NULL;
+    gcr_object *o = gcr_instance_new(rt, s->gcleak);
+    if (o != NULL)
+        gcr_eval_breaker(rt); /* CGcLeak.__init__: its first instruction */
+    gcr_object *text = o != NULL ? gcr_str_new(rt, "##########", 10) : NULL;
     gcr_object *payload = text != NULL ? gcr_bytes_new(rt, (size_t)bytes) : NULL;
     if (payload != NULL) {
-        gcr_instance_set(rt, x, s->text, text);
-        gcr_instance_set(rt, x, s->payload, payload);
-        gcr_instance_set(rt, x, s->self, x);
+        gcr_instance_set(rt, o, s->text, text);
+        gcr_instance_set(rt, o, s->payload, payload);
+        gcr_instance_set(rt, o, s->self, o);
     }
     gcr_xdecref(rt, payload);
     gcr_xdecref(rt, text);
-    gcr_xdecref(rt, x);
+    gcr_xdecref(rt, *x); /* the previous x, rebound */
+    *x = o;
     return payload != NULL ? 0 : -1;
 }
 
 static int step(gcr_runtime *rt, const scn_values *p, void *st, char *err, size_t errlen)
 {
-    for (long i = 0; i < p->v[P_OBJECTS]; i++) {
-        if (self_list(rt, p->v[P_PAYLOAD]) != 0 || self_instance(rt, st, p->v[P_PAYLOAD]) != 0) {
-            snprintf(err, errlen, "out of memory building self-referencing objects");
-            return -1;
-        }
+    gcr_object *a = NULL, *x = NULL; /* the loop variables: alive until rebound or returned */
+    int rc = 0;
+    gcr_eval_breaker(rt); /* step(): its first instruction */
+    gcr_eval_breaker(rt); /* range(objects): a call into C */
+    for (long i = 0; rc == 0 && i < p->v[P_OBJECTS]; i++) {
+        rc = self_list(rt, p->v[P_PAYLOAD], &a);
+        gcr_eval_breaker(rt); /* the loop's back edge */
     }
-    return 0;
+    gcr_eval_breaker(rt); /* range(objects) */
+    for (long i = 0; rc == 0 && i < p->v[P_OBJECTS]; i++) {
+        rc = self_instance(rt, st, p->v[P_PAYLOAD], &x);
+        gcr_eval_breaker(rt); /* the loop's back edge */
+    }
+    gcr_xdecref(rt, a); /* the frame's locals, in their order */
+    gcr_xdecref(rt, x);
+    if (rc != 0)
+        snprintf(err, errlen, "out of memory building self-referencing objects");
+    return rc;
 }
 
 static void teardown(gcr_runtime *rt, const scn_values *p, void *st)

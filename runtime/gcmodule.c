@@ -306,3 +306,70 @@ void gcr_gc_set_callback(gcr_runtime *rt, gcr_gc_callback callback, void *ctx)
     rt->gc.callback = callback;
     rt->gc.callback_ctx = callback != NULL ? ctx : NULL;
 }
+
+/* One list of gcr_gc_check: links both ways, no collecting flag, the space bit expected
+ * (space < 0: not checked). Adds its length to *n. false with why. */
+static bool check_list(const gc_head *list, intptr_t space, uint64_t *n, char *why, size_t len)
+{
+    const gc_head *prev = list;
+    for (const gc_head *g = gc_next(list); g != list; g = gc_next(g)) {
+        if (gc_prev(g) != prev) {
+            snprintf(why, len, "a broken prev link after %llu objects", (unsigned long long)*n);
+            return false;
+        }
+        if (g->prev & GC_PREV_MASK_COLLECTING) {
+            snprintf(why, len, "a collecting flag left set");
+            return false;
+        }
+        if (g->next & GC_NEXT_MASK_UNREACHABLE) {
+            snprintf(why, len, "an unreachable flag left set");
+            return false;
+        }
+        if (space >= 0 && gc_old_space(g) != (uintptr_t)space) {
+            snprintf(why, len, "an object in the wrong old space");
+            return false;
+        }
+        prev = g;
+        (*n)++;
+    }
+    if (gc_prev(list) != prev || (list->next & GC_NEXT_FLAGS) != 0) {
+        snprintf(why, len, "a list head with a bad link or flags");
+        return false;
+    }
+    return true;
+}
+
+bool gcr_gc_check(const gcr_runtime *rt, char *why, size_t len)
+{
+    rt_check(rt);
+    const gc_state *gc = &rt->gc;
+    uint64_t n = 0;
+    intptr_t pending = -1, visited = -1;
+    if (gc->incremental) {
+        visited = gc->visited_space ? (intptr_t)GC_NEXT_MASK_OLD_SPACE_1 : 0;
+        pending = gc->visited_space ? 0 : (intptr_t)GC_NEXT_MASK_OLD_SPACE_1;
+        if ((intptr_t)gc->track_space != pending) {
+            snprintf(why, len, "new objects would be tracked in the visited space");
+            return false;
+        }
+    }
+    for (int i = 0; i < GCR_GENERATIONS; i++) {
+        intptr_t space = -1;
+        if (gc->incremental)
+            space = i == 0 || i == 2 - gc->visited_space ? pending : visited;
+        if (!check_list(GEN_HEAD(gc, i), space, &n, why, len))
+            return false;
+        if (gc->generations[i].count < 0) {
+            snprintf(why, len, "generation %d's count is %d", i, gc->generations[i].count);
+            return false;
+        }
+    }
+    if (!check_list(&gc->permanent.head, visited, &n, why, len))
+        return false;
+    if (n != gc->tracked) {
+        snprintf(why, len, "%llu objects in the lists, %llu tracked", (unsigned long long)n,
+                 (unsigned long long)gc->tracked);
+        return false;
+    }
+    return true;
+}

@@ -316,6 +316,12 @@ void gcr_eval_breaker(gcr_runtime *rt);
 
 /* Whether an automatic collection is scheduled and waits for the next gcr_eval_breaker. */
 bool gcr_gc_scheduled(const gcr_runtime *rt);
+
+/* For tests: whether the collector's lists are consistent (every tracked container in one
+ * list, linked both ways, no collecting flag; under py314inc every object in its space:
+ * young and pending objects the pending space's, visited and frozen ones the visited's;
+ * counts not negative). false with the first problem found in why. */
+bool gcr_gc_check(const gcr_runtime *rt, char *why, size_t len);
 void gcr_gc_enable(gcr_runtime *rt);
 void gcr_gc_disable(gcr_runtime *rt);
 bool gcr_gc_isenabled(const gcr_runtime *rt);

@@ -26,12 +26,13 @@ static void rt_free_parts(gcr_runtime *rt)
 }
 
 /* gcr_config.interpreter_objects: n containers in all, a list (rt->interpreter) holding
- * n - 1 instances of the runtime's class "<interpreter>", made with the collector off and
+ * n - 1 instances of the runtime's __slots__ class "<interpreter>", made with the collector off and
  * then settled as the last full collection of an interpreter's start-up leaves its objects:
  * all in the oldest generation (long-lived), counts at 0. 0, or -1 when memory ran out. */
 static int rt_make_interpreter(gcr_runtime *rt, size_t n)
 {
-    gcr_class *cls = gcr_class_new(rt, "<interpreter>", NULL, 0);
+    /* __slots__ = (): no dict under any policy, 32 bytes, tracked. */
+    gcr_class *cls = gcr_class_new_slots(rt, "<interpreter>", NULL, 0);
     if (cls == NULL)
         return -1;
     inst_class_set_tag(cls, INST_TAG_INTERPRETER);

@@ -5,7 +5,10 @@
  * reference to), and every reachable container must hold exactly what the shadow says.
  *
  * No finalizers, so nothing may survive that is unreachable, and nothing reachable may die.
- * Automatic collections run too (random small thresholds). The test touches only objects the
+ * Automatic collections run too (random small thresholds), scheduled ones at random checks of
+ * the eval breaker, and young collections and increments: after those nothing reachable may
+ * have died and the collector's lists must be consistent (gcr_gc_check). Each sequence runs
+ * under one policy, all of them in turn. The test touches only objects the
  * shadow knows to be reachable; unreachable ones may already be freed.
  *
  * GCR_RANDOM_SEQS sequences (default 3000) of GCR_RANDOM_OPS operations (default 150); the
@@ -40,6 +43,8 @@ typedef struct shadow_obj {
 
 typedef struct world {
     gcr_runtime *rt;
+    bool instance_dicts;     /* py27: each instance has a dict object too */
+    size_t interpreter_live; /* live objects of gcr_config.interpreter_objects */
     gcr_class *cls;
     shadow_obj objs[MAX_OBJS];
     bool reachable[MAX_OBJS];
@@ -170,10 +175,20 @@ static void op_drop(world *w)
     gcr_decref(w->rt, s->o);
 }
 
+/* The live objects that the reachable objects of the shadow account for: each one, py27's
+ * instance dicts, and the interpreter's objects. */
+static size_t expected_live(world *w)
+{
+    size_t n = mark_reachable(w) + w->interpreter_live;
+    for (int i = 0; w->instance_dicts && i < MAX_OBJS; i++)
+        n += w->reachable[i] && w->objs[i].k == K_INST;
+    return n;
+}
+
 /* After a full collection: live objects == reachable ones, contents as the shadow says. */
 static void check(world *w, uint64_t seed, int step)
 {
-    size_t reachable = mark_reachable(w);
+    size_t reachable = expected_live(w);
     gcr_counters c;
     gcr_counters_get(w->rt, &c);
     if (c.live_objects != reachable)
@@ -195,12 +210,32 @@ static void check(world *w, uint64_t seed, int step)
     }
 }
 
+/* After a young collection or an increment: nothing reachable died, the contents are the
+ * shadow's, and the collector's lists are consistent. */
+static void check_partial(world *w, uint64_t seed, int step)
+{
+    size_t reachable = expected_live(w);
+    gcr_counters c;
+    gcr_counters_get(w->rt, &c);
+    if (c.live_objects < reachable)
+        fail_msg("seed %llu step %d: %llu live objects, %zu reachable", (unsigned long long)seed,
+                 step, (unsigned long long)c.live_objects, reachable);
+    char why[160];
+    if (!gcr_gc_check(w->rt, why, sizeof why))
+        fail_msg("seed %llu step %d: %s", (unsigned long long)seed, step, why);
+}
+
 static void run_sequence(uint64_t seed, int ops)
 {
     static const char *const attrs[] = {"a", "b", "c"};
     world *w = calloc(1, sizeof *w);
     assert_non_null(w);
-    w->rt = gcr_open(NULL);
+    /* every policy in turn: the generational designs and 3.14's incremental one */
+    gcr_config config = {.policy = (gcr_policy)(seed % GCR_POLICIES),
+                         .interpreter_objects = seed % 3 == 0 ? 50 : 0};
+    w->rt = gcr_open(&config);
+    w->instance_dicts = config.policy == GCR_POLICY_PY27;
+    w->interpreter_live = config.interpreter_objects;
     w->cls = gcr_class_new(w->rt, "Node", attrs, ATTRS);
     w->rng = seed * 0x9E3779B97F4A7C15ull | 1;
     gcr_gc_set_threshold(w->rt, 1 + pick(w, 40), 1 + pick(w, 5), 1 + pick(w, 5));
@@ -212,9 +247,15 @@ static void run_sequence(uint64_t seed, int ops)
             op_link(w);
         else if (r < 72)
             op_unlink(w);
-        else if (r < 92)
+        else if (r < 88)
             op_drop(w);
-        else {
+        else if (r < 92) {
+            gcr_eval_breaker(w->rt); /* a scheduled collection runs (3.12+) */
+            check_partial(w, seed, step);
+        } else if (r < 95) {
+            gcr_gc_collect(w->rt, pick(w, 2)); /* young, or (3.14.0-3.14.4) an increment */
+            check_partial(w, seed, step);
+        } else {
             gcr_gc_collect(w->rt, 2);
             check(w, seed, step);
             continue;

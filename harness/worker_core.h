@@ -39,7 +39,7 @@ typedef struct wk_args {
     const char *param_keys[WK_MAX_PARAMS];
     const char *param_values[WK_MAX_PARAMS];
     size_t nparams;
-    bool python_env; /* python: let PYTHON* variables and the user site in */
+    bool python_env;             /* python: let PYTHON* variables and the user site in */
     int64_t interpreter_objects; /* native: gcr_config.interpreter_objects */
 } wk_args;
 

@@ -115,7 +115,7 @@ int gcr_comprehension_enter(gcr_runtime *rt, gcr_object **fn)
     rt_check(rt);
     *fn = NULL;
     if (!rt->traits->comprehension_function)
-        return 0; /* 3.12+: inlined (PEP 709) */
+        return 0;                                               /* 3.12+: inlined (PEP 709) */
     *fn = gcr_callable_new(rt, comprehension_body, NULL, NULL); /* MAKE_FUNCTION */
     return *fn != NULL ? 0 : -1;
 }

@@ -128,7 +128,6 @@ static void debug_cycle(const gc_state *gc, const char *msg, const gcr_object *o
     fprintf(gc_debug_stream(gc), "gc: %s <%s %p>\n", msg, gcr_type_name(op), (const void *)op);
 }
 
-
 /* ---------------------------------------------------------------------------------------
  * Finding the unreachable objects
  * ------------------------------------------------------------------------------------- */
@@ -696,7 +695,6 @@ void gc_run_scheduled(gcr_runtime *rt)
     if (generation >= 0)
         gc_collect_automatic(rt, generation);
 }
-
 
 void gc_settle(gcr_runtime *rt)
 {

@@ -49,21 +49,21 @@ typedef struct gc_state {
     bool collecting;        /* a collection (or its callback) is under way */
     bool legacy_finalizers; /* py27: cycles with __del__ go to gc.garbage */
     /* The design (copied from the policy's traits by gc_init). */
-    bool deferred;          /* collections wait for the eval breaker (3.12+) */
-    bool incremental;       /* 3.14.0-3.14.4's design */
-    bool dicts_tracked;     /* 3.14+: a full collection does not untrack dicts */
-    bool scheduled;         /* the eval breaker's GC bit: a collection waits for it */
-    int count_per_alloc;    /* 1 when allocations count in generations[0] (0 when trackings do) */
-    int count_per_track;    /* 1 when trackings count in generations[0] (py314inc) */
-    int debug;              /* gc.set_debug flags */
-    void *debug_stream;     /* FILE * for the debug output; NULL: stderr */
-    gcr_object *garbage;    /* gc.garbage: an untracked list in metadata memory */
-    int64_t long_lived_total;   /* survivors of the last full collection */
+    bool deferred;            /* collections wait for the eval breaker (3.12+) */
+    bool incremental;         /* 3.14.0-3.14.4's design */
+    bool dicts_tracked;       /* 3.14+: a full collection does not untrack dicts */
+    bool scheduled;           /* the eval breaker's GC bit: a collection waits for it */
+    int count_per_alloc;      /* 1 when allocations count in generations[0] (0 when trackings do) */
+    int count_per_track;      /* 1 when trackings count in generations[0] (py314inc) */
+    int debug;                /* gc.set_debug flags */
+    void *debug_stream;       /* FILE * for the debug output; NULL: stderr */
+    gcr_object *garbage;      /* gc.garbage: an untracked list in metadata memory */
+    int64_t long_lived_total; /* survivors of the last full collection */
     int64_t long_lived_pending; /* objects promoted to generation 2 since */
     uint64_t tracked;           /* containers in the lists (3.14's heap_size) */
     /* Incremental design only. */
-    int visited_space;          /* 0 or 1 */
-    uintptr_t track_space;      /* the bit a newly tracked container gets: the pending space */
+    int visited_space;     /* 0 or 1 */
+    uintptr_t track_space; /* the bit a newly tracked container gets: the pending space */
     gc_phase phase;
     int64_t work_to_do;
     gcr_gen_stats stats[GCR_GENERATIONS];
@@ -159,7 +159,10 @@ static inline uint64_t gc_list_size(const gc_head *list)
 }
 
 /* The old space an object belongs to (0 or GC_NEXT_MASK_OLD_SPACE_1). */
-static inline uintptr_t gc_old_space(const gc_head *g) { return g->next & GC_NEXT_MASK_OLD_SPACE_1; }
+static inline uintptr_t gc_old_space(const gc_head *g)
+{
+    return g->next & GC_NEXT_MASK_OLD_SPACE_1;
+}
 
 static inline void gc_set_old_space(gc_head *g, uintptr_t space)
 {

@@ -29,9 +29,8 @@ static void show_stats_each_generations(const gc_state *gc)
     fprintf(out, "gc: objects in each generation:");
     for (int i = 0; i < GCR_GENERATIONS; i++)
         fprintf(out, " %llu",
-                (unsigned long long)gc_list_size(gc->incremental
-                                                     ? inc_generation_head((gc_state *)gc, i)
-                                                     : GEN_HEAD(gc, i)));
+                (unsigned long long)gc_list_size(
+                    gc->incremental ? inc_generation_head((gc_state *)gc, i) : GEN_HEAD(gc, i)));
     fprintf(out, "\ngc: objects in permanent generation: %llu\n",
             (unsigned long long)gc_list_size(&gc->permanent.head));
 }

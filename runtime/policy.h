@@ -13,15 +13,15 @@ typedef struct policy_traits {
     int threshold[GCR_GENERATIONS]; /* gc.get_threshold() at start-up */
     bool legacy_finalizers;         /* py27: cycles holding __del__ go to gc.garbage */
     bool dict_attrs;                /* py27: instance attributes in a dict object */
-    bool deferred;     /* 3.12+: an allocation schedules the collection, the eval breaker runs
-                          it */
-    bool incremental;  /* 3.14.0-3.14.4's incremental collector (incremental.c) */
+    bool deferred;      /* 3.12+: an allocation schedules the collection, the eval breaker runs
+                           it */
+    bool incremental;   /* 3.14.0-3.14.4's incremental collector (incremental.c) */
     bool count_tracked; /* the young count counts trackings, not allocations */
     bool dicts_tracked; /* 3.14+: dicts tracked from creation, never untracked */
     bool tuples_untracked_at_creation; /* 3.14+: a tuple of untrackable items starts
                                           untracked */
-    bool comprehension_function; /* 3.11 and before: a comprehension makes and drops a
-                                    function object (PEP 709 inlined them in 3.12) */
+    bool comprehension_function;       /* 3.11 and before: a comprehension makes and drops a
+                                          function object (PEP 709 inlined them in 3.12) */
 } policy_traits;
 
 /* The traits of a policy, or NULL for a value that is no policy. */

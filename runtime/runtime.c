@@ -75,7 +75,8 @@ gcr_runtime *gcr_open(const gcr_config *config)
         mem_meta_free(rt);
         return NULL;
     }
-    if (config->interpreter_objects > 0 && rt_make_interpreter(rt, config->interpreter_objects) != 0) {
+    if (config->interpreter_objects > 0 &&
+        rt_make_interpreter(rt, config->interpreter_objects) != 0) {
         gcr_close(rt);
         return NULL;
     }

@@ -66,8 +66,8 @@ int dict_cache_step(gcr_runtime *rt, const scn_values *p, void *st, char *err, s
         gcr_object *value = payload_new(rt, &s->kit, p->v[P_PAYLOAD]);
         gcr_object *key = value != NULL ? payload_uuid(rt, &s->kit) : NULL;
         int rc = value == NULL || key == NULL ? -1
-                 : s->weak     ? gcr_weakdict_set(rt, s->cache, key, value)
-                               : gcr_dict_set(rt, s->cache, key, value);
+                 : s->weak                    ? gcr_weakdict_set(rt, s->cache, key, value)
+                                              : gcr_dict_set(rt, s->cache, key, value);
         gcr_xdecref(rt, key);
         gcr_xdecref(rt, value); /* the iteration ends: only the cache may still hold it */
         if (rc != 0) {

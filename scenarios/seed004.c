@@ -108,8 +108,7 @@ static gcr_object *new_cache(gcr_runtime *rt, long floats)
 }
 
 /* A(b=to_b) with A.__init__'s body. */
-static gcr_object *new_a(gcr_runtime *rt, const seed004_classes *c, gcr_object *to_b,
-                         long floats)
+static gcr_object *new_a(gcr_runtime *rt, const seed004_classes *c, gcr_object *to_b, long floats)
 {
     kw_call call;
     gcr_object *a = kw_call_begin(rt, c->a, c->key_b, to_b, &call);

@@ -51,7 +51,7 @@ static const char run_usage[] =
     "                                 disabled) [forced,auto]\n"
     "  --threshold T0,T1,T2           collector thresholds; repeat the option for one\n"
     "                                 setting each [the policy's: 700,10,10; py313:\n"
-    "                                 2000,10,10]\n"
+    "                                 2000,10,10; a --python or --pyodide CPython's own]\n"
     "  --threshold0 START:STOP:xF|+S  a sweep: one setting per threshold0 from START to\n"
     "                                 STOP, times F (e.g. 100:100000:x10) or plus S;\n"
     "                                 threshold1 and 2 at 10 (adds to --threshold)\n"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# setup.sh — installs gcbench's build and test dependencies from Debian 12's packages, then
+# setup.sh — installs gcbench's build and test dependencies from Debian 12's packages, Node.js
+# and the pinned Pyodide packages the pyodide runtime's tests use (setup_pyodide.sh), then
 # configures and builds into build/. Safe to run again. Uses sudo when not root.
 set -eu
 cd "$(dirname "$0")"
@@ -16,6 +17,7 @@ if [ -n "$missing" ]; then
     $SUDO apt-get update -q
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
+./setup_pyodide.sh
 if [ -f build/build.ninja ]; then
     meson setup --reconfigure build >/dev/null
 else

@@ -21,6 +21,7 @@
 #include "report.h"
 #include "results.h"
 #include "runner.h"
+#include "runtimes.h"
 #include "schema.h"
 #include "summary.h"
 #include "util.h"
@@ -34,8 +35,15 @@ static const char run_usage[] =
     "  --scenario NAME[,NAME...]|all|FILE.py\n"
     "                                 scenarios to run (see 'bench list'), or your own\n"
     "                                 Python file (setup/step/teardown, see README) [all]\n"
-    "  --runtime native|python[,...]  the gcbench runtime, real CPython 3.11, or both [native;\n"
-    "                                 python for a FILE.py]\n"
+    "  --runtime native|python|pyodide[,...]\n"
+    "                                 the gcbench runtime, real CPython 3.11 embedded, the\n"
+    "                                 --pyodide packages' CPythons [native; python for a\n"
+    "                                 FILE.py; only the --python/--pyodide ones if given]\n"
+    "  --python PATH[,PATH...]        also run in the CPython (3.9 or newer) at PATH: runtime\n"
+    "                                 cpython-X.Y.Z; may repeat\n"
+    "  --pyodide DIR[,DIR...]         also run in the CPython of an unpacked Pyodide package\n"
+    "                                 (npm pack pyodide@V), under Node.js: runtime\n"
+    "                                 pyodide-X.Y.Z (its RSS is not comparable); may repeat\n"
     "  --iterations N                 iterations per run [10]\n"
     "  --repeat R                     runs per scenario, setting and mode [1]\n"
     "  --gc MODE[,MODE...]            forced (collect after every iteration), auto\n"
@@ -43,7 +51,7 @@ static const char run_usage[] =
     "                                 disabled) [forced,auto]\n"
     "  --threshold T0,T1,T2           collector thresholds; repeat the option for one\n"
     "                                 setting each [the policy's: 700,10,10; py313:\n"
-    "                                 2000,10,10]\n"
+    "                                 2000,10,10; a --python or --pyodide CPython's own]\n"
     "  --threshold0 START:STOP:xF|+S  a sweep: one setting per threshold0 from START to\n"
     "                                 STOP, times F (e.g. 100:100000:x10) or plus S;\n"
     "                                 threshold1 and 2 at 10 (adds to --threshold)\n"
@@ -51,19 +59,22 @@ static const char run_usage[] =
     "                                 threshold0 2000 (3.13); Python 2.7's legacy\n"
     "                                 finalizers and instance dicts [py311]\n"
     "  --allocator pymalloc|malloc    object allocator: the pymalloc model, or the\n"
-    "                                 system malloc (PYTHONMALLOC=malloc) [pymalloc]\n"
+    "                                 system malloc (PYTHONMALLOC=malloc) [pymalloc;\n"
+    "                                 Pyodide: always malloc]\n"
     "  --param KEY=VALUE              set a scenario parameter (see 'bench list'); may repeat\n"
     "  --interval-ms X                tick sampling period of /proc/PID/statm, 0 for none [10]\n"
     "  --pin auto|none|CPU            pin each worker to a CPU: auto = the last one [auto]\n"
     "  --max-rss SIZE                 kill a worker whose RSS exceeds SIZE (K, M, G suffixes)\n"
     "                                 [half of RAM]\n"
-    "  --timeout SECONDS              kill a worker running longer than this [none]\n"
+    "  --timeout SECONDS              kill a worker running longer than this, start-up\n"
+    "                                 included (Pyodide's takes seconds) [none]\n"
     "  --out DIR                      write results under DIR/<date>-<host>/, and link\n"
     "                                 DIR/latest to it [results]\n"
     "  --no-plot                      do not draw plots\n"
     "  --quiet                        print only errors and the results folder\n"
-    "  --python-env                   python runtime: let PYTHON* variables and the user\n"
-    "                                 site-packages in (isolated by default)\n"
+    "  --python-env                   python runtime and --python interpreters: let PYTHON*\n"
+    "                                 variables and the user site-packages in (isolated by\n"
+    "                                 default)\n"
     "  --help                         show this help\n"
     "\n"
     "Exit status: 0 every run succeeded; 1 a run failed, crashed or was killed (the others\n"
@@ -72,12 +83,30 @@ static const char run_usage[] =
 enum { PIN_AUTO = -2, PIN_NONE = -1 };
 
 #define RUN_MAX_SCENARIOS 64
+#define RUN_MAX_EXTRA (5 * PLAN_MAX_RUNTIMES + 1)
+
+/* What --runtime names (plan_runtime_choices' order). */
+enum { WANT_NATIVE, WANT_PYTHON, WANT_PYODIDE };
 
 typedef struct run_cli {
     plan_options plan;
     plan_scenario scenario_list[RUN_MAX_SCENARIOS];
     bool user_files; /* a --scenario FILE.py is among them */
     bool runtime_given;
+    bool want[PLAN_RUNTIME_CHOICES];           /* what --runtime names */
+    char pythons[PLAN_MAX_RUNTIMES][PATH_MAX]; /* --python PATH, in order, each once */
+    size_t npythons;
+    char pyodides[PLAN_MAX_RUNTIMES][PATH_MAX]; /* --pyodide DIR, as given, each once */
+    size_t npyodides;
+    bool builtins_stay_native;   /* no --runtime, a FILE.py: built-ins run natively only */
+    char node[PATH_MAX];         /* Node.js, when a Pyodide package runs */
+    char node_version[64];       /* its --version */
+    char pyodide_host[PATH_MAX]; /* worker_pyodide.mjs */
+    char worker_py[PATH_MAX];    /* worker.py, what an interpreter runs */
+    /* machine.csv's keys for the runtimes: names built here, values in the runtime table */
+    char extra_keys[RUN_MAX_EXTRA][128];
+    machine_extra extra[RUN_MAX_EXTRA];
+    size_t nextra;
     int64_t interval_ms;
     int pin;
     uint64_t max_rss_bytes; /* 0: half of RAM, decided once the machine is known */
@@ -202,7 +231,10 @@ static int parse_name_set(const char *opt, const char *arg, const char *const *n
     snprintf(copy, sizeof copy, "%s", arg);
     for (int i = 0, used = 0; i < n; i++)
         used += snprintf(choices + used, sizeof choices - (size_t)used, "%s%s",
-                         i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+                         i == 0       ? ""
+                         : i == n - 1 ? " or "
+                                      : ", ",
+                         names[i]);
     memset(flags, 0, (size_t)n * sizeof *flags);
     bool any = false;
     char *save = NULL;
@@ -226,7 +258,38 @@ static int parse_name_set(const char *opt, const char *arg, const char *const *n
 static int parse_runtimes(run_cli *c, const char *arg)
 {
     c->runtime_given = true;
-    return parse_name_set("--runtime", arg, plan_runtime_names, PLAN_RUNTIMES, c->plan.runtimes);
+    return parse_name_set("--runtime", arg, plan_runtime_choices, PLAN_RUNTIME_CHOICES, c->want);
+}
+
+/* --python PATH[,PATH…] or --pyodide DIR[,DIR…]: appended to list, each once. */
+static int parse_paths(const char *opt, const char *arg, char (*list)[PATH_MAX], size_t *n)
+{
+    char copy[4 * PATH_MAX];
+    if (snprintf(copy, sizeof copy, "%s", arg) >= (int)sizeof copy) {
+        gcb_usage_error("run", "%s: too long a list", opt);
+        return -1;
+    }
+    char *save = NULL;
+    bool any = false;
+    for (char *p = strtok_r(copy, ",", &save); p != NULL; p = strtok_r(NULL, ",", &save)) {
+        any = true;
+        bool seen = false;
+        for (size_t i = 0; i < *n; i++)
+            seen |= strcmp(list[i], p) == 0;
+        if (seen)
+            continue;
+        if (*n == PLAN_MAX_RUNTIMES || strlen(p) >= PATH_MAX) {
+            gcb_usage_error("run", "%s %s: too many values (at most %d) or too long a path", opt, p,
+                            PLAN_MAX_RUNTIMES);
+            return -1;
+        }
+        snprintf(list[(*n)++], PATH_MAX, "%s", p);
+    }
+    if (!any) {
+        gcb_usage_error("run", "%s '%s' names nothing", opt, arg);
+        return -1;
+    }
+    return 0;
 }
 
 static int parse_modes(run_cli *c, const char *arg)
@@ -330,30 +393,206 @@ static int check_params(const run_cli *c)
     return 0;
 }
 
-/* Which runtimes run what. Without --runtime: built-ins in the native runtime, files in
- * python. With it: built-ins in each runtime named (python needs their twins), files in
- * python only. */
-static int check_runtimes(run_cli *c, bool policy_given)
+/* ---- the runtimes -------------------------------------------------------------------------- */
+
+/* Adds a runtime called BASE, or BASE-2, BASE-3 … when BASE is taken (the same version at
+ * another path): returns it, or NULL after the usage error. */
+static plan_runtime *add_runtime(run_cli *c, plan_kind kind, const char *base)
 {
-    bool *rt = c->plan.runtimes;
-    if (!c->runtime_given) {
-        rt[PLAN_NATIVE] = true;
-        rt[PLAN_PYTHON] = c->user_files;
+    char name[64];
+    snprintf(name, sizeof name, "%s", base);
+    for (int i = 2; plan_find_runtime(&c->plan, name) != NULL; i++)
+        snprintf(name, sizeof name, "%.50s-%d", base, i);
+    plan_runtime *rt = plan_add_runtime(&c->plan, kind, name);
+    if (rt == NULL)
+        gcb_usage_error("run", "too many runtimes (at most %d)", PLAN_MAX_RUNTIMES);
+    else if (strcmp(name, base) != 0)
+        snprintf(rt->same_version_as, sizeof rt->same_version_as, "%s", base);
+    return rt;
+}
+
+/* Each --python PATH, asked who it is: a runtime cpython-X.Y.Z. */
+static int add_interpreters(run_cli *c)
+{
+    for (size_t i = 0; i < c->npythons; i++) {
+        plan_runtime probe;
+        char xyz[32], err[1024], name[64];
+        memset(&probe, 0, sizeof probe);
+        if (rtm_probe_python(c->pythons[i], &probe, xyz, sizeof xyz, err, sizeof err) != 0) {
+            gcb_usage_error("run",
+                            "--python %s: %s; give the path of a CPython %d.%d or newer "
+                            "(e.g. /usr/bin/python3)",
+                            c->pythons[i], err, RTM_MIN_MAJOR, RTM_MIN_MINOR);
+            return -1;
+        }
+        snprintf(name, sizeof name, "cpython-%s", xyz);
+        plan_runtime *rt = add_runtime(c, PLAN_INTERPRETER, name);
+        if (rt == NULL)
+            return -1;
+        char same[64];
+        snprintf(same, sizeof same, "%s", rt->same_version_as);
+        snprintf(probe.name, sizeof probe.name, "%s", rt->name);
+        *rt = probe;
+        rt->kind = PLAN_INTERPRETER;
+        snprintf(rt->same_version_as, sizeof rt->same_version_as, "%s", same);
+    }
+    return 0;
+}
+
+/* Each --pyodide DIR, loaded once in Node.js to learn its CPython: a runtime pyodide-X.Y.Z. */
+static int add_pyodides(run_cli *c)
+{
+    char err[1024];
+    if (c->npyodides == 0) {
+        gcb_usage_error("run",
+                        "--runtime pyodide needs --pyodide DIR, an unpacked Pyodide "
+                        "package: %s",
+                        rtm_pyodide_hint);
+        return -1;
+    }
+    if (rtm_find_node(c->node, sizeof c->node, err, sizeof err) != 0) {
+        gcb_usage_error("run", "--pyodide %s: %s", c->pyodides[0], err);
+        return -1;
+    }
+    if (gcb_find_share_file("worker_pyodide.mjs", c->pyodide_host, sizeof c->pyodide_host) != 0) {
+        gcb_usage_error("run", "--pyodide: cannot find worker_pyodide.mjs next to bench or in "
+                               "share/gcbench; reinstall gcbench");
+        return -1;
+    }
+    rtm_node_version(c->node, c->node_version, sizeof c->node_version);
+    for (size_t i = 0; i < c->npyodides; i++) {
+        char pkg[PATH_MAX], xyz[32], name[64];
+        if (rtm_pyodide_dir(c->pyodides[i], pkg, sizeof pkg) != 0) {
+            gcb_usage_error("run",
+                            "--pyodide %s: not a Pyodide package (no pyodide.js, "
+                            "pyodide.asm.wasm and python_stdlib.zip in it, in its package/ or "
+                            "in its node_modules/pyodide/); %s",
+                            c->pyodides[i], rtm_pyodide_hint);
+            return -1;
+        }
+        bool seen = false;
+        for (size_t k = 0; k < c->plan.nruntimes; k++)
+            seen |= c->plan.runtimes[k].kind == PLAN_PYODIDE &&
+                    strcmp(c->plan.runtimes[k].path, pkg) == 0;
+        if (seen)
+            continue;
+        plan_runtime probe;
+        memset(&probe, 0, sizeof probe);
+        if (rtm_probe_pyodide(c->node, c->pyodide_host, pkg, &probe, xyz, sizeof xyz, err,
+                              sizeof err) != 0) {
+            gcb_usage_error("run", "--pyodide %s: %s", c->pyodides[i], err);
+            return -1;
+        }
+        snprintf(name, sizeof name, "pyodide-%s", xyz);
+        plan_runtime *rt = add_runtime(c, PLAN_PYODIDE, name);
+        if (rt == NULL)
+            return -1;
+        char same[64];
+        snprintf(same, sizeof same, "%s", rt->same_version_as);
+        snprintf(probe.name, sizeof probe.name, "%s", rt->name);
+        *rt = probe;
+        rt->kind = PLAN_PYODIDE;
+        snprintf(rt->same_version_as, sizeof rt->same_version_as, "%s", same);
+    }
+    return 0;
+}
+
+/* machine.csv's keys for the runtimes of this run: each interpreter's and package's path and
+ * sys.version (and a package's npm version, and Node's). */
+static void add_extra(run_cli *c, const char *key_fmt, const char *name, const char *value)
+{
+    if (c->nextra == RUN_MAX_EXTRA)
+        return;
+    snprintf(c->extra_keys[c->nextra], sizeof c->extra_keys[0], key_fmt, name);
+    c->extra[c->nextra].key = c->extra_keys[c->nextra];
+    c->extra[c->nextra].value = value;
+    c->nextra++;
+}
+
+static void runtime_keys(run_cli *c)
+{
+    bool pyodide = false;
+    for (size_t i = 0; i < c->plan.nruntimes; i++) {
+        const plan_runtime *rt = &c->plan.runtimes[i];
+        const char *prefix = rt->kind == PLAN_PYODIDE ? "pyodide.%s" : "interpreter.%s";
+        char fmt[64];
+        if (rt->kind != PLAN_INTERPRETER && rt->kind != PLAN_PYODIDE)
+            continue;
+        pyodide |= rt->kind == PLAN_PYODIDE;
+        snprintf(fmt, sizeof fmt, "%s.path", prefix);
+        add_extra(c, fmt, rt->name, rt->path);
+        if (rt->kind == PLAN_PYODIDE) {
+            snprintf(fmt, sizeof fmt, "%s.npm_version", prefix);
+            add_extra(c, fmt, rt->name, rt->npm_version);
+        }
+        snprintf(fmt, sizeof fmt, "%s.version", prefix);
+        add_extra(c, fmt, rt->name, rt->version);
+        if (rt->same_version_as[0] != '\0') {
+            snprintf(fmt, sizeof fmt, "%s.same_version_as", prefix);
+            add_extra(c, fmt, rt->name, rt->same_version_as);
+        }
+    }
+    if (pyodide)
+        add_extra(c, "%s", "node_version", c->node_version);
+}
+
+/* The runtime table, in the order runs are made: native, python, the --python interpreters,
+ * the --pyodide packages. Without --runtime: the --python and --pyodide ones alone when
+ * given, else native (and python for a FILE.py, built-ins then staying native). */
+static int choose_runtimes(run_cli *c)
+{
+    bool *want = c->want;
+    if (!c->runtime_given && c->npythons == 0 && c->npyodides == 0) {
+        want[WANT_NATIVE] = true;
+        want[WANT_PYTHON] = c->user_files;
+        c->builtins_stay_native = c->user_files;
         for (size_t i = 0; c->user_files && i < c->plan.nscenarios; i++)
             if (c->scenario_list[i].native != NULL)
                 c->scenario_list[i].py_path[0] = '\0'; /* built-ins stay native */
-        return 0;
     }
+    want[WANT_PYODIDE] |= c->npyodides > 0;
+    if (want[WANT_NATIVE] && plan_add_runtime(&c->plan, PLAN_NATIVE, "native") == NULL)
+        return -1;
+    if (want[WANT_PYTHON] && plan_add_runtime(&c->plan, PLAN_PYTHON, "python") == NULL)
+        return -1;
+    if (add_interpreters(c) != 0)
+        return -1;
+    if (want[WANT_PYODIDE] && add_pyodides(c) != 0)
+        return -1;
+    if (c->npythons > 0 &&
+        gcb_find_share_file("worker.py", c->worker_py, sizeof c->worker_py) != 0) {
+        gcb_usage_error("run", "--python: cannot find worker.py next to bench or in "
+                               "share/gcbench; reinstall gcbench");
+        return -1;
+    }
+    runtime_keys(c);
+    return 0;
+}
+
+/* Whether the table has a CPython runtime (embedded, interpreter or Pyodide). */
+static bool has_cpython(const run_cli *c)
+{
+    for (size_t i = 0; i < c->plan.nruntimes; i++)
+        if (c->plan.runtimes[i].kind != PLAN_NATIVE)
+            return true;
+    return false;
+}
+
+/* Which runtimes run what: built-ins in each runtime (a CPython needs their twins), files in
+ * the CPython runtimes only. */
+static int check_runtimes(run_cli *c, bool policy_given)
+{
+    bool native = plan_find_runtime(&c->plan, "native") != NULL, cpython = has_cpython(c);
     for (size_t i = 0; i < c->plan.nscenarios; i++) {
         const plan_scenario *s = &c->scenario_list[i];
-        if (s->native == NULL && !rt[PLAN_PYTHON]) {
+        if (s->native == NULL && !cpython) {
             gcb_usage_error("run",
-                            "--scenario %s runs in the python runtime only; add "
-                            "--runtime python",
+                            "--scenario %s runs in a CPython runtime only; add "
+                            "--runtime python (or --python PATH)",
                             s->py_path);
             return -1;
         }
-        if (s->native != NULL && rt[PLAN_PYTHON] && s->py_path[0] == '\0') {
+        if (s->native != NULL && cpython && s->py_path[0] == '\0' && !c->builtins_stay_native) {
             gcb_usage_error("run",
                             "cannot find %s.py, the Python twin of scenario %s; set "
                             "GCBENCH_SCENARIOS_DIR to the scenarios folder",
@@ -361,9 +600,9 @@ static int check_runtimes(run_cli *c, bool policy_given)
             return -1;
         }
     }
-    if (policy_given && !rt[PLAN_NATIVE]) {
-        gcb_usage_error("run", "--policy applies to the native runtime; the python runtime is "
-                               "CPython 3.11 itself");
+    if (policy_given && !native) {
+        gcb_usage_error("run", "--policy applies to the native runtime; the python runtimes are "
+                               "CPython itself");
         return -1;
     }
     return 0;
@@ -414,6 +653,8 @@ enum {
     OPT_QUIET,
     OPT_PYTHON_ENV,
     OPT_THRESHOLD0,
+    OPT_PYTHON,
+    OPT_PYODIDE,
     OPT_HELP
 };
 
@@ -482,6 +723,10 @@ static int parse_one(run_cli *c, int opt, const char *arg)
     case OPT_PYTHON_ENV:
         c->python_env = true;
         return 0;
+    case OPT_PYTHON:
+        return parse_paths("--python", arg, c->pythons, &c->npythons);
+    case OPT_PYODIDE:
+        return parse_paths("--pyodide", arg, c->pyodides, &c->npyodides);
     default:
         return -1;
     }
@@ -509,6 +754,8 @@ static int parse_run(int argc, char **argv, run_cli *c)
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"python-env", no_argument, NULL, OPT_PYTHON_ENV},
         {"threshold0", required_argument, NULL, OPT_THRESHOLD0},
+        {"python", required_argument, NULL, OPT_PYTHON},
+        {"pyodide", required_argument, NULL, OPT_PYODIDE},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -547,9 +794,9 @@ static int parse_run(int argc, char **argv, run_cli *c)
     }
     if (!scenario_given && parse_scenarios(c, "all") != 0)
         return -1;
-    if (check_runtimes(c, policy_given) != 0)
+    if (check_params(c) != 0 || choose_runtimes(c) != 0)
         return -1;
-    return check_params(c);
+    return check_runtimes(c, policy_given);
 }
 
 /* ---- running ---------------------------------------------------------------------------- */
@@ -581,7 +828,7 @@ static void print_progress(const run_cli *c, size_t i, size_t n, const plan_run 
     fprintf(stderr,
             "bench: [%zu/%zu] %s %s %s %s repeat %lld: %s (%lld/%lld iterations, %.2f s, "
             "peak %s MiB)%s%s\n",
-            i + 1, n, r->scenario->name, plan_runtime_names[r->runtime], r->threshold_text,
+            i + 1, n, r->scenario->name, plan_run_runtime(r)->name, r->threshold_text,
             plan_mode_names[r->mode], (long long)r->repeat, rr->status,
             (long long)rr->iterations_done, (long long)r->iterations, (double)rr->wall_ns / 1e9,
             peak, ok ? "" : ": ", ok ? "" : rr->message);
@@ -594,7 +841,7 @@ static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env
     for (size_t i = 0; i < n && !interrupted; i++) {
         if (isatty(STDERR_FILENO) && !c->quiet)
             fprintf(stderr, "bench: [%zu/%zu] %s %s %s %s repeat %lld: running…\r", i + 1, n,
-                    runs[i].scenario->name, plan_runtime_names[runs[i].runtime],
+                    runs[i].scenario->name, plan_run_runtime(&runs[i])->name,
                     runs[i].threshold_text, plan_mode_names[runs[i].mode],
                     (long long)runs[i].repeat);
         run_result rr;
@@ -648,14 +895,23 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Whether the table has a runtime of that kind. */
+static bool runs_kind(const run_cli *c, plan_kind kind)
+{
+    for (size_t i = 0; i < c->plan.nruntimes; i++)
+        if (c->plan.runtimes[i].kind == kind)
+            return true;
+    return false;
+}
+
 static int run_planned(run_cli *c, machine *m, int argc, char **argv)
 {
     char worker[PATH_MAX], worker_python[PATH_MAX], err[PATH_MAX + 256];
-    if (c->plan.runtimes[PLAN_NATIVE] && gcb_find_worker("bench-worker", worker, sizeof worker) != 0) {
+    if (runs_kind(c, PLAN_NATIVE) && gcb_find_worker("bench-worker", worker, sizeof worker) != 0) {
         gcb_error("cannot find bench-worker next to bench; reinstall gcbench");
         return GCB_EXIT_FAILED;
     }
-    if (c->plan.runtimes[PLAN_PYTHON] &&
+    if (runs_kind(c, PLAN_PYTHON) &&
         gcb_find_worker("bench-worker-python", worker_python, sizeof worker_python) != 0) {
         gcb_error("cannot find bench-worker-python next to bench; reinstall gcbench");
         return GCB_EXIT_FAILED;
@@ -677,13 +933,14 @@ static int run_planned(run_cli *c, machine *m, int argc, char **argv)
     }
     char path[PATH_MAX + 32];
     results_path(&res, GCB_MACHINE_CSV, path, sizeof path);
-    if (machine_write_csv(m, path, argc, argv) != 0)
+    if (machine_write_csv(m, path, argc, argv, c->extra, c->nextra) != 0)
         gcb_error("cannot write %s: %s", path, strerror(errno));
     install_signals();
     if (cpu >= 0)
         machine_bind_away(m, cpu);
     runner_env env = {
-        .worker_path = {worker, worker_python},
+        .worker_path = {worker, worker_python, c->worker_py, c->pyodide_host},
+        .node_path = c->node,
         .python_env = c->python_env,
         .machine = m,
         .cpu = cpu,

@@ -200,7 +200,8 @@ static void software(kv_list *l, int argc, char **argv)
     put(l, "compiler", "gcc %s", __VERSION__);
     put(l, "bench_version", "%s", GCB_VERSION);
     put(l, "bench_commit", "%s", GCB_COMMIT);
-    /* the python runtime's interpreter, as the worker that embeds it reports it */
+    /* the embedded python runtime's interpreter, as the worker that embeds it reports it
+     * (other interpreters, and Pyodide packages, are the run's: machine_extra keys) */
     char worker[PATH_MAX], version[256] = "";
     if (gcb_find_worker("bench-worker-python", worker, sizeof worker) == 0) {
         char *argv[] = {worker, "--version", NULL};
@@ -226,7 +227,8 @@ static void collect(const machine *m, kv_list *l, int argc, char **argv)
     software(l, argc, argv);
 }
 
-int machine_write_csv(const machine *m, const char *path, int argc, char **argv)
+int machine_write_csv(const machine *m, const char *path, int argc, char **argv,
+                      const machine_extra *extra, size_t nextra)
 {
     kv_list l;
     collect(m, &l, argc, argv);
@@ -237,6 +239,11 @@ int machine_write_csv(const machine *m, const char *path, int argc, char **argv)
     for (size_t i = 0; i < l.len; i++) {
         csvw_str(&w, l.items[i].key);
         csvw_str(&w, l.items[i].value);
+        csvw_end_row(&w);
+    }
+    for (size_t i = 0; i < nextra; i++) {
+        csvw_str(&w, extra[i].key);
+        csvw_str(&w, extra[i].value);
         csvw_end_row(&w);
     }
     return csvw_close(&w);

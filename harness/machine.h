@@ -27,9 +27,17 @@ int machine_bind_self(const machine *m, int os_index);
  * are others, so that its tick sampling does not share the worker's core. 0 or -1. */
 int machine_bind_away(const machine *m, int os_index);
 
+/* A key and value a command adds to machine.csv (the interpreters it ran, …). */
+typedef struct machine_extra {
+    const char *key;
+    const char *value;
+} machine_extra;
+
 /* Writes machine.csv (key,value) to path; argv is the command line to record, from the
- * command's name on ("run", "--scenario", …). 0 or -1. */
-int machine_write_csv(const machine *m, const char *path, int argc, char **argv);
+ * command's name on ("run", "--scenario", …); extra[0..nextra) follow this machine's keys.
+ * 0 or -1. */
+int machine_write_csv(const machine *m, const char *path, int argc, char **argv,
+                      const machine_extra *extra, size_t nextra);
 /* Prints the same keys and values as aligned text (`bench info`). */
 void machine_print(const machine *m, FILE *out, int argc, char **argv);
 

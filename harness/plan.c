@@ -6,11 +6,43 @@
 #include <string.h>
 
 const char *const plan_mode_names[PLAN_MODES] = {"forced", "auto", "off"};
-const char *const plan_runtime_names[PLAN_RUNTIMES] = {"native", "python"};
+const char *const plan_runtime_choices[PLAN_RUNTIME_CHOICES] = {"native", "python", "pyodide"};
+
+const plan_runtime *plan_run_runtime(const plan_run *r)
+{
+    return &r->options->runtimes[r->runtime];
+}
 
 const char *plan_policy_name(const plan_run *r)
 {
-    return r->runtime == PLAN_PYTHON ? "cpython" : gcr_policy_name(r->config.policy);
+    return plan_run_runtime(r)->kind == PLAN_NATIVE ? gcr_policy_name(r->config.policy) : "cpython";
+}
+
+const char *plan_allocator_name(const plan_run *r)
+{
+    return plan_run_runtime(r)->kind == PLAN_PYODIDE ? "malloc"
+                                                     : gcr_allocator_name(r->config.allocator);
+}
+
+int plan_rss_comparable(const plan_run *r) { return plan_run_runtime(r)->kind != PLAN_PYODIDE; }
+
+plan_runtime *plan_add_runtime(plan_options *o, plan_kind kind, const char *name)
+{
+    if (o->nruntimes == PLAN_MAX_RUNTIMES)
+        return NULL;
+    plan_runtime *rt = &o->runtimes[o->nruntimes++];
+    memset(rt, 0, sizeof *rt);
+    rt->kind = kind;
+    snprintf(rt->name, sizeof rt->name, "%s", name);
+    return rt;
+}
+
+const plan_runtime *plan_find_runtime(const plan_options *o, const char *name)
+{
+    for (size_t i = 0; i < o->nruntimes; i++)
+        if (strcmp(o->runtimes[i].name, name) == 0)
+            return &o->runtimes[i];
+    return NULL;
 }
 
 /* The run's parameters and their text: a built-in's defaults with the --param values it has
@@ -41,12 +73,15 @@ static void fill_params(const plan_options *o, plan_run *r)
 /* The setting's thresholds and their text: the given ones, else the runtime's defaults. */
 static void fill_threshold(const plan_options *o, size_t t, plan_run *r)
 {
+    const plan_runtime *rt = plan_run_runtime(r);
     r->threshold_set = o->nthresholds > 0;
     if (r->threshold_set) {
         memcpy(r->threshold, o->thresholds[t], sizeof r->threshold);
-    } else if (r->runtime == PLAN_PYTHON) {
+    } else if (rt->kind == PLAN_PYTHON) {
         static const int cpython[3] = PLAN_CPYTHON_THRESHOLDS;
         memcpy(r->threshold, cpython, sizeof r->threshold);
+    } else if (rt->kind != PLAN_NATIVE) {
+        memcpy(r->threshold, rt->default_threshold, sizeof r->threshold);
     } else {
         gcr_runtime *rt = gcr_open(&o->config); /* the policy's defaults, as the worker sees */
         if (rt != NULL) {
@@ -58,12 +93,11 @@ static void fill_threshold(const plan_options *o, size_t t, plan_run *r)
              r->threshold[1], r->threshold[2]);
 }
 
-/* Whether the scenario can run in that runtime, and the options ask for it. */
-static bool runs_in(const plan_options *o, const plan_scenario *s, plan_runtime rt)
+/* Whether the scenario can run in that runtime: a native one needs the built-in, the others
+ * (CPython) a Python file. */
+static bool runs_in(const plan_options *o, const plan_scenario *s, size_t rt)
 {
-    if (!o->runtimes[rt])
-        return false;
-    return rt == PLAN_NATIVE ? s->native != NULL : s->py_path[0] != '\0';
+    return o->runtimes[rt].kind == PLAN_NATIVE ? s->native != NULL : s->py_path[0] != '\0';
 }
 
 plan_run *plan_expand(const plan_options *o, size_t *count)
@@ -73,16 +107,16 @@ plan_run *plan_expand(const plan_options *o, size_t *count)
     for (int m = 0; m < PLAN_MODES; m++)
         nmodes += o->modes[m];
     for (size_t s = 0; s < o->nscenarios; s++)
-        for (int rt = 0; rt < PLAN_RUNTIMES; rt++)
-            nruntimes += runs_in(o, &o->scenarios[s], (plan_runtime)rt);
+        for (size_t rt = 0; rt < o->nruntimes; rt++)
+            nruntimes += runs_in(o, &o->scenarios[s], rt);
     size_t n = nruntimes * nsettings * (size_t)o->repeat * nmodes;
     plan_run *runs = calloc(n ? n : 1, sizeof *runs);
     if (runs == NULL)
         return NULL;
     size_t i = 0;
     for (size_t s = 0; s < o->nscenarios; s++)
-        for (int rt = 0; rt < PLAN_RUNTIMES; rt++) {
-            if (!runs_in(o, &o->scenarios[s], (plan_runtime)rt))
+        for (size_t rt = 0; rt < o->nruntimes; rt++) {
+            if (!runs_in(o, &o->scenarios[s], rt))
                 continue;
             for (size_t t = 0; t < nsettings; t++)
                 for (int64_t rep = 1; rep <= o->repeat; rep++)
@@ -92,7 +126,7 @@ plan_run *plan_expand(const plan_options *o, size_t *count)
                         plan_run *r = &runs[i++];
                         snprintf(r->run_id, sizeof r->run_id, "r%04zu", i);
                         r->scenario = &o->scenarios[s];
-                        r->runtime = (plan_runtime)rt;
+                        r->runtime = rt;
                         r->options = o;
                         r->config = o->config;
                         fill_params(o, r);

@@ -21,10 +21,33 @@
 typedef enum { PLAN_FORCED, PLAN_AUTO, PLAN_OFF, PLAN_MODES } plan_mode;
 extern const char *const plan_mode_names[PLAN_MODES]; /* "forced", "auto", "off" */
 
-typedef enum { PLAN_NATIVE, PLAN_PYTHON, PLAN_RUNTIMES } plan_runtime;
-extern const char *const plan_runtime_names[PLAN_RUNTIMES]; /* "native", "python" */
+/* The kinds of runtime a run can have, each with its own worker (runner.c). */
+typedef enum {
+    PLAN_NATIVE,      /* the gcbench runtime: bench-worker */
+    PLAN_PYTHON,      /* CPython 3.11 embedded: bench-worker-python running worker.py */
+    PLAN_INTERPRETER, /* a CPython on the machine (--python PATH): PATH -I worker.py */
+    PLAN_PYODIDE,     /* a Pyodide package's CPython under Node.js (--pyodide DIR) */
+    PLAN_KINDS
+} plan_kind;
+/* The names of --runtime: "native", "python", "pyodide" (interpreters come from --python). */
+#define PLAN_RUNTIME_CHOICES 3
+extern const char *const plan_runtime_choices[PLAN_RUNTIME_CHOICES];
 
-/* CPython 3.11's own gc thresholds: what a python run without --threshold runs with. */
+#define PLAN_MAX_RUNTIMES 16
+
+/* One runtime runs are made in: its kind, and the name runs.csv gives it. */
+typedef struct plan_runtime {
+    plan_kind kind;
+    char name[64];            /* "native", "python", "cpython-3.13.2", "pyodide-3.14.2" (unique) */
+    char path[PATH_MAX];      /* interpreter: the path given; pyodide: the package folder */
+    char version[256];        /* interpreter, pyodide: sys.version on one line */
+    char npm_version[64];     /* pyodide: package.json's version */
+    int default_threshold[3]; /* interpreter, pyodide: its gc.get_threshold() */
+    char same_version_as[64]; /* the first runtime of the same version, when this one is not */
+} plan_runtime;
+
+/* CPython 3.11's own gc thresholds: what an embedded python run without --threshold runs
+ * with (an interpreter's or a Pyodide package's are its own: plan_runtime.default_threshold). */
 #define PLAN_CPYTHON_THRESHOLDS                                                                    \
     {                                                                                              \
         700, 10, 10                                                                                \
@@ -39,7 +62,8 @@ typedef struct plan_scenario {
 typedef struct plan_options {
     const plan_scenario *scenarios;
     size_t nscenarios;
-    bool runtimes[PLAN_RUNTIMES];
+    plan_runtime runtimes[PLAN_MAX_RUNTIMES]; /* in the order they run */
+    size_t nruntimes;
     bool modes[PLAN_MODES];
     int thresholds[PLAN_MAX_THRESHOLDS][3]; /* none given: the policy's default */
     size_t nthresholds;
@@ -54,7 +78,7 @@ typedef struct plan_options {
 typedef struct plan_run {
     char run_id[16];
     const plan_scenario *scenario;
-    plan_runtime runtime;
+    size_t runtime;              /* index into options->runtimes */
     scn_values params;           /* native runs: every parameter's value */
     char params_text[256];       /* "objects=100;floats=10000" (a user's file: the --param given) */
     const plan_options *options; /* for the --param strings a python run passes on */
@@ -67,8 +91,21 @@ typedef struct plan_run {
     gcr_config config;
 } plan_run;
 
-/* "py311" … for a native run, "cpython" for a python run (CPython 3.11 itself). */
+/* The runtime r runs in. */
+const plan_runtime *plan_run_runtime(const plan_run *r);
+/* "py311" … for a native run, "cpython" for every CPython (embedded, interpreter, Pyodide). */
 const char *plan_policy_name(const plan_run *r);
+/* The allocator r runs with: the options' ("pymalloc", "malloc"), except in Pyodide, whose
+ * CPython is built without pymalloc: "malloc" there. */
+const char *plan_allocator_name(const plan_run *r);
+/* Whether r's RSS is comparable with CPython's on this machine: 1, except in Pyodide (the
+ * Node.js process, and WebAssembly's linear memory, which only grows): 0. */
+int plan_rss_comparable(const plan_run *r);
+
+/* Appends a runtime (name unique) to o's table; returns it, or NULL when the table is full. */
+plan_runtime *plan_add_runtime(plan_options *o, plan_kind kind, const char *name);
+/* The runtime named name in o's table, or NULL. */
+const plan_runtime *plan_find_runtime(const plan_options *o, const char *name);
 
 /* Expands options into runs (malloc'd, *count of them), ordered scenario, runtime, setting,
  * repeat, mode, so that a setting's modes run back to back. Returns NULL when memory ran

@@ -77,9 +77,9 @@ int results_add_run(results *res, const plan_run *r, int cpu, const run_result *
     const wire_done *d = rr->have_done ? &rr->done : NULL;
     csvw_str(w, r->run_id);
     csvw_str(w, r->scenario->name);
-    csvw_str(w, plan_runtime_names[r->runtime]);
+    csvw_str(w, plan_run_runtime(r)->name);
     csvw_str(w, plan_policy_name(r));
-    csvw_str(w, gcr_allocator_name(r->config.allocator));
+    csvw_str(w, plan_allocator_name(r));
     csvw_str(w, r->threshold_text);
     csvw_str(w, plan_mode_names[r->mode]);
     csvw_i64(w, r->repeat);
@@ -117,6 +117,7 @@ int results_add_run(results *res, const plan_run *r, int cpu, const run_result *
     csvw_count(w, rr->exit_code);
     csvw_i64(w, rr->signal);
     csvw_i64(w, rr->rusage_maxrss_bytes);
+    csvw_i64(w, plan_rss_comparable(r));
     return csvw_end_row(w);
 }
 

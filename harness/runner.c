@@ -217,10 +217,10 @@ static void tick(const plan_run *r, const runner_env *env, watch *w)
 }
 
 /* Room for the worker's argv: its strings, packed. */
-#define ARGV_MAX (16 + PLAN_MAX_PARAMS + SCN_MAX_PARAMS)
+#define ARGV_MAX (20 + PLAN_MAX_PARAMS + SCN_MAX_PARAMS)
 typedef struct argv_buf {
     char *argv[ARGV_MAX + 1];
-    char text[ARGV_MAX * 64 + PATH_MAX];
+    char text[ARGV_MAX * 64 + 4 * PATH_MAX];
     size_t argc, used;
 } argv_buf;
 
@@ -238,19 +238,59 @@ static void arg(argv_buf *b, const char *fmt, ...)
     b->used += (size_t)n + 1;
 }
 
-/* The worker's argv (worker_core.h). A native run names its built-in and passes every
- * parameter's value; a python run names its file and passes the --param given, as given. */
-static void build_argv(const plan_run *r, const runner_env *env, argv_buf *b)
+/* Whether an interpreter run is isolated with -I: not under --python-env, and not with
+ * --allocator malloc, which -I would not let through (PYTHONMALLOC is an environment
+ * variable: those runs get -s and an environment without other PYTHON* variables). */
+static bool interpreter_isolated(const plan_run *r, const runner_env *env)
 {
-    arg(b, "%s", r->runtime == PLAN_PYTHON ? "bench-worker-python" : "bench-worker");
+    return !env->python_env && r->config.allocator != GCR_ALLOC_MALLOC;
+}
+
+/* The program that runs the worker, and what comes before the worker's own arguments: the
+ * worker itself; or the interpreter, its flags and worker.py; or node and the Pyodide host. */
+static const char *program(const plan_run *r, const runner_env *env, argv_buf *b)
+{
+    const plan_runtime *rt = plan_run_runtime(r);
+    const char *worker = env->worker_path[rt->kind];
+    switch (rt->kind) {
+    case PLAN_NATIVE:
+        arg(b, "bench-worker");
+        return worker;
+    case PLAN_PYTHON:
+        arg(b, "bench-worker-python");
+        return worker;
+    case PLAN_INTERPRETER:
+        arg(b, "%s", rt->path);
+        if (interpreter_isolated(r, env))
+            arg(b, "-I");
+        else if (!env->python_env)
+            arg(b, "-s");
+        arg(b, "%s", worker);
+        return rt->path;
+    case PLAN_PYODIDE:
+    case PLAN_KINDS:
+        break;
+    }
+    arg(b, "%s", env->node_path);
+    arg(b, "%s", worker);
+    arg(b, "--pyodide=%s", rt->path);
+    return env->node_path;
+}
+
+/* The worker's argv (worker_core.h) after program()'s part. A native run names its built-in
+ * and passes every parameter's value; a CPython run names its file and passes the --param
+ * given, as given. Returns the program to exec. */
+static const char *build_argv(const plan_run *r, const runner_env *env, argv_buf *b)
+{
+    const char *path = program(r, env, b);
     arg(b, "--fd=3");
     arg(b, "--mode=%s", plan_mode_names[r->mode]);
     arg(b, "--iterations=%lld", (long long)r->iterations);
-    arg(b, "--allocator=%s", gcr_allocator_name(r->config.allocator));
+    arg(b, "--allocator=%s", plan_allocator_name(r));
     if (r->threshold_set)
         arg(b, "--threshold=%d,%d,%d", r->threshold[0], r->threshold[1], r->threshold[2]);
     const scn_scenario *s = r->scenario->native;
-    if (r->runtime == PLAN_NATIVE) {
+    if (plan_run_runtime(r)->kind == PLAN_NATIVE) {
         arg(b, "--scenario=%s", s->name);
         arg(b, "--policy=%s", gcr_policy_name(r->config.policy));
         for (size_t k = 0; k < s->param_count; k++)
@@ -265,6 +305,33 @@ static void build_argv(const plan_run *r, const runner_env *env, argv_buf *b)
                 arg(b, "--param=%s=%s", o->param_keys[i], o->param_values[i]);
     }
     b->argv[b->argc] = NULL;
+    return path;
+}
+
+/* An interpreter run's environment (in the child): isolated runs keep no PYTHON* variable
+ * but PYTHONMALLOC=malloc when asked for; --python-env keeps them all, with PYTHONMALLOC set
+ * to the allocator asked for. */
+static void interpreter_environment(const plan_run *r, const runner_env *env)
+{
+    bool malloc_asked = r->config.allocator == GCR_ALLOC_MALLOC;
+    if (!env->python_env) {
+        extern char **environ;
+        char name[256];
+        for (size_t i = 0; environ[i] != NULL;) {
+            const char *eq = strchr(environ[i], '=');
+            size_t len = eq != NULL ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+            if (strncmp(environ[i], "PYTHON", 6) == 0 && len < sizeof name) {
+                snprintf(name, sizeof name, "%.*s", (int)len, environ[i]);
+                unsetenv(name); /* environ shifts down: look at index i again */
+                continue;
+            }
+            i++;
+        }
+    }
+    if (malloc_asked)
+        setenv("PYTHONMALLOC", "malloc", 1);
+    else if (env->python_env)
+        setenv("PYTHONMALLOC", "pymalloc", 1);
 }
 
 /* In the child: pin, wire the pipes (data to fd 3; stdout and stderr to the captured
@@ -278,9 +345,10 @@ static void exec_worker(const plan_run *r, const runner_env *env, int data_w, in
         _exit(127);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    if (plan_run_runtime(r)->kind == PLAN_INTERPRETER)
+        interpreter_environment(r, env);
     static argv_buf b; /* the child's own copy: nothing else runs in it */
-    build_argv(r, env, &b);
-    const char *path = env->worker_path[r->runtime];
+    const char *path = build_argv(r, env, &b);
     execv(path, b.argv);
     dprintf(2, "cannot run the worker %s: %s\n", path, strerror(errno));
     _exit(127);

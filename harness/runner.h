@@ -14,8 +14,11 @@
 #include "wire.h"
 
 typedef struct runner_env {
-    const char *worker_path[PLAN_RUNTIMES]; /* bench-worker, bench-worker-python */
-    bool python_env;                        /* python runs: --python-env */
+    /* per kind: bench-worker, bench-worker-python, worker.py (an interpreter runs it), and
+     * worker_pyodide.mjs (node runs it); NULL for a kind that is not run */
+    const char *worker_path[PLAN_KINDS];
+    const char *node_path; /* Node.js, for pyodide runs */
+    bool python_env;       /* python runs: --python-env */
     const machine *machine;
     int cpu;                            /* PU to pin the worker to, or -1 */
     uint64_t max_rss_bytes;             /* 0: no limit */

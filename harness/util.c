@@ -185,6 +185,19 @@ int gcb_find_worker(const char *name, char *buf, size_t len)
     return -1;
 }
 
+int gcb_find_share_file(const char *name, char *buf, size_t len)
+{
+    char dir[PATH_MAX];
+    if (gcb_exe_dir(dir, sizeof dir) != 0)
+        return -1;
+    static const char *const places[] = {"%s/%s", "%s/../share/gcbench/%s",
+                                         "%s/../../share/gcbench/%s"};
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++)
+        if (snprintf(buf, len, places[i], dir, name) < (int)len && access(buf, R_OK) == 0)
+            return 0;
+    return -1;
+}
+
 int gcb_capture_line(char *const argv[], char *out, size_t len)
 {
     out[0] = '\0';

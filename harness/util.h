@@ -45,6 +45,12 @@ int gcb_plots_dir(char *buf, size_t len);
  * <exe>/../libexec/gcbench (installed). Returns 0 with its path in buf, or -1. */
 int gcb_find_worker(const char *name, char *buf, size_t len);
 
+/* A file gcbench installs in share/gcbench (worker.py, _gcbench_wire.py, worker_pyodide.mjs):
+ * next to the running executable (a build folder holds them beside the programs), else
+ * <exe>/../share/gcbench/NAME (bench in bin/), else <exe>/../../share/gcbench/NAME (a worker in
+ * libexec/gcbench/). Returns 0 with its path in buf, or -1. */
+int gcb_find_share_file(const char *name, char *buf, size_t len);
+
 /* Runs argv (no shell) and keeps the first line of its standard output in out. Returns 0
  * when it exited 0, else -1 (out is then ""). */
 int gcb_capture_line(char *const argv[], char *out, size_t len);

@@ -565,6 +565,306 @@ def compare_folders():
         check(rc == 2, f"one folder: {rc} {se}")
 
 
+# ---- real interpreters: --python PATH and --pyodide DIR ----------------------------------
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+# The Pyodide packages setup_pyodide.sh installs: (npm version, the CPython it holds)
+PYODIDE_PACKAGES = [("0.27.7", "3.12.7"), ("0.29.3", "3.13.2"), ("314.0.8", "3.14.2"),
+                    ("315.0.0-alpha.2", "3.15.0")]
+
+
+def second_interpreter(tmp):
+    """A second interpreter path: python3 on PATH when it is another binary than
+    /usr/bin/python3 (e.g. pyenv's), else a link to /usr/bin/python3 (the same version at a
+    second path). Returns (path, same_binary)."""
+    found = shutil.which("python3")
+    if found:
+        p = subprocess.run([found, "-c", "import sys; print(sys.executable)"],
+                           capture_output=True, text=True)
+        exe = p.stdout.strip()
+        if p.returncode == 0 and exe and os.path.realpath(exe) != os.path.realpath(SYSTEM_PYTHON):
+            return exe, False
+    link = os.path.join(tmp, "python3-again")
+    os.symlink(SYSTEM_PYTHON, link)
+    return link, True
+
+
+def version_of(path):
+    p = subprocess.run([path, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+                       capture_output=True, text=True, check=True)
+    return p.stdout.strip()
+
+
+def machine_keys(d):
+    return {r["key"]: r["value"] for r in read_csv(os.path.join(d, "machine.csv"))[0]}
+
+
+def class_counts(samples, run_id, name):
+    """A class's live instances after each iteration, from the kind=class rows."""
+    return [int(s["live_objects"]) for s in samples
+            if s["run_id"] == run_id and s["kind"] == "class" and s["type_name"] == name]
+
+
+def check_iter_gc_columns(samples, run_id):
+    """collections_gen0..2 filled on every iteration sample, summing to collections."""
+    for s in samples:
+        if s["run_id"] != run_id or s["kind"] != "iter":
+            continue
+        gens = [s["collections_gen%d" % g] for g in range(3)]
+        check(all(g != "" for g in gens), f"collections_gen empty in {s}")
+        check(sum(int(g) for g in gens) == int(s["collections"]),
+              f"collections_gen {gens} do not add up to {s['collections']}")
+        check(s["count0"] != "" and s["heap_objects"] != "", f"counts missing in {s}")
+
+
+@test
+def python_interpreters():
+    """--python /usr/bin/python3 and a second interpreter: a runtime each (cpython-X.Y.Z, made
+    unique), machine.csv's keys, cross_reference's verdict, its B instances per iteration,
+    the per-generation collections."""
+    if not os.access(SYSTEM_PYTHON, os.X_OK):
+        raise Skip(f"{SYSTEM_PYTHON} is not here")
+    with tempfile.TemporaryDirectory() as tmp:
+        second, same = second_interpreter(tmp)
+        v1, v2 = version_of(SYSTEM_PYTHON), version_of(second)
+        names = [f"cpython-{v1}", f"cpython-{v2}" + ("-2" if v1 == v2 else "")]
+        out = os.path.join(tmp, "res")
+        run_ok(out, "--python", SYSTEM_PYTHON, "--python", second, "--scenario",
+               "cross_reference", "--iterations", "6", "--no-plot")
+        d, runs, samples = load(out)
+        check([r["runtime"] for r in runs] == [names[0], names[0], names[1], names[1]],
+              f"runtimes {[r['runtime'] for r in runs]}, want {names}")
+        for r in runs:
+            check(r["status"] == "ok", f"{r['runtime']} {r['mode']}: {r['message']}")
+            check(r["policy"] == "cpython" and r["rss_comparable"] == "1", f"{r}")
+            check_iter_gc_columns(samples, r["run_id"])
+            b = class_counts(samples, r["run_id"], "B")
+            check(len(b) == 7, f"{r['runtime']} {r['mode']}: B rows {b}")
+            if r["mode"] == "forced":
+                check(b == [0] * 7, f"forced: B alive {b}")
+            else:  # 100 new cycles per iteration, none collected before the first collection
+                check(b[:3] == [0, 100, 200], f"auto: B alive {b}")
+            check({c["type_name"] for c in samples if c["run_id"] == r["run_id"] and
+                   c["kind"] == "class"} == {"A", "B", "BWeakRef"}, "the scenario's classes")
+        m = machine_keys(d)
+        check(m[f"interpreter.{names[0]}.path"] == SYSTEM_PYTHON, f"path key: {m}")
+        check(m[f"interpreter.{names[0]}.version"].startswith(v1), "version key")
+        check(m[f"interpreter.{names[1]}.path"] == second, "second path key")
+        if v1 == v2:
+            check(m[f"interpreter.{names[1]}.same_version_as"] == names[0], "same version noted")
+        check(m["python_version"].startswith("CPython 3.11"), "the embedded one stays")
+        v = {(r["runtime"], r["scenario"]): r["verdict"] for r in summary(d)}
+        for name in names:
+            check(v[(name, "cross_reference")] == "delayed", f"{name}: {v}")
+        print(f"second interpreter: {second} ({'same binary' if same else v2})")
+
+
+@test
+def python_interpreters_any_version():
+    """worker.py in every CPython >= 3.9 found here (pyenv's, when present): a run each of a
+    user's file, with its classes' instances counted."""
+    found = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3")))
+    found = [p for p in found if tuple(map(int, version_of(p).split(".")[:2])) >= (3, 9)]
+    if not found:
+        raise Skip("no other CPython 3.9+ on this machine (pyenv); python_interpreters covers "
+                   "/usr/bin/python3")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_file(tmp, "pairs.py", PAIRS)
+        out = os.path.join(tmp, "res")
+        run_ok(out, "--python", ",".join(found), "--scenario", path, "--iterations", "3",
+               "--gc", "forced", "--no-plot")
+        _, runs, samples = load(out)
+        check(len(runs) == len(found), f"{len(runs)} runs for {found}")
+        for r in runs:
+            check(r["status"] == "ok", f"{r['runtime']}: {r['message']}")
+            check(class_counts(samples, r["run_id"], "Pair") == [0, 10, 20, 30],
+                  f"{r['runtime']}: {class_counts(samples, r['run_id'], 'Pair')}")
+
+
+PAIRS = """
+kept = []
+
+class Pair:
+    def __init__(self):
+        self.other = self
+
+def step(params):
+    kept.extend([Pair() for _ in range(10)])
+"""
+
+
+@test
+def embedded_equals_interpreter():
+    """The embedded CPython and /usr/bin/python3 (the same 3.11) run the same worker.py: the
+    same per-iteration counts, collections per generation and class instances."""
+    if not os.access(SYSTEM_PYTHON, os.X_OK):
+        raise Skip(f"{SYSTEM_PYTHON} is not here")
+    rc, so, _ = bench("info")
+    embedded = [l.split(None, 1)[1] for l in so.splitlines() if l.startswith("python_version")]
+    if not embedded or not embedded[0].startswith("CPython " + version_of(SYSTEM_PYTHON)):
+        raise Skip(f"the embedded CPython ({embedded}) is not {SYSTEM_PYTHON}'s version")
+    with tempfile.TemporaryDirectory() as out:
+        run_ok(out, "--runtime", "python", "--python", SYSTEM_PYTHON, "--scenario",
+               "cross_reference,finalizer_cycle", "--iterations", "8", "--param", "floats=1000",
+               "--param", "payload_bytes=100000", "--no-plot")
+        _, runs, samples = load(out)
+        fields = ("count0", "count1", "count2", "collections", "collections_gen0",
+                  "collections_gen1", "collections_gen2", "collected", "garbage")
+        seqs = {}
+        for r in runs:
+            rows = [s for s in samples if s["run_id"] == r["run_id"]]
+            seqs[(r["scenario"], r["mode"], r["runtime"] == "python")] = (
+                [tuple(s[f] for f in fields) for s in rows if s["kind"] == "iter"],
+                [(s["iteration"], s["type_name"], s["live_objects"]) for s in rows
+                 if s["kind"] == "class"])
+        check(len(seqs) == 8, f"{len(seqs)} runs")
+        for (scenario, mode, is_embedded), (iters, classes) in seqs.items():
+            if not is_embedded:
+                continue
+            other = seqs[(scenario, mode, False)]
+            check(len(iters) == 9 and iters == other[0],
+                  f"{scenario} {mode}: embedded {iters} vs interpreter {other[0]}")
+            check(classes and classes == other[1], f"{scenario} {mode}: class rows differ")
+
+
+def bad_python_script(folder, name, lines):
+    """An executable that answers the probe as another interpreter would."""
+    path = os.path.join(folder, name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\nprintf '%s\\n'\n" % "\\n".join(lines))
+    os.chmod(path, 0o755)
+    return path
+
+
+@test
+def bad_interpreters_and_packages():
+    """Every bad --python and --pyodide: exit 2, one line naming the value and the fix, nothing
+    written."""
+    with tempfile.TemporaryDirectory() as tmp:
+        usage_error(["run", "--python", os.path.join(tmp, "nopython")], "nopython")
+        usage_error(["run", "--python", "gcbench-no-such-python"], "gcbench-no-such-python")
+        plain = write_file(tmp, "plain.py", "")  # not executable
+        usage_error(["run", "--python", plain], "plain.py")
+        usage_error(["run", "--python", tmp], tmp)  # a folder
+        usage_error(["run", "--python", "/bin/true"], "/bin/true")  # not a Python
+        hello = bad_python_script(tmp, "hello", ["hello"])
+        usage_error(["run", "--python", hello], "hello")
+        pypy = bad_python_script(tmp, "pypy3", ["pypy", "3.10.14", "700,10,10", "3.10.14 PyPy"])
+        usage_error(["run", "--python", pypy], "pypy3")
+        old = bad_python_script(tmp, "python3.8", ["cpython", "3.8.10", "700,10,10", "3.8.10"])
+        usage_error(["run", "--python", old], "python3.8")
+        for args, needle in ((["--python", pypy], "not CPython"),
+                             (["--python", old], "3.9 or newer"),
+                             (["--python", "/bin/true"], "Python interpreter")):
+            _, _, se = bench("run", "--out", os.path.join(tmp, "res"), *args)
+            check(needle in se.splitlines()[0], f"{args}: {se.splitlines()[0]!r}")
+        usage_error(["run", "--runtime", "pyodide"], "npm pack pyodide@")
+        usage_error(["run", "--runtime", "native,pyodide", "--scenario", "cross_reference"],
+                    "--pyodide DIR")
+        usage_error(["run", "--pyodide", tmp], tmp)
+        usage_error(["run", "--pyodide", os.path.join(tmp, "nosuch")], "nosuch")
+        _, _, se = bench("run", "--out", os.path.join(tmp, "res"), "--pyodide", tmp)
+        check("npm pack pyodide@" in se.splitlines()[0], f"no hint: {se}")
+        pkg = pyodide_package(PYODIDE_PACKAGES[-1][0], required=False)
+        if pkg:
+            usage_error(["run", "--pyodide", pkg], "GCBENCH_NODE",
+                        env={"GCBENCH_NODE": os.path.join(tmp, "nonode")})
+        usage_error(["run", "--python", SYSTEM_PYTHON, "--policy", "py27"], "--policy")
+        check(not os.path.exists(os.path.join(tmp, "res")), "a usage error wrote results")
+
+
+def pyodide_cache():
+    return os.environ.get("GCBENCH_PYODIDE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gcbench", "pyodide")
+
+
+def pyodide_package(version, required=True):
+    """The unpacked package setup_pyodide.sh installs for version. Missing: a failure in CI
+    (CI=true), else a skip saying how to get it (or None when not required)."""
+    path = os.path.join(pyodide_cache(), version, "package")
+    if os.path.isfile(os.path.join(path, "pyodide.asm.wasm")):
+        return path
+    if not required:
+        return None
+    why = (f"no Pyodide package {version} in {pyodide_cache()}: run ./setup_pyodide.sh "
+           f"(npm pack pyodide@{version})")
+    if os.environ.get("CI") == "true":
+        raise AssertionError(why)
+    raise Skip(why)
+
+
+def need_node():
+    if not (os.environ.get("GCBENCH_NODE") or shutil.which("node")):
+        if os.environ.get("CI") == "true":
+            raise AssertionError("Node.js is missing: run ./setup.sh")
+        raise Skip("Node.js (node) is not installed: run ./setup.sh")
+
+
+@test
+def pyodide_packages():
+    """cross_reference at a reduced size, forced and auto, in each of the four Pyodide
+    packages: runs ok, class rows after every iteration, rss_comparable 0, allocator malloc,
+    machine.csv's keys."""
+    need_node()
+    pkgs = [pyodide_package(v) for v, _ in PYODIDE_PACKAGES]
+    with tempfile.TemporaryDirectory() as out:
+        run_ok(out, "--pyodide", ",".join(pkgs), "--scenario", "cross_reference", "--param",
+               "objects=30", "--param", "floats=200", "--iterations", "20", "--no-plot")
+        d, runs, samples = load(out)
+        want = [f"pyodide-{py}" for _, py in PYODIDE_PACKAGES]
+        check(sorted({r["runtime"] for r in runs}) == sorted(want),
+              f"runtimes {sorted({r['runtime'] for r in runs})}")
+        check(len(runs) == 8, f"{len(runs)} runs")
+        for r in runs:
+            check(r["status"] == "ok", f"{r['runtime']} {r['mode']}: {r['message']}")
+            check(r["rss_comparable"] == "0", f"rss_comparable {r['rss_comparable']}")
+            check(r["allocator"] == "malloc" and r["policy"] == "cpython", f"{r}")
+            check_iter_gc_columns(samples, r["run_id"])
+            b = class_counts(samples, r["run_id"], "B")
+            check(len(b) == 21, f"{r['runtime']} {r['mode']}: {len(b)} B rows")
+            if r["mode"] == "forced":
+                check(b == [0] * 21, f"{r['runtime']} forced: B alive {b}")
+            else:
+                check(b[1] == 30, f"{r['runtime']} auto: B alive {b}")
+            blocks = {s["blocks_in_use"] for s in samples
+                      if s["run_id"] == r["run_id"] and s["kind"] == "iter"}
+            check(blocks == {"0"}, f"sys.getallocatedblocks() in Pyodide: {blocks}")
+        m = machine_keys(d)
+        for (npm, py), pkg in zip(PYODIDE_PACKAGES, pkgs):
+            name = f"pyodide-{py}"
+            check(m[f"pyodide.{name}.npm_version"] == npm, f"npm version of {name}")
+            check(m[f"pyodide.{name}.path"] == os.path.realpath(pkg), f"path of {name}")
+            check(m[f"pyodide.{name}.version"].startswith(py.rsplit(".", 1)[0]), name)
+        check(m["node_version"].startswith("v"), f"node_version {m.get('node_version')}")
+
+
+@test
+def pyodide_failures():
+    """In Pyodide: a scenario that raises fails with its traceback in runs.csv; a crash
+    (GCBENCH_FAULT=crash@2) is recorded as crashed; a hang is stopped by --timeout."""
+    need_node()
+    pkg = pyodide_package(PYODIDE_PACKAGES[-1][0])
+    runs = failing_python("n = 0\ndef step(params):\n    global n\n    n += 1\n"
+                          "    if n == 2:\n        raise ValueError('boom in pyodide')\n",
+                          "boom in pyodide", args=("--pyodide", pkg))
+    for r in runs:
+        check(r["runtime"].startswith("pyodide-"), r["runtime"])
+        check("Traceback (most recent call last)" in r["message"], r["message"])
+        check(r["iterations_done"] == "1", f"iterations_done {r['iterations_done']}")
+    runs, samples, _ = failing_run(["--pyodide", pkg, "--scenario", "cross_reference", "--gc",
+                                    "forced", "--iterations", "3", "--param", "objects=2"],
+                                   env={"GCBENCH_FAULT": "crash@2"})
+    check(len(runs) == 1 and runs[0]["status"] == "crashed", f"{runs}")
+    check(runs[0]["signal"] == "11", f"signal {runs[0]['signal']}")
+    iters = [s["iteration"] for s in samples if s["kind"] == "iter"]
+    check(iters == ["0", "1"], f"samples before the crash: {iters}")
+    runs, _, _ = failing_run(["--pyodide", pkg, "--scenario", "cross_reference", "--gc", "auto",
+                              "--iterations", "3", "--timeout", "20", "--param", "objects=2"],
+                             env={"GCBENCH_FAULT": "hang@2"})
+    check(runs[0]["status"] == "timeout" and runs[0]["iterations_done"] == "1",
+          f"{runs[0]['status']} after {runs[0]['iterations_done']}")
+
+
 # ---- failing runs: recorded, the others go on, exit 1 ------------------------------------
 
 def failing_run(args, env=None):
@@ -717,7 +1017,8 @@ def list_and_info():
 def help_and_version():
     rc, so, _ = bench("--help")
     check(rc == 0 and "Commands:" in so, "bench --help")
-    for cmd, opt in (("run", "--threshold"), ("report", "DIR"), ("plot", "DIR"),
+    for cmd, opt in (("run", "--threshold"), ("run", "--python PATH"), ("run", "--pyodide DIR"),
+                     ("report", "DIR"), ("plot", "DIR"),
                      ("list", "list"), ("info", "info")):
         rc, so, se = bench(cmd, "--help")
         check(rc == 0 and opt in so, f"bench {cmd} --help: {rc} {so} {se}")

@@ -1,0 +1,734 @@
+"""worker.py — the Python side of a gcbench worker, for every interpreter that runs one: real
+CPython embedded in bench-worker-python, any CPython >= 3.9 on the machine (`PATH -I worker.py
+…`, bench run --python), and Pyodide's CPython builds under Node.js (worker_pyodide.mjs). It
+is worker_core.c's loop, said in Python, with the same command line, the same records and the
+same exit status:
+
+  worker.py --fd N --file PATH --mode forced|auto|off --iterations N [--threshold T0,T1,T2]
+            [--allocator A] [--policy cpython] [--param KEY=VALUE]... [--python-env]
+
+  setup -> gc.collect() -> baseline sample (iteration 0) -> for each iteration: step, in forced
+  mode gc.collect(), the boundary sample -> the top types -> teardown -> DONE.
+
+Exit status: 0 every iteration ran; 1 the scenario failed (the DONE record says why, and its
+traceback is on stderr); 2 bad arguments (a bug in bench: the message goes to stderr).
+
+Records: wire.h's, packed with struct from _gcbench_wire.py (generated from wire.h at build
+time by wire_layout.c, installed beside this file), each exactly sizeof(wire_msg) bytes and
+written with one write. After every boundary sample, one WIRE_CLASS record per class the
+scenario defines: the classes defined in the modules loaded from the scenario file's own folder
+(the scenario and the helpers it imports from there), in definition order.
+
+What differs between hosts — how a record is written, how RSS and the clock are read, how to
+crash for GCBENCH_FAULT=crash@K — goes through a host object: PosixHost here, a JavaScript
+object in worker_pyodide.mjs. A host provides write(record), status() (the text of
+/proc/self/status), reset_peak() (write "5" to /proc/self/clear_refs: True where allowed),
+now_ns() (CLOCK_MONOTONIC, the parent's clock), cpu_ns() (this process's CPU time), fault()
+(GCBENCH_FAULT's value or ""), crash() and hang(). now_ns and cpu_ns may answer with a decimal
+string.
+
+Fidelity: the boundary sample must disturb the collector it measures as little as possible,
+because its counts (gc.get_count(), collections per generation, live instances) are compared
+exactly against a model. Every sample runs with the collector disabled, allocates as little as
+it can (no generator expressions, no comprehensions, no bound methods, preallocated lists and
+a reused record buffer) and frees everything it allocated before the collector is enabled
+again. What one sample allocates, and frees before gc is re-enabled:
+  - gc.get_count()'s 3-tuple;
+  - the list of the words of /proc/self/status (freed before the next list is made);
+  - gc.get_objects()'s list (the heap's tracked objects; not itself);
+  - str and int objects (the /proc text, its words, the numbers), never tracked by the gc;
+  - in Pyodide, the proxies of the host calls.
+(gc.get_stats()'s figures — collections per generation, collected, uncollectable — are counted
+by the gc.callbacks entry that times the pauses, from the "generation", "collected" and
+"uncollectable" of each collection's info: the same numbers, without the list and three dicts
+gc.get_stats() would allocate in every sample.) A tuple or a list can come from, and go back to,
+the interpreter's free lists, which CPython does not count in gen 0's count, and a full
+collection empties those lists: after one, a sample leaves gen 0's count up to two higher (a
+new tuple and a new list, gone to the free lists; the second list reuses the first). No call in
+a sample takes its arguments in a tuple (METH_VARARGS: time.clock_gettime_ns, str.find before
+3.13, int() before 3.13), since that tuple would count the same way: numbers are parsed
+digit by digit. The scenario's step() is called directly
+from the loop.
+"""
+
+import gc
+import os
+import struct
+import sys
+import time
+
+try:
+    import _gcbench_wire as wire
+except ImportError:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import _gcbench_wire as wire
+
+    del sys.path[0]
+
+# ---- the records ----------------------------------------------------------------------------
+
+# The fields worker.py fills, in wire.h's order: checked against the generated layout at import,
+# so that a change to wire.h stops here instead of writing shifted records.
+ITER_FIELDS = ("iteration", "t_ns", "rss_bytes", "rss_anon_bytes", "rss_file_bytes",
+               "iter_peak_rss_bytes", "live_objects", "live_bytes", "collections", "collected",
+               "uncollectable", "garbage", "pause_ns", "objects_scanned", "count", "step_wall_ns",
+               "step_cpu_ns", "gc_wall_ns", "gc_cpu_ns", "arenas_current",
+               "arenas_allocated_total", "arenas_reclaimed_total", "arenas_highwater",
+               "blocks_in_use", "collections_gen", "heap_objects")
+DONE_FIELDS = ("ok", "iter_peak_supported", "iterations_done", "collections", "collected",
+               "uncollectable", "garbage", "objects_scanned", "pause_ns_total", "pause_ns_median",
+               "pause_ns_p95", "pause_ns_max", "peak_rss_bytes", "params", "message")
+TYPE_FIELDS = ("iteration", "live_objects", "live_bytes", "growth_objects", "name")
+HEADER_FIELDS = ("kind", "reserved")
+
+_CODES = {("i", 4): "i", ("i", 8): "q", ("u", 4): "I", ("u", 8): "Q"}
+
+
+def _struct_for(fields):
+    """A struct.Struct packing wire_msg's header then fields, padded to sizeof(wire_msg)."""
+    parts = [wire.BYTE_ORDER]
+    pos = 0
+    for name, offset, size, count, kind in wire.HEADER + fields:
+        if offset < pos:
+            raise ImportError("_gcbench_wire: field %s overlaps the one before it" % name)
+        if offset > pos:
+            parts.append("%dx" % (offset - pos))
+        if kind == "s":
+            parts.append("%ds" % (size * count))
+        else:
+            parts.append("%d%s" % (count, _CODES[(kind, size)]))
+        pos = offset + size * count
+    if pos > wire.SIZEOF_MSG:
+        raise ImportError("_gcbench_wire: fields run past sizeof(wire_msg)")
+    parts.append("%dx" % (wire.SIZEOF_MSG - pos))
+    s = struct.Struct("".join(parts))
+    if s.size != wire.SIZEOF_MSG:
+        raise ImportError("_gcbench_wire: a record packs to %d bytes, wire_msg has %d"
+                          % (s.size, wire.SIZEOF_MSG))
+    return s
+
+
+def _check_names(layout, names, what):
+    got = tuple(f[0] for f in layout)
+    if got != names:
+        raise ImportError("worker.py and wire.h disagree on %s: wire.h has %s, worker.py fills %s"
+                          % (what, ", ".join(got), ", ".join(names)))
+
+
+def _text(value, size):
+    """value as UTF-8 in a C char[size]: at most size - 1 bytes, not cut inside a character."""
+    data = value.encode("utf-8", "replace")
+    if len(data) >= size:
+        data = data[:size - 1].decode("utf-8", "ignore").encode("utf-8")
+    return data
+
+
+class Wire:
+    """wire.h's records, packed into one reused buffer of sizeof(wire_msg) bytes. Each pack_*
+    fills the buffer and returns it, ready for one write."""
+
+    def __init__(self):
+        _check_names(wire.HEADER, HEADER_FIELDS, "wire_msg's header")
+        _check_names(wire.ITER, ITER_FIELDS, "wire_iter")
+        _check_names(wire.DONE, DONE_FIELDS, "wire_done")
+        _check_names(wire.TYPE, TYPE_FIELDS, "wire_type")
+        self.size = wire.SIZEOF_MSG
+        self.buf = bytearray(wire.SIZEOF_MSG)
+        self.kind_iter = wire.KIND["ITER"]
+        self.kind_done = wire.KIND["DONE"]
+        self.kind_type = wire.KIND["TYPE"]
+        self.kind_class = wire.KIND["CLASS"]
+        self._iter = _struct_for(wire.ITER)
+        self._done = _struct_for(wire.DONE)
+        self._type = _struct_for(wire.TYPE)
+        self.params_size = wire.DONE[-2][2] * wire.DONE[-2][3]
+        self.message_size = wire.DONE[-1][2] * wire.DONE[-1][3]
+        self.name_size = wire.TYPE[-1][2] * wire.TYPE[-1][3]
+
+    def pack_iter(self, iteration, t_ns, rss_bytes, rss_anon_bytes, rss_file_bytes,
+                  iter_peak_rss_bytes, live_objects, live_bytes, collections, collected,
+                  uncollectable, garbage, pause_ns, objects_scanned, count0, count1, count2,
+                  step_wall_ns, step_cpu_ns, gc_wall_ns, gc_cpu_ns, arenas_current,
+                  arenas_allocated_total, arenas_reclaimed_total, arenas_highwater,
+                  blocks_in_use, collections_gen0, collections_gen1, collections_gen2,
+                  heap_objects):
+        self._iter.pack_into(self.buf, 0, self.kind_iter, 0, iteration, t_ns, rss_bytes,
+                             rss_anon_bytes, rss_file_bytes, iter_peak_rss_bytes, live_objects,
+                             live_bytes, collections, collected, uncollectable, garbage, pause_ns,
+                             objects_scanned, count0, count1, count2, step_wall_ns, step_cpu_ns,
+                             gc_wall_ns, gc_cpu_ns, arenas_current, arenas_allocated_total,
+                             arenas_reclaimed_total, arenas_highwater, blocks_in_use,
+                             collections_gen0, collections_gen1, collections_gen2, heap_objects)
+        return self.buf
+
+    def pack_type(self, kind, iteration, live_objects, live_bytes, growth_objects, name):
+        """A WIRE_TYPE or WIRE_CLASS record; name is bytes already cut to size (type_name)."""
+        self._type.pack_into(self.buf, 0, kind, 0, iteration, live_objects, live_bytes,
+                             growth_objects, name)
+        return self.buf
+
+    def type_name(self, name):
+        return _text(name, self.name_size)
+
+    def pack_done(self, ok, iter_peak_supported, iterations_done, collections, collected,
+                  uncollectable, garbage, objects_scanned, pause_ns_total, pause_ns_median,
+                  pause_ns_p95, pause_ns_max, peak_rss_bytes, params, message):
+        self._done.pack_into(self.buf, 0, self.kind_done, 0, ok, iter_peak_supported,
+                             iterations_done, collections, collected, uncollectable, garbage,
+                             objects_scanned, pause_ns_total, pause_ns_median, pause_ns_p95,
+                             pause_ns_max, peak_rss_bytes, _text(params, self.params_size),
+                             _text(message, self.message_size))
+        return self.buf
+
+
+# ---- the host: CPython on Linux -------------------------------------------------------------
+
+class PosixHost:
+    """A worker in its own CPython process: records to the inherited fd, /proc/self for
+    memory, CLOCK_MONOTONIC for time."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.status_flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+        try:
+            import _signal  # built in; `signal` would import enum into the measured heap
+            # a dead parent makes write() fail instead of killing us; Ctrl-C kills at once
+            _signal.signal(_signal.SIGPIPE, _signal.SIG_IGN)
+            _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
+            self.sigsegv = _signal.SIGSEGV
+        except (ImportError, AttributeError, ValueError, OSError):
+            self.sigsegv = 11
+
+    def write(self, record):
+        try:
+            n = os.write(self.fd, record)
+        except OSError:
+            n = -1
+        if n != len(record):
+            os._exit(3)  # the parent is gone or the pipe broke: nobody is left to report to
+        return n
+
+    def status(self):
+        fd = os.open("/proc/self/status", self.status_flags)
+        try:
+            data = os.read(fd, 65536)
+        finally:
+            os.close(fd)
+        return data.decode("ascii", "replace")
+
+    def reset_peak(self):
+        try:
+            fd = os.open("/proc/self/clear_refs", os.O_WRONLY)
+        except OSError:
+            return False
+        try:
+            return os.write(fd, b"5") == 1
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+
+    def now_ns(self):
+        # CLOCK_MONOTONIC, as the parent's clock; time.clock_gettime_ns(CLOCK_MONOTONIC) would
+        # be the same clock, but it takes its argument in a tuple
+        return time.monotonic_ns()
+
+    def cpu_ns(self):
+        return time.process_time_ns()
+
+    def fault(self):
+        return os.environ.get("GCBENCH_FAULT", "")
+
+    def crash(self):
+        os.kill(os.getpid(), self.sigsegv)
+
+    def hang(self):
+        while True:
+            time.sleep(3600)
+
+
+def _number(digits):
+    """The whole number a string of decimal digits says. (int(text) takes its argument in a
+    tuple before 3.13: see the top of this file.)"""
+    n = 0
+    for i in range(len(digits)):
+        n = n * 10 + (ord(digits[i]) - 48)
+    return n
+
+
+def _whole_number(value):
+    """A host's answer as an int: itself, or the int its decimal string says."""
+    return value if type(value) is int else _number(value)
+
+
+def _kib_field(words, key):
+    """The value of a "Key:   N kB" line of /proc/self/status, in bytes, from the status text
+    split into words; -1 when absent. (str.split and list.index take their arguments without
+    a tuple, str.find does not before 3.13.)"""
+    if key not in words:
+        return -1
+    return _number(words[words.index(key) + 1]) * 1024
+
+
+# ---- arguments ------------------------------------------------------------------------------
+
+class Usage(Exception):
+    """A bad argument: a bug in bench (exit 2)."""
+
+
+class Args:
+    def __init__(self):
+        self.fd = -1
+        self.file = None
+        self.mode = None
+        self.iterations = 0
+        self.threshold = None
+        self.allocator = None
+        self.params = []  # (key, text), as given
+        self.python_env = False
+
+
+def parse_args(argv):
+    """worker_core.h's command line into an Args; Usage on a bad one."""
+    a = Args()
+    valued = ("--fd", "--scenario", "--file", "--mode", "--iterations", "--threshold",
+              "--policy", "--allocator", "--param")
+    i = 0
+    while i < len(argv):
+        opt, value = argv[i], None
+        if "=" in opt and opt.startswith("--"):
+            opt, value = opt.split("=", 1)
+        if opt in valued and value is None:
+            i += 1
+            if i == len(argv):
+                raise Usage("missing value for %s" % opt)
+            value = argv[i]
+        i += 1
+        if opt == "--fd":
+            a.fd = _whole(opt, value, 0)
+        elif opt == "--file":
+            a.file = value
+        elif opt == "--scenario":
+            raise Usage("worker.py runs a scenario --file, not the built-in %r" % value)
+        elif opt == "--mode":
+            if value not in ("forced", "auto", "off"):
+                raise Usage("unknown mode '%s'" % value)
+            a.mode = value
+        elif opt == "--iterations":
+            a.iterations = _whole(opt, value, 1)
+        elif opt == "--threshold":
+            parts = value.split(",")
+            if len(parts) != 3:
+                raise Usage("bad --threshold '%s'" % value)
+            a.threshold = tuple(_whole(opt, p, 0) for p in parts)
+        elif opt == "--policy":
+            if value != "cpython":
+                raise Usage("the CPython runtime has no policy '%s'" % value)
+        elif opt == "--allocator":
+            if value not in ("pymalloc", "malloc"):
+                raise Usage("unknown allocator '%s' for CPython" % value)
+            a.allocator = value
+        elif opt == "--param":
+            key, eq, text = value.partition("=")
+            if not key or not eq:
+                raise Usage("bad --param '%s': expected KEY=VALUE" % value)
+            a.params.append((key, text))
+        elif opt == "--python-env" and value is None:
+            a.python_env = True
+        else:
+            raise Usage("bad argument '%s'" % argv[i - 1])
+    if a.fd < 0 or a.file is None or a.mode is None or a.iterations == 0:
+        raise Usage("needs --fd, --file, --mode and --iterations")
+    return a
+
+
+def _whole(opt, text, least):
+    try:
+        v = int(text, 10)
+    except ValueError:
+        v = least - 1
+    if v < least:
+        raise Usage("bad %s '%s'" % (opt, text))
+    return v
+
+
+# ---- the scenario ---------------------------------------------------------------------------
+
+def _format_exc():
+    import traceback  # only once something failed: nothing of it is in the measured heap
+
+    return traceback.format_exc()
+
+
+def load_scenario(path, overrides):
+    """Imports the scenario file as a module named after it, its folder first on sys.path; its
+    PARAMS with the overrides typed by their defaults. Returns (module, params)."""
+    import importlib.util
+
+    folder = os.path.dirname(os.path.abspath(path))
+    sys.path.insert(0, folder)
+    name = os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, "step", None)):
+        raise AttributeError("%s has no step(params) function" % path)
+    params = dict(getattr(module, "PARAMS", None) or {})
+    for key, text in overrides:
+        if key not in params:
+            have = ", ".join(sorted(params)) or "none"
+            raise KeyError("--param %s: %s has no parameter %r (PARAMS: %s)" % (key, path, key, have))
+        kind = type(params[key])
+        params[key] = text if kind is str else kind(text)
+    return module, params
+
+
+def scenario_classes(path):
+    """The classes defined in the modules loaded from the scenario file's folder: by module in
+    import order, then in the order of the module's namespace (definition order)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    here = os.path.dirname(os.path.abspath(__file__))
+    found = []
+    for mname, module in list(sys.modules.items()):
+        mfile = getattr(module, "__file__", None)
+        if not isinstance(mfile, str) or os.path.dirname(os.path.abspath(mfile)) != folder:
+            continue
+        if folder == here and mname in ("_gcbench_wire", __name__):
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, type) and value.__module__ == mname and value not in found:
+                found.append(value)
+    return found
+
+
+# ---- the loop -------------------------------------------------------------------------------
+
+def _percentile(sorted_ns, p):
+    """stats_percentile_i64's nearest rank: the ceil(p/100 * n)-th smallest."""
+    n = len(sorted_ns)
+    rank = -(-p * n // 100)
+    return sorted_ns[rank - 1 if rank > 0 else 0]
+
+
+def _median(sorted_ns):
+    n = len(sorted_ns)
+    if n % 2 == 1:
+        return sorted_ns[n // 2]
+    a, b = sorted_ns[n // 2 - 1], sorted_ns[n // 2]
+    return a + (b - a) // 2  # C's division truncates toward zero; b >= a here
+
+
+class Worker:
+    """One run: wk_run of worker_core.c."""
+
+    def __init__(self, args, host):
+        self.a = args
+        self.host = host
+        self.wire = Wire()
+        self.module = None
+        self.params = None
+        # the pause of every collection (a gc.callbacks entry)
+        self.pauses = []
+        self.pause_total = 0
+        self.gc_t0 = 0
+        # collections per gc.get_stats() entry, objects collected and uncollectable: counted by
+        # on_gc since it was installed (before setup); samples report them from the baseline
+        self.gen_collections = [0, 0, 0]
+        self.collected = 0
+        self.uncollectable = 0
+        # the scenario's classes: index by type, names, live counts (reused by every sample)
+        self.class_index = {}
+        self.class_names = []
+        self.class_counts = []
+        self.class_base = []
+        # live objects per type name at the baseline (objgraph's show_growth)
+        self.type_mark = {}
+        # the baseline's cumulative counters
+        self.base = [0, 0, 0, 0, 0, 0, 0]  # collections, collected, uncollectable, pause, gen0..2
+        self.peak_ok = False
+        self.run_peak = -1
+
+    # -- collections
+
+    def on_gc(self, phase, info):
+        """gc.callbacks entry: the pause of every collection, start to stop, and what
+        gc.get_stats() counts, per generation (the entry its "generation" names): calling
+        gc.get_stats() in every sample would allocate a list and three dicts there."""
+        if phase == "start":
+            self.gc_t0 = time.perf_counter_ns()
+            return
+        pause = time.perf_counter_ns() - self.gc_t0
+        self.pause_total += pause
+        self.pauses.append(pause)
+        g = info["generation"]
+        if 0 <= g < 3:
+            self.gen_collections[g] += 1
+        self.collected += info["collected"]
+        self.uncollectable += info["uncollectable"]
+
+    def setup(self):
+        """The GC settings, the pause callback, the scenario loaded, its setup(params)."""
+        a = self.a
+        if a.allocator == "malloc" and sys.getallocatedblocks() != 0:
+            raise RuntimeError("--allocator malloc: this interpreter still allocates with "
+                               "pymalloc (PYTHONMALLOC=malloc did not reach it)")
+        if a.threshold is not None:
+            gc.set_threshold(*a.threshold)
+        gc.callbacks.append(self.on_gc)
+        if a.mode == "off":
+            gc.disable()
+        self.module, self.params = load_scenario(a.file, a.params)
+        fn = getattr(self.module, "setup", None)
+        if fn is not None:
+            fn(self.params)
+        for i, cls in enumerate(scenario_classes(a.file)):
+            self.class_index[cls] = i
+            self.class_names.append(self.wire.type_name(cls.__name__))
+            self.class_counts.append(0)
+            self.class_base.append(0)
+
+    # -- samples
+
+    def sample(self, k, step_wall, step_cpu, gc_wall, gc_cpu):
+        """Iteration k's boundary sample, then one record per scenario class. Runs with the
+        collector disabled; what it allocates is freed before it is enabled again (see the top
+        of this file)."""
+        host = self.host
+        enabled = gc.isenabled()
+        gc.disable()
+        count = gc.get_count()  # first: nothing the sample allocates is in it
+        c0 = count[0]
+        c1 = count[1]
+        c2 = count[2]
+        count = None
+        words = host.status().split()
+        rss = _kib_field(words, "VmRSS:")
+        anon = _kib_field(words, "RssAnon:")
+        rss_file = _kib_field(words, "RssFile:")
+        hwm = _kib_field(words, "VmHWM:")
+        words = None
+        t_ns = _whole_number(host.now_ns())
+        gens = self.gen_collections
+        g0 = gens[0]
+        g1 = gens[1]
+        g2 = gens[2]
+        collections = g0 + g1 + g2
+        collected = self.collected
+        uncollectable = self.uncollectable
+        garbage = len(gc.garbage)
+        blocks = sys.getallocatedblocks()
+        objs = gc.get_objects()
+        heap = len(objs)
+        index = self.class_index
+        counts = self.class_counts
+        for i in range(heap):
+            t = type(objs[i])
+            if t in index:
+                counts[index[t]] += 1
+        if k == 0:
+            self.mark_types(objs, heap)
+        objs = None
+        pause = self.pause_total
+        peak = hwm if self.peak_ok else -1
+        if hwm > self.run_peak:  # without resets, VmHWM is the run's peak anyway
+            self.run_peak = hwm
+        base = self.base
+        if k == 0:
+            base[0] = collections
+            base[1] = collected
+            base[2] = uncollectable
+            base[3] = pause
+            base[4] = g0
+            base[5] = g1
+            base[6] = g2
+        g0 -= base[4]
+        g1 -= base[5]
+        g2 -= base[6]
+        w = self.wire
+        host.write(w.pack_iter(k, t_ns, rss, anon, rss_file, peak, -1, -1, collections - base[0],
+                               collected - base[1], uncollectable - base[2], garbage,
+                               pause - base[3], -1, c0, c1, c2, step_wall, step_cpu, gc_wall,
+                               gc_cpu, -1, -1, -1, -1, blocks, g0, g1, g2, heap))
+        names = self.class_names
+        class_base = self.class_base
+        for i in range(len(counts)):
+            n = counts[i]
+            if k == 0:
+                class_base[i] = n
+            host.write(w.pack_type(w.kind_class, k, n, -1, n - class_base[i], names[i]))
+            counts[i] = 0
+        if enabled:
+            gc.enable()
+
+    def mark_types(self, objs, n):
+        """Live objects per type name at the baseline, into the dict made before it."""
+        mark = self.type_mark
+        for i in range(n):
+            name = type(objs[i]).__name__
+            if name in mark:
+                mark[name] += 1
+            else:
+                mark[name] = 1
+
+    def send_types(self, iteration, top=10):
+        """WIRE_TYPE records: the types with the most live objects (objgraph's
+        show_most_common_types), their bytes and growth since the baseline."""
+        enabled = gc.isenabled()
+        gc.disable()
+        counts, sizes = {}, {}
+        for o in gc.get_objects():
+            name = type(o).__name__
+            counts[name] = counts.get(name, 0) + 1
+            sizes[name] = sizes.get(name, 0) + sys.getsizeof(o)
+        ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)[:top]
+        w = self.wire
+        for name, n in ranked:
+            self.host.write(w.pack_type(w.kind_type, iteration, n, sizes[name],
+                                        n - self.type_mark.get(name, 0), w.type_name(name)))
+        del counts, sizes, ranked
+        if enabled:
+            gc.enable()
+
+    def send_done(self, done, ok, message):
+        enabled = gc.isenabled()
+        gc.disable()
+        collections = sum(self.gen_collections)
+        collected = self.collected
+        uncollectable = self.uncollectable
+        base = self.base
+        pauses = sorted(self.pauses)
+        median = p95 = longest = 0
+        if pauses:
+            p95 = _percentile(pauses, 95)
+            median = _median(pauses)
+            longest = pauses[-1]
+        params = ";".join(["%s=%s" % (k, v) for k, v in (self.params or {}).items()])
+        self.host.write(self.wire.pack_done(
+            1 if ok else 0, 1 if self.peak_ok else 0, done, collections - base[0],
+            collected - base[1], uncollectable - base[2], len(gc.garbage), -1,
+            self.pause_total - base[3], median, p95, longest, self.run_peak, params, message))
+        if enabled:
+            gc.enable()
+
+    # -- faults
+
+    def read_fault(self):
+        """GCBENCH_FAULT=kind@K: (kind, K), or ("", -1)."""
+        spec = self.host.fault() or ""
+        kind, _, at = spec.partition("@")
+        try:
+            return kind, int(at)
+        except ValueError:
+            return "", -1
+
+    def inject_fault(self, kind, k):
+        if kind == "crash":
+            self.host.crash()
+        elif kind == "hang":
+            self.host.hang()
+        elif kind == "fail":
+            raise _Injected("injected failure at iteration %d" % k)
+
+    # -- the run
+
+    def iterations(self):
+        """Runs the iterations; returns (completed, message of the one that failed or "")."""
+        host = self.host
+        forced = self.a.mode == "forced"
+        fault_kind, fault_at = self.read_fault()
+        step = self.module.step
+        params = self.params
+        collect = gc.collect
+        k = 1
+        n = self.a.iterations
+        while k <= n:
+            if self.peak_ok:
+                host.reset_peak()
+            w0 = _whole_number(host.now_ns())
+            c0 = _whole_number(host.cpu_ns())
+            try:
+                if k == fault_at:
+                    self.inject_fault(fault_kind, k)
+                step(params)
+            except _Injected as e:
+                return k - 1, str(e)
+            except BaseException:
+                return k - 1, _report(_format_exc())
+            w1 = _whole_number(host.now_ns())
+            c1 = _whole_number(host.cpu_ns())
+            if forced:
+                collect()
+            w2 = _whole_number(host.now_ns())
+            c2 = _whole_number(host.cpu_ns())
+            self.sample(k, w1 - w0, c1 - c0, w2 - w1, c2 - c1)
+            k += 1
+        return n, ""
+
+    def run(self):
+        self.peak_ok = bool(self.host.reset_peak())
+        done, ok, message = 0, False, ""
+        try:
+            self.setup()
+            ok = True
+        except BaseException:
+            message = _report(_format_exc())
+        if ok:
+            # Seed 004 calls gc.collect() before each test: every run starts from empty young
+            # generations, whatever setup (or an interpreter's start-up) left in them. Its
+            # pause is not the run's.
+            gc.collect()
+            del self.pauses[:]
+            self.sample(0, 0, 0, 0, 0)
+            done, message = self.iterations()
+            ok = done == self.a.iterations
+            self.send_types(done)
+            fn = getattr(self.module, "teardown", None)
+            if fn is not None:
+                try:
+                    fn()
+                except BaseException:
+                    _report(_format_exc())  # on stderr; the run's outcome stands
+        self.send_done(done, ok, message)
+        return 0 if ok else 1
+
+
+class _Injected(Exception):
+    """GCBENCH_FAULT=fail@K."""
+
+
+def _report(text):
+    """A traceback: on stderr now, and returned for the DONE record."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except Exception:
+        pass
+    return text
+
+
+def flush():
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except Exception:
+            pass
+
+
+def main(argv, host=None):
+    """Runs one worker with argv (without the program name); returns the exit status. host:
+    PosixHost on the --fd given, unless the embedder supplies its own."""
+    try:
+        args = parse_args(list(argv))
+    except Usage as e:
+        sys.stderr.write("bench worker: %s\n" % e)
+        return 2
+    if host is None:
+        host = PosixHost(args.fd)
+    return Worker(args, host).run()
+
+
+if __name__ == "__main__":
+    rc = main(sys.argv[1:])
+    flush()
+    os._exit(rc)  # no finalization: the run is over, and a scenario's threads must not hang it

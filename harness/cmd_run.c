@@ -50,14 +50,26 @@ static const char run_usage[] =
     "                                 (automatic collection only), off (collector\n"
     "                                 disabled) [forced,auto]\n"
     "  --threshold T0,T1,T2           collector thresholds; repeat the option for one\n"
-    "                                 setting each [the policy's: 700,10,10; py313:\n"
-    "                                 2000,10,10; a --python or --pyodide CPython's own]\n"
+    "                                 setting each [the policy's: 700,10,10; py313, py314,\n"
+    "                                 py315: 2000,10,10; py314inc: 2000,10,0; a --python or\n"
+    "                                 --pyodide CPython's own]\n"
     "  --threshold0 START:STOP:xF|+S  a sweep: one setting per threshold0 from START to\n"
     "                                 STOP, times F (e.g. 100:100000:x10) or plus S;\n"
     "                                 threshold1 and 2 at 10 (adds to --threshold)\n"
-    "  --policy py311|py313|py27      memory-management policy: CPython 3.11; 3.11 with\n"
-    "                                 threshold0 2000 (3.13); Python 2.7's legacy\n"
-    "                                 finalizers and instance dicts [py311]\n"
+    "";
+
+/* The rest of the help (one string would exceed what C11 compilers must accept). */
+static const char run_usage_settings[] =
+    "  --policy P[,P...]              the native runtime's collector, one setting each (may\n"
+    "                                 repeat): py311, py312, py313 (CPython 3.11, 3.12,\n"
+    "                                 3.13), py314inc (3.14.0-3.14.4's incremental\n"
+    "                                 collector), py314 (3.14.5+), py315, py27 (Python 2.7's\n"
+    "                                 legacy finalizers and instance dicts) [py311]\n"
+    "  --interpreter-objects N        the native runtime's share of an interpreter's own\n"
+    "                                 long-lived containers (modules, functions, classes)\n"
+    "                                 [each policy's reference interpreter's: 6214 for\n"
+    "                                 py311 and py27, 17624 py312, 17510 py313, 20241\n"
+    "                                 py314inc and py314, 19581 py315]\n"
     "  --allocator pymalloc|malloc    object allocator: the pymalloc model, or the\n"
     "                                 system malloc (PYTHONMALLOC=malloc) [pymalloc;\n"
     "                                 Pyodide: always malloc]\n"
@@ -287,6 +299,37 @@ static int parse_paths(const char *opt, const char *arg, char (*list)[PATH_MAX],
     }
     if (!any) {
         gcb_usage_error("run", "%s '%s' names nothing", opt, arg);
+        return -1;
+    }
+    return 0;
+}
+
+/* --policy P[,P...], repeatable: each named policy once, in the order first given. */
+static int parse_policies(run_cli *c, const char *arg)
+{
+    char copy[256], choices[160] = "";
+    snprintf(copy, sizeof copy, "%s", arg);
+    for (int i = 0, used = 0; i < GCR_POLICIES; i++)
+        used += snprintf(choices + used, sizeof choices - (size_t)used, "%s%s", i ? ", " : "",
+                         gcr_policy_name((gcr_policy)i));
+    plan_options *o = &c->plan;
+    bool any = false;
+    char *save = NULL;
+    for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+        gcr_policy p;
+        if (gcr_policy_parse(name, &p) != 0) {
+            gcb_usage_error("run", "unknown --policy '%s'; use %s", name, choices);
+            return -1;
+        }
+        any = true;
+        bool seen = false;
+        for (size_t i = 0; i < o->npolicies; i++)
+            seen |= o->policies[i] == p;
+        if (!seen)
+            o->policies[o->npolicies++] = p;
+    }
+    if (!any) {
+        gcb_usage_error("run", "--policy '%s' names nothing; use %s", arg, choices);
         return -1;
     }
     return 0;
@@ -653,6 +696,7 @@ enum {
     OPT_QUIET,
     OPT_PYTHON_ENV,
     OPT_THRESHOLD0,
+    OPT_INTERPRETER_OBJECTS,
     OPT_PYTHON,
     OPT_PYODIDE,
     OPT_HELP
@@ -677,11 +721,10 @@ static int parse_one(run_cli *c, int opt, const char *arg)
     case OPT_THRESHOLD0:
         return parse_threshold0(c, arg);
     case OPT_POLICY:
-        if (gcr_policy_parse(arg, &c->plan.config.policy) != 0) {
-            gcb_usage_error("run", "unknown --policy '%s'; use py311, py313 or py27", arg);
-            return -1;
-        }
-        return 0;
+        return parse_policies(c, arg);
+    case OPT_INTERPRETER_OBJECTS:
+        return parse_number("--interpreter-objects", arg, 0, 100000000,
+                            &c->plan.interpreter_objects);
     case OPT_ALLOCATOR:
         if (gcr_allocator_parse(arg, &c->plan.config.allocator) != 0) {
             gcb_usage_error("run", "unknown --allocator '%s'; use pymalloc or malloc", arg);
@@ -754,6 +797,7 @@ static int parse_run(int argc, char **argv, run_cli *c)
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"python-env", no_argument, NULL, OPT_PYTHON_ENV},
         {"threshold0", required_argument, NULL, OPT_THRESHOLD0},
+        {"interpreter-objects", required_argument, NULL, OPT_INTERPRETER_OBJECTS},
         {"python", required_argument, NULL, OPT_PYTHON},
         {"pyodide", required_argument, NULL, OPT_PYODIDE},
         {"help", no_argument, NULL, OPT_HELP},
@@ -764,6 +808,7 @@ static int parse_run(int argc, char **argv, run_cli *c)
     c->plan.modes[PLAN_FORCED] = c->plan.modes[PLAN_AUTO] = true;
     c->plan.iterations = 10;
     c->plan.repeat = 1;
+    c->plan.interpreter_objects = -1;
     c->interval_ms = 10;
     c->pin = PIN_AUTO;
     c->out = "results";
@@ -776,6 +821,7 @@ static int parse_run(int argc, char **argv, run_cli *c)
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             fputs(run_usage, stdout);
+            fputs(run_usage_settings, stdout);
             return 1;
         }
         if (opt == '?' || opt == ':') {

@@ -83,7 +83,9 @@ static void fill_threshold(const plan_options *o, size_t t, plan_run *r)
     } else if (rt->kind != PLAN_NATIVE) {
         memcpy(r->threshold, rt->default_threshold, sizeof r->threshold);
     } else {
-        gcr_runtime *rt = gcr_open(&o->config); /* the policy's defaults, as the worker sees */
+        gcr_config config = r->config; /* the policy's defaults, as the worker sees them */
+        config.interpreter_objects = 0;
+        gcr_runtime *rt = gcr_open(&config);
         if (rt != NULL) {
             gcr_gc_get_threshold(rt, r->threshold);
             gcr_close(rt);
@@ -103,12 +105,14 @@ static bool runs_in(const plan_options *o, const plan_scenario *s, size_t rt)
 plan_run *plan_expand(const plan_options *o, size_t *count)
 {
     size_t nsettings = o->nthresholds > 0 ? o->nthresholds : 1;
+    size_t npolicies = o->npolicies > 0 ? o->npolicies : 1;
     size_t nmodes = 0, nruntimes = 0;
     for (int m = 0; m < PLAN_MODES; m++)
         nmodes += o->modes[m];
     for (size_t s = 0; s < o->nscenarios; s++)
         for (size_t rt = 0; rt < o->nruntimes; rt++)
-            nruntimes += runs_in(o, &o->scenarios[s], rt);
+            if (runs_in(o, &o->scenarios[s], rt))
+                nruntimes += o->runtimes[rt].kind == PLAN_NATIVE ? npolicies : 1;
     size_t n = nruntimes * nsettings * (size_t)o->repeat * nmodes;
     plan_run *runs = calloc(n ? n : 1, sizeof *runs);
     if (runs == NULL)
@@ -118,23 +122,31 @@ plan_run *plan_expand(const plan_options *o, size_t *count)
         for (size_t rt = 0; rt < o->nruntimes; rt++) {
             if (!runs_in(o, &o->scenarios[s], rt))
                 continue;
-            for (size_t t = 0; t < nsettings; t++)
-                for (int64_t rep = 1; rep <= o->repeat; rep++)
-                    for (int m = 0; m < PLAN_MODES; m++) {
-                        if (!o->modes[m])
-                            continue;
-                        plan_run *r = &runs[i++];
-                        snprintf(r->run_id, sizeof r->run_id, "r%04zu", i);
-                        r->scenario = &o->scenarios[s];
-                        r->runtime = rt;
-                        r->options = o;
-                        r->config = o->config;
-                        fill_params(o, r);
-                        fill_threshold(o, t, r);
-                        r->mode = (plan_mode)m;
-                        r->repeat = rep;
-                        r->iterations = o->iterations;
-                    }
+            size_t np = o->runtimes[rt].kind == PLAN_NATIVE ? npolicies : 1;
+            for (size_t p = 0; p < np; p++)
+                for (size_t t = 0; t < nsettings; t++)
+                    for (int64_t rep = 1; rep <= o->repeat; rep++)
+                        for (int m = 0; m < PLAN_MODES; m++) {
+                            if (!o->modes[m])
+                                continue;
+                            plan_run *r = &runs[i++];
+                            snprintf(r->run_id, sizeof r->run_id, "r%04zu", i);
+                            r->scenario = &o->scenarios[s];
+                            r->runtime = rt;
+                            r->options = o;
+                            r->config = o->config;
+                            if (o->npolicies > 0)
+                                r->config.policy = o->policies[p];
+                            r->config.interpreter_objects =
+                                o->interpreter_objects >= 0
+                                    ? (size_t)o->interpreter_objects
+                                    : gcr_policy_interpreter_objects(r->config.policy);
+                            fill_params(o, r);
+                            fill_threshold(o, t, r);
+                            r->mode = (plan_mode)m;
+                            r->repeat = rep;
+                            r->iterations = o->iterations;
+                        }
         }
     *count = n;
     return runs;

@@ -72,7 +72,13 @@ typedef struct plan_options {
     size_t nparams;
     int64_t iterations;
     int64_t repeat;
-    gcr_config config; /* the native runtime's policy and allocator */
+    gcr_config config; /* the native runtime's allocator (and policy, when policies is empty) */
+    /* --policy, in the order given: the native runtime runs each (a setting each, before
+     * the thresholds); none given: config.policy alone */
+    gcr_policy policies[GCR_POLICIES];
+    size_t npolicies;
+    /* --interpreter-objects; -1: each policy's own (gcr_policy_interpreter_objects) */
+    int64_t interpreter_objects;
 } plan_options;
 
 typedef struct plan_run {
@@ -107,9 +113,9 @@ plan_runtime *plan_add_runtime(plan_options *o, plan_kind kind, const char *name
 /* The runtime named name in o's table, or NULL. */
 const plan_runtime *plan_find_runtime(const plan_options *o, const char *name);
 
-/* Expands options into runs (malloc'd, *count of them), ordered scenario, runtime, setting,
- * repeat, mode, so that a setting's modes run back to back. Returns NULL when memory ran
- * out. */
+/* Expands options into runs (malloc'd, *count of them), ordered scenario, runtime, policy
+ * (native runs), setting, repeat, mode, so that a setting's modes run back to back. Returns
+ * NULL when memory ran out. */
 plan_run *plan_expand(const plan_options *o, size_t *count);
 
 #endif /* GCB_PLAN_H */

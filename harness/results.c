@@ -118,6 +118,10 @@ int results_add_run(results *res, const plan_run *r, int cpu, const run_result *
     csvw_i64(w, rr->signal);
     csvw_i64(w, rr->rusage_maxrss_bytes);
     csvw_i64(w, plan_rss_comparable(r));
+    if (plan_run_runtime(r)->kind == PLAN_NATIVE)
+        csvw_i64(w, (int64_t)r->config.interpreter_objects);
+    else
+        csvw_empty(w);
     return csvw_end_row(w);
 }
 

@@ -293,6 +293,7 @@ static const char *build_argv(const plan_run *r, const runner_env *env, argv_buf
     if (plan_run_runtime(r)->kind == PLAN_NATIVE) {
         arg(b, "--scenario=%s", s->name);
         arg(b, "--policy=%s", gcr_policy_name(r->config.policy));
+        arg(b, "--interpreter-objects=%zu", r->config.interpreter_objects);
         for (size_t k = 0; k < s->param_count; k++)
             arg(b, "--param=%s=%ld", s->params[k].key, r->params.v[k]);
     } else {

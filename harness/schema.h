@@ -19,14 +19,15 @@
 
 /* runs.csv: one row per run (one worker process). rss_comparable: 1 when the run's RSS is
  * CPython's on this machine (native, python, an interpreter), 0 in Pyodide (a Node.js process;
- * WebAssembly's memory only grows). */
+ * WebAssembly's memory only grows). interpreter_objects: the interpreter's own containers the
+ * native runtime modelled (empty for the CPythons). */
 #define GCB_RUNS_COLUMNS                                                                           \
     "run_id", "scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeat",         \
         "iterations", "params", "cpu", "status", "message", "wall_ns", "peak_rss_bytes",           \
         "baseline_rss_bytes", "final_rss_bytes", "iterations_done", "collections", "collected",    \
         "uncollectable", "garbage", "objects_scanned", "pause_ns_total", "pause_ns_median",        \
         "pause_ns_p95", "pause_ns_max", "user_cpu_ns", "sys_cpu_ns", "iter_peak_supported",        \
-        "exit_code", "signal", "rusage_maxrss_bytes", "rss_comparable"
+        "exit_code", "signal", "rusage_maxrss_bytes", "rss_comparable", "interpreter_objects"
 
 /* samples.csv: one row per sample. kind "iter" rows are boundary samples taken by the worker
  * (iteration 0 = after setup, before the first step; iteration k = after step k and, in

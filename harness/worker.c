@@ -18,7 +18,6 @@ typedef struct native {
     gcr_runtime *rt;
     void *state; /* the scenario's */
     wk_pauses *pauses;
-    int stats_keys; /* the keys of gc.get_stats()'s dicts in the policy's CPython */
 } native;
 
 /* The scenario, its parameters and the runtime's configuration from the arguments; exits 2
@@ -41,7 +40,6 @@ static void resolve(native *n, const wk_args *a, gcr_config *config)
         wk_die_usage("unknown policy '%s'", a->policy);
     if (a->allocator != NULL && gcr_allocator_parse(a->allocator, &config->allocator) != 0)
         wk_die_usage("unknown allocator '%s'", a->allocator);
-    n->stats_keys = config->policy == GCR_POLICY_PY315 ? 5 : 3;
     config->interpreter_objects = (size_t)a->interpreter_objects;
 }
 
@@ -64,10 +62,14 @@ static int n_setup(void *ctx, wk_pauses *pauses, char *err, size_t errlen)
     return s->setup == NULL ? 0 : s->setup(n->rt, &n->params, &n->state, err, errlen);
 }
 
+/* One iteration, then the check of the eval breaker that the Python worker's next call
+ * makes (its clock read): a collection the step's last allocations scheduled runs there. */
 static int n_step(void *ctx, char *err, size_t errlen)
 {
     native *n = ctx;
-    return n->scenario->step(n->rt, &n->params, n->state, err, errlen);
+    int rc = n->scenario->step(n->rt, &n->params, n->state, err, errlen);
+    gcr_eval_breaker(n->rt);
+    return rc;
 }
 
 /* gc.collect(), then the check of the eval breaker after that call into C. */
@@ -79,39 +81,25 @@ static void n_collect(void *ctx)
 }
 
 /* The containers the Python worker's sample() makes (harness/worker.py: gc.get_count()'s
- * tuple, gc.get_stats()'s list of one dict per generation, gc.get_objects()'s list), made and
- * dropped here in the same order with the collector disabled, as that sample() makes them:
- * CPython's collector counts them (and the free lists keep some), so the model must too for
- * its collections to fall where CPython's do. stats_keys: the keys of gc.get_stats()'s dicts
- * (5 from 3.15 on: candidates and duration). Returns len(gc.get_objects()), -1 when memory
- * ran out. */
-static int64_t mirror_python_sample(gcr_runtime *rt, int stats_keys)
+ * tuple, the list of /proc/self/status's words, gc.get_objects()'s list), made and dropped
+ * here in the same order with the collector disabled, as that sample() makes them: CPython's
+ * collector counts them (and the free lists keep some: after a full collection, which
+ * empties the free lists, a sample leaves generation 0's count 2 higher), so the model must
+ * make them too for its collections to fall where CPython's do. Returns len(gc.get_objects()),
+ * or -1 when memory ran out. */
+static int64_t mirror_python_sample(gcr_runtime *rt)
 {
-    static const char *const keys[] = {"collections", "collected", "uncollectable", "candidates",
-                                       "duration"};
     bool enabled = gcr_gc_isenabled(rt);
     gcr_gc_disable(rt);
     gcr_object *zero = gcr_int_new(rt, 0);
     gcr_object *items[3] = {zero, zero, zero};
     gcr_object *count = zero != NULL ? gcr_tuple_new_tracked(rt, 3, items) : NULL;
-    gcr_object *stats = gcr_list_new(rt);
-    for (int g = 0; stats != NULL && g < GCR_GENERATIONS; g++) {
-        gcr_object *d = gcr_dict_new(rt);
-        for (int k = 0; d != NULL && k < stats_keys; k++) {
-            gcr_object *key = gcr_str_new(rt, keys[k], strlen(keys[k]));
-            if (key != NULL)
-                (void)gcr_dict_set(rt, d, key, zero);
-            gcr_xdecref(rt, key);
-        }
-        if (d != NULL)
-            (void)gcr_list_append(rt, stats, d);
-        gcr_xdecref(rt, d);
-    }
+    gcr_xdecref(rt, count);               /* count = None */
+    gcr_object *words = gcr_list_new(rt); /* status().split() (its strs: no containers) */
+    gcr_xdecref(rt, words);
     gcr_object *objects = gcr_gc_get_objects(rt, -1);
     int64_t heap_objects = objects != NULL ? (int64_t)gcr_list_len(objects) : -1;
-    gcr_xdecref(rt, objects); /* del objects, stats, count: in that order */
-    gcr_xdecref(rt, stats);
-    gcr_xdecref(rt, count);
+    gcr_xdecref(rt, objects);
     gcr_xdecref(rt, zero);
     if (enabled)
         gcr_gc_enable(rt);
@@ -150,7 +138,7 @@ static void n_sample(void *ctx, wire_iter *s)
     gcr_gc_get_stats(rt, gens);
     for (int g = 0; g < 3; g++)
         s->collections_gen[g] = (int64_t)gens[g].collections;
-    s->heap_objects = mirror_python_sample(rt, n->stats_keys);
+    s->heap_objects = mirror_python_sample(rt);
 }
 
 static void n_mark_types(void *ctx) { gcr_types_mark(((native *)ctx)->rt); }

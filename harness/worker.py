@@ -21,7 +21,8 @@ scenario defines: the classes defined in the modules loaded from the scenario fi
 
 What differs between hosts — how a record is written, how RSS and the clock are read, how to
 crash for GCBENCH_FAULT=crash@K — goes through a host object: PosixHost here, a JavaScript
-object in worker_pyodide.mjs. A host provides write(record), status() (the text of
+object in worker_pyodide.mjs. A host provides write(record) (or attach(buffer), called once
+with the buffer every record is packed into, and flush(), called for each record), status() (the text of
 /proc/self/status), reset_peak() (write "5" to /proc/self/clear_refs: True where allowed),
 now_ns() (CLOCK_MONOTONIC, the parent's clock), cpu_ns() (this process's CPU time), fault()
 (GCBENCH_FAULT's value or ""), crash() and hang(). now_ns and cpu_ns may answer with a decimal
@@ -419,6 +420,13 @@ def _median(sorted_ns):
     return a + (b - a) // 2  # C's division truncates toward zero; b >= a here
 
 
+def _flusher(host):
+    """send() for a host that holds the record buffer: the record is in it already."""
+    def send(record):
+        host.flush()
+    return send
+
+
 class Worker:
     """One run: wk_run of worker_core.c."""
 
@@ -426,6 +434,14 @@ class Worker:
         self.a = args
         self.host = host
         self.wire = Wire()
+        # How a record goes out: host.write(record), or, for a host that can keep the record
+        # buffer (the Pyodide host), host.flush() with no argument: handing a Python buffer to
+        # JavaScript in every call would make and drop objects the collector counts.
+        if hasattr(host, "attach"):
+            host.attach(self.wire.buf)
+            self.send = _flusher(host)
+        else:
+            self.send = host.write
         self.module = None
         self.params = None
         # the pause of every collection (a gc.callbacks entry)
@@ -546,7 +562,7 @@ class Worker:
         g1 -= base[5]
         g2 -= base[6]
         w = self.wire
-        host.write(w.pack_iter(k, t_ns, rss, anon, rss_file, peak, -1, -1, collections - base[0],
+        self.send(w.pack_iter(k, t_ns, rss, anon, rss_file, peak, -1, -1, collections - base[0],
                                collected - base[1], uncollectable - base[2], garbage,
                                pause - base[3], -1, c0, c1, c2, step_wall, step_cpu, gc_wall,
                                gc_cpu, -1, -1, -1, -1, blocks, g0, g1, g2, heap))
@@ -556,7 +572,7 @@ class Worker:
             n = counts[i]
             if k == 0:
                 class_base[i] = n
-            host.write(w.pack_type(w.kind_class, k, n, -1, n - class_base[i], names[i]))
+            self.send(w.pack_type(w.kind_class, k, n, -1, n - class_base[i], names[i]))
             counts[i] = 0
         if enabled:
             gc.enable()
@@ -584,7 +600,7 @@ class Worker:
         ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)[:top]
         w = self.wire
         for name, n in ranked:
-            self.host.write(w.pack_type(w.kind_type, iteration, n, sizes[name],
+            self.send(w.pack_type(w.kind_type, iteration, n, sizes[name],
                                         n - self.type_mark.get(name, 0), w.type_name(name)))
         del counts, sizes, ranked
         if enabled:
@@ -604,7 +620,7 @@ class Worker:
             median = _median(pauses)
             longest = pauses[-1]
         params = ";".join(["%s=%s" % (k, v) for k, v in (self.params or {}).items()])
-        self.host.write(self.wire.pack_done(
+        self.send(self.wire.pack_done(
             1 if ok else 0, 1 if self.peak_ok else 0, done, collections - base[0],
             collected - base[1], uncollectable - base[2], len(gc.garbage), -1,
             self.pause_total - base[3], median, p95, longest, self.run_peak, params, message))

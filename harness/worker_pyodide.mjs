@@ -55,8 +55,8 @@ function mountFolders(pyodide, folders) {
 // The host object worker.py calls (see its docstring).
 function makeHost(fd) {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  return {
-    write: (record) => {
+  let attached = null; // worker.py's record buffer, kept from attach() on
+  const writeRecord = (record) => {
       const view = record.getBuffer('u8');
       try {
         let done = 0;
@@ -71,7 +71,15 @@ function makeHost(fd) {
       } finally {
         view.release();
       }
+  };
+  return {
+    write: writeRecord,
+    // Kept once, then flush() per record: a Python buffer handed to JavaScript in every call
+    // would make (and drop) Python objects the collector counts, which a model cannot know.
+    attach: (buffer) => {
+      attached = buffer.copy();
     },
+    flush: () => writeRecord(attached),
     status: () => fs.readFileSync('/proc/self/status', 'latin1'),
     reset_peak: () => {
       try {

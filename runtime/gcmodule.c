@@ -5,6 +5,7 @@
  * collector has (collector.c: generational; incremental.c: 3.14.0-3.14.4's). */
 #include <assert.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "runtime.h"
 
@@ -71,6 +72,30 @@ static void gc_collect_one(gcr_runtime *rt, int generation, gcr_gc_info *info)
         gc->pause_ns_max = pause_ns;
 }
 
+/* Calls the callback for phase as CPython's invoke_gc_callback calls gc.callbacks: with the
+ * info dict it builds for each call while gc.callbacks is not empty ({"generation",
+ * "collected", "uncollectable"}: Py_BuildValue), a container the collector counts (and a
+ * free list may keep), dropped after the call. The collecting flag is set: it starts no
+ * collection. */
+static void gc_callback(gcr_runtime *rt, gcr_gc_phase phase, const gcr_gc_info *info)
+{
+    static const char *const keys[] = {"generation", "collected", "uncollectable"};
+    const int64_t values[] = {info->generation, (int64_t)info->collected,
+                              (int64_t)info->uncollectable};
+    gc_state *gc = &rt->gc;
+    gcr_object *dict = gcr_dict_new(rt);
+    for (size_t k = 0; dict != NULL && k < sizeof keys / sizeof keys[0]; k++) {
+        gcr_object *key = gcr_str_new(rt, keys[k], strlen(keys[k]));
+        gcr_object *value = gcr_int_new(rt, values[k]);
+        if (key != NULL && value != NULL)
+            (void)gcr_dict_set(rt, dict, key, value);
+        gcr_xdecref(rt, key);
+        gcr_xdecref(rt, value);
+    }
+    gc->callback(gc->callback_ctx, phase, info);
+    gcr_xdecref(rt, dict);
+}
+
 long gc_collect_automatic(gcr_runtime *rt, int generation)
 {
     gc_state *gc = &rt->gc;
@@ -79,10 +104,10 @@ long gc_collect_automatic(gcr_runtime *rt, int generation)
     gc_set_collecting(gc, true);
     gcr_gc_info info = {.generation = generation};
     if (gc->callback != NULL)
-        gc->callback(gc->callback_ctx, GCR_GC_START, &info);
+        gc_callback(rt, GCR_GC_START, &info);
     gc_collect_one(rt, generation, &info);
     if (gc->callback != NULL)
-        gc->callback(gc->callback_ctx, GCR_GC_STOP, &info);
+        gc_callback(rt, GCR_GC_STOP, &info);
     gc_set_collecting(gc, false);
     return (long)(info.collected + info.uncollectable);
 }

@@ -102,6 +102,11 @@ void gcr_close(gcr_runtime *rt);
  * gcr_*_parse return 0 and set *out, or -1 for an unknown name. */
 const char *gcr_policy_name(gcr_policy policy);
 int gcr_policy_parse(const char *name, gcr_policy *out);
+/* A policy's default for gcr_config.interpreter_objects: what the interpreter it is checked
+ * against holds when a gcbench run starts (Debian's CPython 3.11 for py311 and py27, the
+ * Pyodide builds of 3.12-3.15 for the others: policy.c). A program that imports more holds
+ * more (its len(gc.get_objects())). gcr_open does not apply it: 0 there means none. */
+size_t gcr_policy_interpreter_objects(gcr_policy policy);
 const char *gcr_allocator_name(gcr_allocator allocator);
 int gcr_allocator_parse(const char *name, gcr_allocator *out);
 
@@ -370,7 +375,9 @@ typedef struct gcr_gen_stats {
 void gcr_gc_get_stats(const gcr_runtime *rt, gcr_gen_stats stats[GCR_GENERATIONS]);
 
 /* gc.callbacks: called with GCR_GC_START before and GCR_GC_STOP after every collection,
- * automatic or explicit. At START only generation is meaningful. */
+ * automatic or explicit. At START only generation is meaningful. As CPython builds an info
+ * dict for every call while gc.callbacks is not empty, the runtime makes (and drops) a dict
+ * around each call: the collector counts it as CPython's counts its. */
 typedef enum gcr_gc_phase { GCR_GC_START, GCR_GC_STOP } gcr_gc_phase;
 typedef struct gcr_gc_info {
     int generation;

@@ -23,39 +23,62 @@
 
 #include "runtime.h"
 
+/* interpreter_objects: len(gc.get_objects()) at the start of a gcbench run (after its
+ * worker.py has loaded and a full collection) in the interpreter each policy is checked
+ * against: Debian 12's CPython 3.11.2, and the npm registry's Pyodide builds of CPython
+ * 3.12.7, 3.13.2, 3.14.2 (py314inc, and py314 for want of a 3.14.5 build) and 3.15.0rc1,
+ * measured 2026-12-05 with bench run --scenario self_cycle --iterations 1 (heap_objects of
+ * iteration 0). */
 static const policy_traits traits[GCR_POLICIES] = {
     [GCR_POLICY_PY311] = {.name = "py311",
                           .threshold = {700, 10, 10},
-                          .comprehension_function = true},
+                          .comprehension_function = true,
+                          .interpreter_objects = 6214},
     [GCR_POLICY_PY27] = {.name = "py27",
                          .threshold = {700, 10, 10},
                          .legacy_finalizers = true,
                          .dict_attrs = true,
-                         .comprehension_function = true},
-    [GCR_POLICY_PY312] = {.name = "py312", .threshold = {700, 10, 10}, .deferred = true},
-    [GCR_POLICY_PY313] = {.name = "py313", .threshold = {2000, 10, 10}, .deferred = true},
+                         .comprehension_function = true,
+                         .interpreter_objects = 6214},
+    [GCR_POLICY_PY312] = {.name = "py312",
+                          .threshold = {700, 10, 10},
+                          .deferred = true,
+                          .interpreter_objects = 17624},
+    [GCR_POLICY_PY313] = {.name = "py313",
+                          .threshold = {2000, 10, 10},
+                          .deferred = true,
+                          .interpreter_objects = 17510},
     [GCR_POLICY_PY314INC] = {.name = "py314inc",
                              .threshold = {2000, 10, 0},
                              .deferred = true,
                              .incremental = true,
                              .count_tracked = true,
                              .dicts_tracked = true,
-                             .tuples_untracked_at_creation = true},
+                             .tuples_untracked_at_creation = true,
+                             .interpreter_objects = 20241},
     [GCR_POLICY_PY314] = {.name = "py314",
                           .threshold = {2000, 10, 10},
                           .deferred = true,
                           .dicts_tracked = true,
-                          .tuples_untracked_at_creation = true},
+                          .tuples_untracked_at_creation = true,
+                          .interpreter_objects = 20241},
     [GCR_POLICY_PY315] = {.name = "py315",
                           .threshold = {2000, 10, 10},
                           .deferred = true,
                           .dicts_tracked = true,
-                          .tuples_untracked_at_creation = true},
+                          .tuples_untracked_at_creation = true,
+                          .interpreter_objects = 19581},
 };
 
 const policy_traits *policy_traits_of(gcr_policy policy)
 {
     return (unsigned)policy < GCR_POLICIES ? &traits[policy] : NULL;
+}
+
+size_t gcr_policy_interpreter_objects(gcr_policy policy)
+{
+    const policy_traits *t = policy_traits_of(policy);
+    return t != NULL ? t->interpreter_objects : 0;
 }
 
 const char *gcr_policy_name(gcr_policy policy)

@@ -22,6 +22,7 @@ typedef struct policy_traits {
                                           untracked */
     bool comprehension_function;       /* 3.11 and before: a comprehension makes and drops a
                                           function object (PEP 709 inlined them in 3.12) */
+    size_t interpreter_objects; /* what the reference interpreter holds (gcr.h) */
 } policy_traits;
 
 /* The traits of a policy, or NULL for a value that is no policy. */

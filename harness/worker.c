@@ -18,6 +18,8 @@ typedef struct native {
     gcr_runtime *rt;
     void *state; /* the scenario's */
     wk_pauses *pauses;
+    uint64_t gc_calls;      /* STOP callbacks so far (worker.py's gc_calls) */
+    uint64_t gc_calls_read; /* gc_calls when worker.py would last have read gc.get_stats() */
 } native;
 
 /* The scenario, its parameters and the runtime's configuration from the arguments; exits 2
@@ -45,8 +47,11 @@ static void resolve(native *n, const wk_args *a, gcr_config *config)
 
 static void on_collection(void *ctx, gcr_gc_phase phase, const gcr_gc_info *info)
 {
-    if (phase == GCR_GC_STOP)
-        wk_pauses_add(ctx, (int64_t)info->pause_ns);
+    native *n = ctx;
+    if (phase == GCR_GC_STOP) {
+        wk_pauses_add(n->pauses, (int64_t)info->pause_ns);
+        n->gc_calls++;
+    }
 }
 
 static int n_setup(void *ctx, wk_pauses *pauses, char *err, size_t errlen)
@@ -57,7 +62,8 @@ static int n_setup(void *ctx, wk_pauses *pauses, char *err, size_t errlen)
     if (n->a->mode == WK_OFF)
         gcr_gc_disable(n->rt);
     n->pauses = pauses;
-    gcr_gc_set_callback(n->rt, on_collection, pauses);
+    n->gc_calls_read = UINT64_MAX; /* gc.get_stats() not read yet */
+    gcr_gc_set_callback(n->rt, on_collection, n);
     const scn_scenario *s = n->scenario;
     return s->setup == NULL ? 0 : s->setup(n->rt, &n->params, &n->state, err, errlen);
 }
@@ -80,21 +86,34 @@ static void n_collect(void *ctx)
     gcr_eval_breaker(rt);
 }
 
-/* The containers the Python worker's sample() makes (harness/worker.py: gc.get_count()'s
- * tuple, the list of /proc/self/status's words, gc.get_objects()'s list), made and dropped
- * here in the same order with the collector disabled, as that sample() makes them: CPython's
- * collector counts them (and the free lists keep some: after a full collection, which
- * empties the free lists, a sample leaves generation 0's count 2 higher), so the model must
- * make them too for its collections to fall where CPython's do. Returns len(gc.get_objects()),
- * or -1 when memory ran out. */
-static int64_t mirror_python_sample(gcr_runtime *rt)
+/* The containers the Python worker's sample() makes (harness/worker.py, which lists them:
+ * gc.get_count()'s tuple; gc.get_stats()'s list and a dict per generation when a collection
+ * ran since the last sample; the list of /proc/self/status's words; gc.get_objects()'s list),
+ * made and dropped here in the same order with the collector disabled: CPython's collector
+ * counts them (and its free lists keep some: after a full collection, which empties them, a
+ * sample leaves generation 0's count a few higher), so the model must make them too for its
+ * collections to fall where CPython's do. Returns len(gc.get_objects()), or -1 when memory
+ * ran out. */
+static int64_t mirror_python_sample(native *n)
 {
+    gcr_runtime *rt = n->rt;
     bool enabled = gcr_gc_isenabled(rt);
     gcr_gc_disable(rt);
     gcr_object *zero = gcr_int_new(rt, 0);
     gcr_object *items[3] = {zero, zero, zero};
     gcr_object *count = zero != NULL ? gcr_tuple_new_tracked(rt, 3, items) : NULL;
-    gcr_xdecref(rt, count);               /* count = None */
+    gcr_xdecref(rt, count); /* count = None */
+    if (n->gc_calls != n->gc_calls_read) {
+        gcr_object *stats = gcr_list_new(rt);
+        for (int g = 0; stats != NULL && g < GCR_GENERATIONS; g++) {
+            gcr_object *d = gcr_dict_new(rt);
+            if (d != NULL && gcr_dict_set(rt, d, zero, zero) == 0)
+                (void)gcr_list_append(rt, stats, d);
+            gcr_xdecref(rt, d);
+        }
+        gcr_xdecref(rt, stats);
+        n->gc_calls_read = n->gc_calls;
+    }
     gcr_object *words = gcr_list_new(rt); /* status().split() (its strs: no containers) */
     gcr_xdecref(rt, words);
     gcr_object *objects = gcr_gc_get_objects(rt, -1);
@@ -138,7 +157,7 @@ static void n_sample(void *ctx, wire_iter *s)
     gcr_gc_get_stats(rt, gens);
     for (int g = 0; g < 3; g++)
         s->collections_gen[g] = (int64_t)gens[g].collections;
-    s->heap_objects = mirror_python_sample(rt);
+    s->heap_objects = mirror_python_sample(n);
 }
 
 static void n_mark_types(void *ctx) { gcr_types_mark(((native *)ctx)->rt); }

@@ -33,23 +33,24 @@ because its counts (gc.get_count(), collections per generation, live instances) 
 exactly against a model. Every sample runs with the collector disabled, allocates as little as
 it can (no generator expressions, no comprehensions, no bound methods, preallocated lists and
 a reused record buffer) and frees everything it allocated before the collector is enabled
-again. What one sample allocates, and frees before gc is re-enabled:
+again. What one sample allocates, in this order, and frees before gc is re-enabled
+(harness/worker.c makes the same containers in the native runtime, so that the model's
+collector counts what CPython's counts):
   - gc.get_count()'s 3-tuple;
-  - the list of the words of /proc/self/status (freed before the next list is made);
+  - gc.get_stats()'s list and its dict per generation, only in a sample that follows a
+    collection (the gc.callbacks entry that times the pauses counts the calls; 3.14.0-3.14.4
+    call it for an increment that did nothing too, which gc.get_stats() does not count);
+  - the list of the words of /proc/self/status;
   - gc.get_objects()'s list (the heap's tracked objects; not itself);
-  - str and int objects (the /proc text, its words, the numbers), never tracked by the gc;
-  - in Pyodide, the proxies of the host calls.
-(gc.get_stats()'s figures — collections per generation, collected, uncollectable — are counted
-by the gc.callbacks entry that times the pauses, from the "generation", "collected" and
-"uncollectable" of each collection's info: the same numbers, without the list and three dicts
-gc.get_stats() would allocate in every sample.) A tuple or a list can come from, and go back to,
-the interpreter's free lists, which CPython does not count in gen 0's count, and a full
-collection empties those lists: after one, a sample leaves gen 0's count up to two higher (a
-new tuple and a new list, gone to the free lists; the second list reuses the first). No call in
-a sample takes its arguments in a tuple (METH_VARARGS: time.clock_gettime_ns, str.find before
-3.13, int() before 3.13), since that tuple would count the same way: numbers are parsed
-digit by digit. The scenario's step() is called directly
-from the loop.
+  - str and int objects (the /proc text, its words, the numbers), never tracked by the gc.
+A tuple, a list or a dict can come from, and go back to, the interpreter's free lists, which
+CPython does not count in gen 0's count, and a full collection empties those lists: after
+one, a sample leaves gen 0's count a few higher. No call in a sample takes its arguments in a
+tuple (METH_VARARGS: time.clock_gettime_ns, str.find before 3.13, int() before 3.13), since
+that tuple would count the same way: numbers are parsed digit by digit. In Pyodide the host
+keeps the record buffer (attach) so that writing a record hands no Python object to
+JavaScript. GCBENCH_FAULT is read before the baseline's collection. The scenario's step() is
+called directly from the loop.
 """
 
 import gc
@@ -109,6 +110,19 @@ def _struct_for(fields):
     return s
 
 
+def _int64_slots(fields):
+    """The int64 index in wire_msg of each int64 value of fields, arrays spread out, in order
+    (the char array that may end a record is not one)."""
+    slots = []
+    for name, offset, size, count, kind in fields:
+        if kind == "s":
+            continue
+        if size != 8 or offset % 8 != 0:
+            raise ImportError("_gcbench_wire: %s is not an aligned int64" % name)
+        slots.extend(range(offset // 8, offset // 8 + count))
+    return slots
+
+
 def _check_names(layout, names, what):
     got = tuple(f[0] for f in layout)
     if got != names:
@@ -142,34 +156,54 @@ class Wire:
         self._iter = _struct_for(wire.ITER)
         self._done = _struct_for(wire.DONE)
         self._type = _struct_for(wire.TYPE)
+        # The records of every iteration (ITER, CLASS) are written field by field through
+        # views of the buffer: struct's pack_into with thirty-odd arguments leaves objects in
+        # some CPythons' free lists (3.12 and 3.13 one, 3.15 two), which their collectors count
+        # and a model could not know of; an item assigned through a memoryview leaves none.
+        self._u32 = memoryview(self.buf).cast("I")
+        self._i64 = memoryview(self.buf).cast("q")
+        self._iter_at = _int64_slots(wire.ITER)
+        self._type_at = _int64_slots(wire.TYPE)
+        name = wire.TYPE[-1]
+        if name[1] % 8 != 0 or (name[2] * name[3]) % 8 != 0:
+            raise ImportError("_gcbench_wire: wire_type's name is not whole int64s")
+        self._name_at = list(range(name[1] // 8, (name[1] + name[2] * name[3]) // 8))
         self.params_size = wire.DONE[-2][2] * wire.DONE[-2][3]
         self.message_size = wire.DONE[-1][2] * wire.DONE[-1][3]
         self.name_size = wire.TYPE[-1][2] * wire.TYPE[-1][3]
 
-    def pack_iter(self, iteration, t_ns, rss_bytes, rss_anon_bytes, rss_file_bytes,
-                  iter_peak_rss_bytes, live_objects, live_bytes, collections, collected,
-                  uncollectable, garbage, pause_ns, objects_scanned, count0, count1, count2,
-                  step_wall_ns, step_cpu_ns, gc_wall_ns, gc_cpu_ns, arenas_current,
-                  arenas_allocated_total, arenas_reclaimed_total, arenas_highwater,
-                  blocks_in_use, collections_gen0, collections_gen1, collections_gen2,
-                  heap_objects):
-        self._iter.pack_into(self.buf, 0, self.kind_iter, 0, iteration, t_ns, rss_bytes,
-                             rss_anon_bytes, rss_file_bytes, iter_peak_rss_bytes, live_objects,
-                             live_bytes, collections, collected, uncollectable, garbage, pause_ns,
-                             objects_scanned, count0, count1, count2, step_wall_ns, step_cpu_ns,
-                             gc_wall_ns, gc_cpu_ns, arenas_current, arenas_allocated_total,
-                             arenas_reclaimed_total, arenas_highwater, blocks_in_use,
-                             collections_gen0, collections_gen1, collections_gen2, heap_objects)
+    def pack_iter(self, values):
+        """A WIRE_ITER record of values: a list of ITER_FIELDS' values in order, count and
+        collections_gen spread out (30 ints). Filled by the caller and read here, rather than
+        passed as 30 arguments: a call that long leaves an object in 3.15's free lists."""
+        self._u32[0] = self.kind_iter
+        self._u32[1] = 0
+        q = self._i64
+        at = self._iter_at
+        for i in range(len(at)):
+            q[at[i]] = values[i]
         return self.buf
 
     def pack_type(self, kind, iteration, live_objects, live_bytes, growth_objects, name):
-        """A WIRE_TYPE or WIRE_CLASS record; name is bytes already cut to size (type_name)."""
-        self._type.pack_into(self.buf, 0, kind, 0, iteration, live_objects, live_bytes,
-                             growth_objects, name)
+        """A WIRE_TYPE or WIRE_CLASS record; name as type_name makes it."""
+        self._u32[0] = kind
+        self._u32[1] = 0
+        q = self._i64
+        at = self._type_at
+        q[at[0]] = iteration
+        q[at[1]] = live_objects
+        q[at[2]] = live_bytes
+        q[at[3]] = growth_objects
+        at = self._name_at
+        for i in range(len(at)):  # (a slice assignment would make a slice: a container)
+            q[at[i]] = name[i]
         return self.buf
 
     def type_name(self, name):
-        return _text(name, self.name_size)
+        """name as wire_type's char array (cut to size, NUL-padded to its whole length), as the
+        int64 words pack_type writes."""
+        data = _text(name, self.name_size)
+        return memoryview(data + bytes(self.name_size - len(data))).cast("q").tolist()
 
     def pack_done(self, ok, iter_peak_supported, iterations_done, collections, collected,
                   uncollectable, garbage, objects_scanned, pause_ns_total, pause_ns_median,
@@ -453,6 +487,8 @@ class Worker:
         self.gen_collections = [0, 0, 0]
         self.collected = 0
         self.uncollectable = 0
+        self.gc_calls = 0  # STOP callbacks so far
+        self.gc_calls_read = -1  # gc_calls when gc.get_stats() was last read
         # the scenario's classes: index by type, names, live counts (reused by every sample)
         self.class_index = {}
         self.class_names = []
@@ -464,24 +500,39 @@ class Worker:
         self.base = [0, 0, 0, 0, 0, 0, 0]  # collections, collected, uncollectable, pause, gen0..2
         self.peak_ok = False
         self.run_peak = -1
+        self.fault = ("", -1)  # GCBENCH_FAULT: (kind, iteration)
+        self.iter_values = [0] * len(_int64_slots(wire.ITER))  # reused by every sample
 
     # -- collections
 
     def on_gc(self, phase, info):
-        """gc.callbacks entry: the pause of every collection, start to stop, and what
-        gc.get_stats() counts, per generation (the entry its "generation" names): calling
-        gc.get_stats() in every sample would allocate a list and three dicts there."""
+        """gc.callbacks entry: the pause of every collection, start to stop, and the number of
+        calls, which tells a sample whether gc.get_stats() can have changed (3.14.0-3.14.4 call
+        the callbacks for an increment that does no work too, which gc.get_stats() does not
+        count: its figures are read from gc.get_stats(), not counted here)."""
         if phase == "start":
             self.gc_t0 = time.perf_counter_ns()
             return
         pause = time.perf_counter_ns() - self.gc_t0
         self.pause_total += pause
         self.pauses.append(pause)
-        g = info["generation"]
-        if 0 <= g < 3:
-            self.gen_collections[g] += 1
-        self.collected += info["collected"]
-        self.uncollectable += info["uncollectable"]
+        self.gc_calls += 1
+
+    def read_stats(self):
+        """gc.get_stats()'s collections per entry, and collected and uncollectable summed, into
+        gen_collections, collected, uncollectable. Allocates a list and a dict per entry."""
+        stats = gc.get_stats()
+        gens = self.gen_collections
+        collected = uncollectable = 0
+        for g in range(3):
+            entry = stats[g]
+            gens[g] = entry["collections"]
+            collected += entry["collected"]
+            uncollectable += entry["uncollectable"]
+        self.collected = collected
+        self.uncollectable = uncollectable
+        stats = entry = None
+        self.gc_calls_read = self.gc_calls
 
     def setup(self):
         """The GC settings, the pause callback, the scenario loaded, its setup(params)."""
@@ -518,6 +569,8 @@ class Worker:
         c1 = count[1]
         c2 = count[2]
         count = None
+        if self.gc_calls != self.gc_calls_read:  # a collection ran since the last read
+            self.read_stats()
         words = host.status().split()
         rss = _kib_field(words, "VmRSS:")
         anon = _kib_field(words, "RssAnon:")
@@ -562,10 +615,38 @@ class Worker:
         g1 -= base[5]
         g2 -= base[6]
         w = self.wire
-        self.send(w.pack_iter(k, t_ns, rss, anon, rss_file, peak, -1, -1, collections - base[0],
-                               collected - base[1], uncollectable - base[2], garbage,
-                               pause - base[3], -1, c0, c1, c2, step_wall, step_cpu, gc_wall,
-                               gc_cpu, -1, -1, -1, -1, blocks, g0, g1, g2, heap))
+        v = self.iter_values  # ITER_FIELDS' order
+        v[0] = k
+        v[1] = t_ns
+        v[2] = rss
+        v[3] = anon
+        v[4] = rss_file
+        v[5] = peak
+        v[6] = -1  # live_objects
+        v[7] = -1  # live_bytes
+        v[8] = collections - base[0]
+        v[9] = collected - base[1]
+        v[10] = uncollectable - base[2]
+        v[11] = garbage
+        v[12] = pause - base[3]
+        v[13] = -1  # objects_scanned
+        v[14] = c0
+        v[15] = c1
+        v[16] = c2
+        v[17] = step_wall
+        v[18] = step_cpu
+        v[19] = gc_wall
+        v[20] = gc_cpu
+        v[21] = -1  # arenas: pymalloc's are not counted
+        v[22] = -1
+        v[23] = -1
+        v[24] = -1
+        v[25] = blocks
+        v[26] = g0
+        v[27] = g1
+        v[28] = g2
+        v[29] = heap
+        self.send(w.pack_iter(v))
         names = self.class_names
         class_base = self.class_base
         for i in range(len(counts)):
@@ -609,6 +690,7 @@ class Worker:
     def send_done(self, done, ok, message):
         enabled = gc.isenabled()
         gc.disable()
+        self.read_stats()
         collections = sum(self.gen_collections)
         collected = self.collected
         uncollectable = self.uncollectable
@@ -652,7 +734,8 @@ class Worker:
         """Runs the iterations; returns (completed, message of the one that failed or "")."""
         host = self.host
         forced = self.a.mode == "forced"
-        fault_kind, fault_at = self.read_fault()
+        fault_kind = self.fault[0]  # (unpacking a tuple leaves an object in 3.15's free lists)
+        fault_at = self.fault[1]
         step = self.module.step
         params = self.params
         collect = gc.collect
@@ -693,6 +776,9 @@ class Worker:
             # Seed 004 calls gc.collect() before each test: every run starts from empty young
             # generations, whatever setup (or an interpreter's start-up) left in them. Its
             # pause is not the run's.
+            # GCBENCH_FAULT is read before the baseline's collection: what reading it leaves
+            # in the free lists (a partition's tuple, an int() error's) goes with it.
+            self.fault = self.read_fault()
             gc.collect()
             del self.pauses[:]
             self.sample(0, 0, 0, 0, 0)

@@ -13,6 +13,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from pyodide_env import PYODIDE_PACKAGES, Skip, need_node, pyodide_package  # noqa: E402
+
 BENCH = None
 TESTS = {}
 
@@ -42,9 +45,6 @@ def test(fn):
     TESTS[fn.__name__] = fn
     return fn
 
-
-class Skip(Exception):
-    pass
 
 
 def check(cond, what):
@@ -573,8 +573,6 @@ def compare_folders():
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 # The Pyodide packages setup_pyodide.sh installs: (npm version, the CPython it holds)
-PYODIDE_PACKAGES = [("0.27.7", "3.12.7"), ("0.29.3", "3.13.2"), ("314.0.8", "3.14.2"),
-                    ("315.0.0-alpha.2", "3.15.0")]
 
 
 def second_interpreter(tmp):
@@ -775,33 +773,6 @@ def bad_interpreters_and_packages():
                         env={"GCBENCH_NODE": os.path.join(tmp, "nonode")})
         usage_error(["run", "--python", SYSTEM_PYTHON, "--policy", "py27"], "--policy")
         check(not os.path.exists(os.path.join(tmp, "res")), "a usage error wrote results")
-
-
-def pyodide_cache():
-    return os.environ.get("GCBENCH_PYODIDE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gcbench", "pyodide")
-
-
-def pyodide_package(version, required=True):
-    """The unpacked package setup_pyodide.sh installs for version. Missing: a failure in CI
-    (CI=true), else a skip saying how to get it (or None when not required)."""
-    path = os.path.join(pyodide_cache(), version, "package")
-    if os.path.isfile(os.path.join(path, "pyodide.asm.wasm")):
-        return path
-    if not required:
-        return None
-    why = (f"no Pyodide package {version} in {pyodide_cache()}: run ./setup_pyodide.sh "
-           f"(npm pack pyodide@{version})")
-    if os.environ.get("CI") == "true":
-        raise AssertionError(why)
-    raise Skip(why)
-
-
-def need_node():
-    if not (os.environ.get("GCBENCH_NODE") or shutil.which("node")):
-        if os.environ.get("CI") == "true":
-            raise AssertionError("Node.js is missing: run ./setup.sh")
-        raise Skip("Node.js (node) is not installed: run ./setup.sh")
 
 
 @test

@@ -23,7 +23,7 @@ def records(worker):
     # distinct, signed, some beyond 32 bits
     values = [(i + 1) * 1000003 * (-1 if i % 5 == 3 else 1) + (i << 33) for i in
               range(len(iter_names))]
-    out = [(bytes(w.pack_iter(*values)), dict(zip(iter_names, map(str, values)),
+    out = [(bytes(w.pack_iter(values)), dict(zip(iter_names, map(str, values)),
                                                kind=str(w.kind_iter)))]
     done_ints = [1, 0, 12, 34, 56, 78, 9, -1, 123456789012, 11, 22, 33, 4444444444]
     done_names = ["ok", "iter_peak_supported", "iterations_done", "collections", "collected",

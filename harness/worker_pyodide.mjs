@@ -7,6 +7,9 @@
 // SIGSEGV for GCBENCH_FAULT=crash@K. bench starts one Node process per run (fork + exec).
 //
 //   node worker_pyodide.mjs --pyodide=DIR WORKER-ARGUMENTS…    one run (worker_core.h's args)
+//   node worker_pyodide.mjs --script DIR FILE ARGS…           runs a Python file in DIR's
+//        CPython with sys.argv = [FILE, ARGS…] (its folder mounted, on sys.path): exit 0,
+//        or 1 when it raised, or its SystemExit's status (the differential tests use it)
 //   node worker_pyodide.mjs --probe DIR                        what DIR holds, four lines:
 //        the implementation (cpython), its version (3.14.2), gc.get_threshold() as T0,T1,T2,
 //        sys.version on one line, then the package's npm version (package.json)
@@ -165,9 +168,37 @@ async function run(args) {
   return status;
 }
 
+// --script DIR FILE ARGS…: FILE run as __main__ (runpy), its exit status returned.
+async function script(dir, file, rest) {
+  const pyodide = await load(dir);
+  const full = path.resolve(file);
+  mountFolders(pyodide, [path.dirname(full)]);
+  pyodide.globals.set('_gcbench_argv', pyodide.toPy([full, ...rest]));
+  return pyodide.runPython(`
+import runpy, sys, traceback
+sys.argv = list(_gcbench_argv)
+sys.path.insert(0, sys.argv[0].rsplit("/", 1)[0])
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+    _status = 0
+except SystemExit as e:
+    _status = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+except BaseException:
+    traceback.print_exc()
+    _status = 1
+for f in (sys.stdout, sys.stderr):
+    f.flush()
+_status
+`);
+}
+
 const args = process.argv.slice(2);
 let status;
-if (args[0] === '--probe') {
+if (args[0] === '--script') {
+  if (args.length < 3) die(2, 'usage: worker_pyodide.mjs --script DIR FILE [ARGS…]');
+  status = await script(path.resolve(args[1]), args[2], args.slice(3)).catch((e) =>
+    die(4, String(e && e.stack ? e.stack : e)));
+} else if (args[0] === '--probe') {
   if (args.length !== 2) die(2, 'usage: worker_pyodide.mjs --probe DIR');
   status = await probe(path.resolve(args[1])).catch((e) => die(4, String(e && e.stack ? e.stack : e)));
 } else {

@@ -22,7 +22,10 @@ typedef struct policy_traits {
                                           untracked */
     bool comprehension_function;       /* 3.11 and before: a comprehension makes and drops a
                                           function object (PEP 709 inlined them in 3.12) */
-    size_t interpreter_objects; /* what the reference interpreter holds (gcr.h) */
+    bool super_object;                 /* 3.11 and before: super() makes a super object, and
+                                          its attribute a bound method (3.12's LOAD_SUPER_ATTR
+                                          makes neither) */
+    size_t interpreter_objects;        /* what the reference interpreter holds (gcr.h) */
 } policy_traits;
 
 /* The traits of a policy, or NULL for a value that is no policy. */

@@ -98,6 +98,60 @@ gcr_object *gcr_weakkeydict_new(gcr_runtime *rt)
     return weakdict_new(rt, WEAKDICT_KEY, weakdict_key_remove);
 }
 
+/* Does nothing: the transient objects' code. */
+static void weakdict_nothing(gcr_runtime *rt, void *ctx, gcr_object *data, gcr_object *arg)
+{
+    (void)rt, (void)ctx, (void)data, (void)arg;
+}
+
+/* KeyedRef(value, remove, key) as Lib/weakref.py's WeakValueDictionary.__setitem__ makes it,
+ * with the containers CPython makes and drops on the way, in its order (what its collector
+ * counts, and its free lists keep), and its checks of the eval breaker:
+ *   __setitem__ starts; the call's argument tuple (_PyObject_MakeTpCall);
+ *   KeyedRef.__new__ starts; ref.__new__(type, ob, callback): its argument tuple and the
+ *   slice tp_new_wrapper passes on, the KeyedRef; KeyedRef.__init__ starts;
+ *   super().__init__(ob, callback): before 3.12 a super object and a bound method-wrapper
+ *   called with a tuple of 2, since 3.12 (LOAD_SUPER_ATTR) the descriptor called through
+ *   _PyObject_MakeTpCall with a tuple of 3, sliced to 2.
+ * A new reference, or NULL when memory ran out. */
+static gcr_object *keyed_ref_new(gcr_runtime *rt, gcr_object *value, gcr_object *remove,
+                                 gcr_object *key)
+{
+    gcr_object *three[3] = {value, remove, key};
+    gcr_eval_breaker(rt); /* __setitem__ */
+    gcr_object *call_args = gcr_tuple_new_tracked(rt, 3, three);
+    if (call_args == NULL)
+        return NULL;
+    gcr_eval_breaker(rt); /* KeyedRef.__new__ */
+    gcr_object *new_args = gcr_tuple_new_tracked(rt, 3, three);
+    gcr_object *sliced = new_args != NULL ? gcr_tuple_new_tracked(rt, 2, three) : NULL;
+    gcr_object *wr = sliced != NULL ? weakref_keyed_new(rt, value, remove, key) : NULL;
+    gcr_xdecref(rt, sliced);
+    gcr_xdecref(rt, new_args);
+    if (wr != NULL) {
+        gcr_eval_breaker(rt); /* after ref.__new__, a call into C */
+        gcr_eval_breaker(rt); /* KeyedRef.__init__ */
+        gcr_object *super = NULL, *bound = NULL, *outer = NULL, *inner = NULL;
+        if (rt->traits->super_object) {
+            super = gcr_callable_new(rt, weakdict_nothing, NULL, NULL);
+            if (super != NULL)
+                gcr_eval_breaker(rt); /* after super(), a call into C */
+            bound = super != NULL ? gcr_callable_new(rt, weakdict_nothing, NULL, NULL) : NULL;
+            gcr_xdecref(rt, super);
+            inner = bound != NULL ? gcr_tuple_new_tracked(rt, 2, three) : NULL;
+        } else {
+            outer = gcr_tuple_new_tracked(rt, 3, three);
+            inner = outer != NULL ? gcr_tuple_new_tracked(rt, 2, three) : NULL;
+        }
+        gcr_xdecref(rt, inner);
+        gcr_xdecref(rt, outer);
+        gcr_xdecref(rt, bound);
+        gcr_eval_breaker(rt); /* after ref.__init__, a call into C */
+    }
+    gcr_decref(rt, call_args);
+    return wr;
+}
+
 int gcr_weakdict_set(gcr_runtime *rt, gcr_object *wd, gcr_object *key, gcr_object *value)
 {
     int tag;
@@ -106,7 +160,7 @@ int gcr_weakdict_set(gcr_runtime *rt, gcr_object *wd, gcr_object *key, gcr_objec
     assert(data != NULL && remove != NULL && "weak dictionary cleared by a collection");
     /* self.data[key] = KeyedRef(value, self._remove, key), or
      * self.data[ref(key, self._remove)] = value */
-    gcr_object *wr = tag == WEAKDICT_VALUE ? weakref_keyed_new(rt, value, remove, key)
+    gcr_object *wr = tag == WEAKDICT_VALUE ? keyed_ref_new(rt, value, remove, key)
                                            : gcr_weakref_new(rt, key, remove);
     if (wr == NULL)
         return -1;

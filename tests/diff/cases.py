@@ -250,6 +250,41 @@ def finalizer_pair_cycle():
 
 
 @case
+def finalizer_self_cycle():
+    """Seed 002's test_code_1: an instance with __del__ referring to itself."""
+    fresh()
+    Fin.log = []
+    x = Fin("x")
+    x.t = x
+    del x
+    n = gc.collect()
+    out(collect=n, garbage=len(gc.garbage), finalized=len(Fin.log))
+
+
+def fin_pair(cycle):
+    """Seed 002's test_code_2 and 3: a._b = b, and b._a = a when cycle."""
+    fresh()
+    Fin.log = []
+    a, b = Fin("a"), Fin("b")
+    a.t = b
+    if cycle:
+        b.t = a
+    del a, b
+    n = gc.collect()
+    out(collect=n, garbage=len(gc.garbage), finalized=len(Fin.log))
+
+
+@case
+def finalizer_two_class_cycle():
+    fin_pair(True)
+
+
+@case
+def finalizer_two_class_no_cycle():
+    fin_pair(False)
+
+
+@case
 def finalizer_by_refcount():
     fresh()
     Fin.log = []
@@ -482,10 +517,14 @@ def main():
     if sys.argv[1:] == ["--names"]:
         print("\n".join(CASES))
         return 0
-    if sys.version_info[:2] != (3, 11):
+    args = sys.argv[1:]
+    any_version = "--any-version" in args  # run_versions.py: the cases in CPython 3.12-3.15
+    if any_version:
+        args.remove("--any-version")
+    elif sys.version_info[:2] != (3, 11):
         print(f"SKIP: needs CPython 3.11, this is {sys.version.split()[0]}")
         return 77
-    names = sys.argv[1:] or list(CASES)
+    names = args or list(CASES)
     for name in names:
         CASES[name]()
     return 0

@@ -1,6 +1,8 @@
 /* diff_cases.c — the gcbench runtime's side of the differential tests: each case of cases.py
  * built with the runtime's API, printing the same line CPython prints. run_diff.py runs both
- * and compares. Usage: diff_cases CASE (or --list). */
+ * and compares. Usage: diff_cases [--policy P] CASE... (or --list): one line per case, the
+ * runtime under policy P (py311 by default). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +11,14 @@
 
 /* ---- what every case shares ---------------------------------------------------------------- */
 
-/* cases.py's fresh(): a new runtime (py311, pymalloc), collector disabled. */
+/* The policy of every case's runtime (--policy; py311 by default). */
+static gcr_policy case_policy = GCR_POLICY_PY311;
+
+/* cases.py's fresh(): a new runtime (the policy, pymalloc), collector disabled. */
 static gcr_runtime *fresh(void)
 {
-    gcr_runtime *rt = gcr_open(NULL);
+    gcr_config config = {.policy = case_policy};
+    gcr_runtime *rt = gcr_open(&config);
     if (rt == NULL) {
         fprintf(stderr, "cannot open a runtime\n");
         exit(2);
@@ -415,6 +421,41 @@ static void finalizer_pair_cycle(void)
     gcr_close(rt);
 }
 
+/* seed 002's test_code_1: x.t = x with __del__ */
+static void finalizer_self_cycle(void)
+{
+    gcr_runtime *rt = fresh();
+    text_log log = {""};
+    gcr_class *cls = fin_class(rt, &log);
+    gcr_object *x = node(rt, cls, "x");
+    set(rt, x, "t", x);
+    gcr_decref(rt, x);
+    long n = gcr_gc_collect(rt, 2);
+    printf("collect=%ld garbage=%zu finalized=%zu\n", n, garbage_len(rt), log_entries(&log));
+    gcr_close(rt);
+}
+
+/* seed 002's test_code_2 and 3: a.t = b, and b.t = a when cycle */
+static void fin_pair(bool cycle)
+{
+    gcr_runtime *rt = fresh();
+    text_log log = {""};
+    gcr_class *cls = fin_class(rt, &log);
+    gcr_object *a = node(rt, cls, "a"), *b = node(rt, cls, "b");
+    set(rt, a, "t", b);
+    if (cycle)
+        set(rt, b, "t", a);
+    gcr_decref(rt, a);
+    gcr_decref(rt, b);
+    long n = gcr_gc_collect(rt, 2);
+    printf("collect=%ld garbage=%zu finalized=%zu\n", n, garbage_len(rt), log_entries(&log));
+    gcr_close(rt);
+}
+
+static void finalizer_two_class_cycle(void) { fin_pair(true); }
+
+static void finalizer_two_class_no_cycle(void) { fin_pair(false); }
+
 static void finalizer_by_refcount(void)
 {
     gcr_runtime *rt = fresh();
@@ -554,8 +595,13 @@ static long automatic_collections(gcr_runtime *rt, gcr_class *cls, int instances
     gcr_gc_get_stats(rt, s0);
     gcr_gc_collect(rt, 2);
     gcr_gc_enable(rt);
-    for (int i = 0; i < instances; i++)
-        append_new(rt, keep, gcr_instance_new(rt, cls));
+    gcr_eval_breaker(rt); /* after gc.enable(), a call into C (3.12+ collect there) */
+    for (int i = 0; i < instances; i++) {
+        gcr_object *node = gcr_instance_new(rt, cls);
+        gcr_eval_breaker(rt); /* Node.__init__'s first instruction */
+        append_new(rt, keep, node);
+        gcr_eval_breaker(rt); /* the loop's back edge */
+    }
     gcr_gc_disable(rt);
     gcr_gc_get_stats(rt, s1);
     gcr_decref(rt, keep);
@@ -766,6 +812,9 @@ static const diff_case cases[] = {
     CASE(weakvaluedict_cycle),
     CASE(weakkeydict),
     CASE(finalizer_pair_cycle),
+    CASE(finalizer_self_cycle),
+    CASE(finalizer_two_class_cycle),
+    CASE(finalizer_two_class_no_cycle),
     CASE(finalizer_by_refcount),
     CASE(resurrection),
     CASE(saveall),
@@ -789,12 +838,27 @@ int main(int argc, char **argv)
             puts(cases[i].name);
         return 0;
     }
-    for (size_t i = 0; argc == 2 && i < sizeof cases / sizeof cases[0]; i++) {
-        if (strcmp(cases[i].name, argv[1]) == 0) {
-            cases[i].run();
-            return 0;
+    int first = 1;
+    if (argc >= 3 && strcmp(argv[1], "--policy") == 0) {
+        if (gcr_policy_parse(argv[2], &case_policy) != 0) {
+            fprintf(stderr, "diff_cases: unknown policy %s\n", argv[2]);
+            return 2;
         }
+        first = 3;
     }
-    fprintf(stderr, "usage: diff_cases CASE | --list\n");
-    return 2;
+    if (first >= argc) {
+        fprintf(stderr, "usage: diff_cases [--policy P] CASE... | --list\n");
+        return 2;
+    }
+    for (int a = first; a < argc; a++) {
+        size_t i = 0;
+        while (i < sizeof cases / sizeof cases[0] && strcmp(cases[i].name, argv[a]) != 0)
+            i++;
+        if (i == sizeof cases / sizeof cases[0]) {
+            fprintf(stderr, "diff_cases: no case %s\n", argv[a]);
+            return 2;
+        }
+        cases[i].run();
+    }
+    return 0;
 }

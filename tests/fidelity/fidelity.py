@@ -7,9 +7,8 @@ modes. After every iteration the two must agree exactly on the live instances of
 scenario's classes, the collections per generation (gc.get_stats()'s entries) and
 generation 0's count (gc.get_count()[0]).
 
-Usage: fidelity.py BENCH CASE | fidelity.py --list. A CASE is POLICY-SCENARIO, or
-py314inc-first-increment (cross_reference long enough for 3.14.2's first increment that
-collects). Exit 0 same, 1 different, 77 skip (no Node.js or package outside CI).
+Usage: fidelity.py BENCH CASE | fidelity.py --list. A CASE is POLICY-SCENARIO, or one of the
+long runs (LONG: py314inc-first-increment, POLICY-older-generations). Exit 0 same, 1 different, 77 skip (no Node.js or package outside CI).
 
 Why it can be exact: the scenarios' C code makes every container CPython makes running their
 Python twins, in CPython's order, and checks the eval breaker where the twins' bytecode does
@@ -52,11 +51,24 @@ SCENARIOS = {
     "self_cycle": (["objects=100", "payload_bytes=100"], 20),
 }
 
-# Beyond the first scavenge of 3.14.2's incremental collector: with 300 new containers an
-# iteration and Pyodide's 20 000 interpreter objects, the first increment that collects comes
-# at iteration 114 (3.14.2 frees no cycle before: gc_versions.md); auto mode only.
-LONG = ("py314inc-first-increment", "py314inc", "cross_reference", ["objects=100", "floats=2"],
-        130, ["auto"])
+# Long runs, auto mode only. Beyond the first scavenge of 3.14.2's incremental collector: with
+# 300 new containers an iteration and Pyodide's 20 000 interpreter objects, the first increment
+# that collects comes at iteration 114 (3.14.2 frees no cycle before: gc_versions.md). And the
+# older generations of the generational designs: global_cache keeps 300 containers an
+# iteration, long enough for a full collection (generation 2's count past 10, and the
+# long-lived rule satisfied).
+LONG = [
+    ("py314inc-first-increment", "py314inc", "cross_reference", ["objects=100", "floats=2"],
+     130, ["auto"]),
+    ("py311-older-generations", "py311", "global_cache", ["objects=100", "floats=2"], 330,
+     ["auto"]),
+    ("py312-older-generations", "py312", "global_cache", ["objects=100", "floats=2"], 330,
+     ["auto"]),
+    ("py313-older-generations", "py313", "global_cache", ["objects=100", "floats=2"], 1000,
+     ["auto"]),
+    ("py315-older-generations", "py315", "global_cache", ["objects=100", "floats=2"], 1000,
+     ["auto"]),
+]
 
 # (policy, scenario, mode) -> why the two differ. Empty: every case is exact.
 KNOWN = {}
@@ -68,8 +80,8 @@ def cases():
         for scenario, (params, iterations) in SCENARIOS.items():
             names[f"{policy}-{scenario}"] = (policy, scenario, params, iterations,
                                              ["auto", "forced"])
-    name, *rest = LONG
-    names[name] = tuple(rest)
+    for name, *rest in LONG:
+        names[name] = tuple(rest)
     return names
 
 

@@ -167,6 +167,12 @@ typedef struct figure {
     int tested;        /* T_FINAL, T_WALL, or -1 */
 } figure;
 
+/* Whether a figure is one of RSS (left out where RSS is not comparable). */
+static bool is_rss_figure(int fig)
+{
+    return fig == FIG_FINAL || fig == FIG_PEAK || fig == FIG_GROWTH;
+}
+
 static const figure figures[N_FIGS] = {
     [FIG_REPEATS] = {"repeats", "repeats (successful runs)", U_COUNT, false, -1},
     [FIG_FAILED] = {"failed_runs", NULL, U_COUNT, false, -1},
@@ -188,6 +194,7 @@ static const char *const key_names[N_KEYS] = {"scenario",  "runtime",   "policy"
 /* One row in one folder. */
 typedef struct entry {
     bool present;
+    bool rss_not_comparable;    /* Pyodide: its RSS figures are left out ("n/c") */
     int64_t value[N_FIGS];      /* DS_MISSING when unknown (FIG_VERDICT unused) */
     const char *verdict;        /* "" when unknown */
     int64_t *per_run[N_TESTED]; /* the tested figures' values of each successful run */
@@ -400,6 +407,12 @@ static int fill_entry(const ds *d, size_t setting, int m, entry *e)
     long srow = summary_row(d, set, m);
     e->verdict =
         srow >= 0 ? csvt_get(&d->summary, (size_t)srow, csvt_col(&d->summary, "verdict")) : "";
+    if (!set->rss_comparable) { /* never a ratio of RSS that is not comparable */
+        e->rss_not_comparable = true;
+        e->value[FIG_FINAL] = e->value[FIG_PEAK] = DS_MISSING;
+        e->nper_run[T_FINAL] = 0;
+        return 0;
+    }
     return group_growth(d, set, m, srow, &e->value[FIG_GROWTH]);
 }
 
@@ -567,6 +580,8 @@ static void value_cell(char *buf, size_t len, const comparison *c, size_t r, siz
     const entry *e = entry_at(c, r, f);
     if (!e->present)
         snprintf(buf, len, "%s", MISSING_CELL);
+    else if (e->rss_not_comparable && is_rss_figure(fig))
+        snprintf(buf, len, "n/c");
     else if (fig == FIG_VERDICT)
         snprintf(buf, len, "%s", *e->verdict ? e->verdict : MISSING_CELL);
     else if (fig == FIG_REPEATS && e->value[FIG_FAILED] > 0)
@@ -881,12 +896,40 @@ static void print_note(FILE *out, compare_format format, const comparison *c, si
     free(text);
 }
 
+/* "n/c: …" and the rows whose RSS is not comparable in some folder (nothing when none is). */
+static void print_not_comparable(FILE *out, compare_format format, const comparison *c)
+{
+    char *text = NULL;
+    size_t len = 0, n = 0;
+    FILE *s = open_memstream(&text, &len);
+    if (s == NULL)
+        return;
+    fputs("n/c: RSS not comparable (Pyodide: the Node.js process's RSS, and WebAssembly memory "
+          "only grows), so no RSS figure or ratio is given: ",
+          s);
+    for (size_t r = 0; r < c->nrows; r++) {
+        bool nc = false;
+        for (size_t f = 0; f < c->nfolders && !nc; f++)
+            nc = entry_at(c, r, f)->present && entry_at(c, r, f)->rss_not_comparable;
+        if (c->rows[r].nfolders < 2 || !nc)
+            continue;
+        char label[1024];
+        row_label(c, r, label, sizeof label);
+        fprintf(s, "%s%s", n++ ? ", " : "", label);
+    }
+    fclose(s);
+    if (n > 0)
+        print_prose(out, format, text);
+    free(text);
+}
+
 /* What the mark means, and for each folder after A the rows that could not be tested. */
 static void print_notes(FILE *out, compare_format format, const comparison *c)
 {
     print_prose(out, format,
                 "* differs from A beyond run-to-run noise: Mann\u2013Whitney U over repeats, "
                 "two-sided p < 0.05");
+    print_not_comparable(out, format, c);
     for (size_t f = 1; f < c->nfolders; f++) {
         char prefix[256];
         snprintf(prefix, sizeof prefix,

@@ -6,7 +6,11 @@
  * - every run's mode_index is 0..2 and setting < d->nsettings;
  * - every run appears in exactly one settings[s].runs[m], which lists runs by repeat
  *   (then by their order in runs.csv);
- * - a run's iters are sorted by iteration with no iteration twice; its ticks by t_ns;
+ * - a run's iters are sorted by iteration with no iteration twice; its ticks by t_ns; its
+ *   classes (kind "class" rows) by iteration, then class id, each at an iteration it has an
+ *   iter sample of, whose class_objects is their sum (DS_MISSING where it has none);
+ * - d->class_names holds every class name once, in order of first appearance (owned);
+ * - a setting is rss_comparable when all its runs are (runs.csv without the column: all);
  * - samples.csv is not kept: its cells are parsed into the runs and the table is freed.
  *
  * Only runs whose status is "ok" feed ds_iter_stat: a run that stopped early (failed,
@@ -62,6 +66,7 @@ static const num_field run_fields[] = {
     {"pause_ns_median", offsetof(ds_run, pause_ns_median)},
     {"pause_ns_p95", offsetof(ds_run, pause_ns_p95)},
     {"pause_ns_max", offsetof(ds_run, pause_ns_max)},
+    {"interpreter_objects", offsetof(ds_run, interpreter_objects)},
 };
 #define N_RUN_FIELDS (sizeof run_fields / sizeof run_fields[0])
 
@@ -187,7 +192,8 @@ static void path_join(char *buf, size_t len, const char *dir, const char *file)
 
 /* ==== runs.csv ============================================================================= */
 
-/* Fills run from runs.csv row; cols[] are the run_strings' then run_fields' column indexes. */
+/* Fills run from runs.csv row; cols[] are the run_strings', then run_fields' column indexes,
+ * then rss_comparable's. */
 static int parse_run(ds_run *run, const csvt *t, size_t row, const int *cols, char *err,
                      size_t errlen)
 {
@@ -209,6 +215,10 @@ static int parse_run(ds_run *run, const csvt *t, size_t row, const int *cols, ch
         return -1;
     }
     run->ok = strcmp(run->status, "ok") == 0;
+    int64_t comparable;
+    if (parse_num(t, row, cols[N_RUN_STRINGS + N_RUN_FIELDS], &comparable, err, errlen) != 0)
+        return -1;
+    run->rss_comparable = comparable != 0; /* DS_MISSING (no column, empty cell): comparable */
     return 0;
 }
 
@@ -233,6 +243,7 @@ static size_t find_or_add_setting(ds *d, const ds_run *r)
     set->policy = r->policy;
     set->allocator = r->allocator;
     set->threshold = r->threshold;
+    set->rss_comparable = true;
     return d->nsettings++;
 }
 
@@ -246,6 +257,8 @@ static int group_runs(ds *d)
     for (size_t i = 0; i < d->nruns; i++) {
         d->runs[i].setting = find_or_add_setting(d, &d->runs[i]);
         d->settings[d->runs[i].setting].nruns[d->runs[i].mode_index]++;
+        if (!d->runs[i].rss_comparable)
+            d->settings[d->runs[i].setting].rss_comparable = false;
     }
     for (size_t s = 0; s < d->nsettings; s++)
         for (int m = 0; m < DS_MODES; m++) {
@@ -276,7 +289,7 @@ static int load_runs(ds *d, id_table *ids, char *err, size_t errlen)
     if (csvt_load(&d->runs_csv, path, err, errlen) != 0)
         return -1;
     const csvt *t = &d->runs_csv;
-    int cols[N_RUN_STRINGS + N_RUN_FIELDS];
+    int cols[N_RUN_STRINGS + N_RUN_FIELDS + 1];
     for (size_t i = 0; i < N_RUN_STRINGS; i++) {
         cols[i] = run_strings[i].required ? need_column(t, run_strings[i].column, err, errlen)
                                           : csvt_col(t, run_strings[i].column);
@@ -285,6 +298,7 @@ static int load_runs(ds *d, id_table *ids, char *err, size_t errlen)
     }
     for (size_t i = 0; i < N_RUN_FIELDS; i++)
         cols[N_RUN_STRINGS + i] = csvt_col(t, run_fields[i].column);
+    cols[N_RUN_STRINGS + N_RUN_FIELDS] = csvt_col(t, "rss_comparable");
     d->runs = calloc(t->nrows > 0 ? t->nrows : 1, sizeof *d->runs);
     if (d->runs == NULL || id_table_init(ids, t->nrows) != 0)
         goto oom;
@@ -312,8 +326,8 @@ oom:
 /* ==== samples.csv ========================================================================== */
 
 /* KIND_TYPE rows (live objects per type at a run's last iteration) are read by no one here yet:
- * they load, and are skipped. KIND_CLASS rows are summed into their iteration sample's
- * class_objects (add_class_rows). */
+ * they load, and are skipped. KIND_CLASS rows become the run's classes and are summed into
+ * their iteration sample's class_objects (add_class_rows). */
 enum { KIND_ITER, KIND_TICK, KIND_TYPE, KIND_CLASS };
 
 /* samples.csv's column indexes and, per row, what the first pass learned. */
@@ -349,6 +363,7 @@ static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *er
             p->row_kind[row] = KIND_TYPE;
         } else if (strcmp(kind, "class") == 0) {
             p->row_kind[row] = KIND_CLASS;
+            run->nclasses++;
         } else {
             snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter, tick, type or class",
                      t->path, t->lines[row], kind);
@@ -365,9 +380,10 @@ static int alloc_run_samples(ds *d)
         ds_run *run = &d->runs[i];
         run->iters = calloc(run->niters + 1, sizeof *run->iters);
         run->ticks = calloc(run->nticks + 1, sizeof *run->ticks);
-        if (run->iters == NULL || run->ticks == NULL)
+        run->classes = calloc(run->nclasses + 1, sizeof *run->classes);
+        if (run->iters == NULL || run->ticks == NULL || run->classes == NULL)
             return -1;
-        run->niters = run->nticks = 0;
+        run->niters = run->nticks = run->nclasses = 0;
     }
     return 0;
 }
@@ -434,16 +450,41 @@ static int sort_samples(ds *d, const char *path, char *err, size_t errlen)
     return 0;
 }
 
-/* Third pass, once every run's iters are sorted: adds each kind "class" row's live_objects
- * to the class_objects of its run's sample of the same iteration. A class row with no such
- * sample is an error. */
+/* The id of class name in d->class_names, appending it when it is new. Returns -1 when memory
+ * ran out. Scenarios define few classes: a linear search is enough. */
+static long intern_class(ds *d, const char *name)
+{
+    long id = ds_class_id(d, name);
+    if (id >= 0)
+        return id;
+    char **names = realloc(d->class_names, (d->nclass_names + 1) * sizeof *names);
+    if (names == NULL)
+        return -1;
+    d->class_names = names;
+    if ((names[d->nclass_names] = strdup(name)) == NULL)
+        return -1;
+    return (long)d->nclass_names++;
+}
+
+static int cmp_class_count(const void *a, const void *b)
+{
+    const ds_class_count *x = a, *y = b;
+    if (x->iteration != y->iteration)
+        return (x->iteration > y->iteration) - (x->iteration < y->iteration);
+    return (x->class_id > y->class_id) - (x->class_id < y->class_id);
+}
+
+/* Third pass, once every run's iters are sorted: each kind "class" row becomes one of its
+ * run's classes (its type_name interned in d->class_names), and its live_objects is added to
+ * the class_objects of the run's sample of the same iteration. A class row with no such sample,
+ * or without a type_name, is an error. Each run's classes end sorted by iteration, then class. */
 static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
 {
     const csvt *t = p->t;
     for (size_t i = 0; i < d->nruns; i++)
         for (size_t k = 0; k < d->runs[i].niters; k++)
             d->runs[i].iters[k].class_objects = DS_MISSING;
-    int col_live = csvt_col(t, "live_objects");
+    int col_live = csvt_col(t, "live_objects"), col_name = csvt_col(t, "type_name");
     for (size_t row = 0; row < t->nrows; row++) {
         if (p->row_kind[row] != KIND_CLASS)
             continue;
@@ -462,10 +503,31 @@ static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
                      t->path, t->lines[row], csvt_get(t, row, p->cols[0]), run->run_id);
             return -1;
         }
+        const char *name = csvt_get(t, row, col_name);
+        if (*name == '\0') {
+            snprintf(err, errlen, "%s:%zu: a class row without a type_name", t->path,
+                     t->lines[row]);
+            return -1;
+        }
+        long id = intern_class(d, name);
+        if (id < 0) {
+            snprintf(err, errlen, "%s: out of memory", t->path);
+            return -1;
+        }
+        run->classes[run->nclasses++] = (ds_class_count){
+            .iteration = key.iteration, .class_id = (size_t)id, .live_objects = live};
         if (s->class_objects == DS_MISSING)
             s->class_objects = 0;
         if (live != DS_MISSING)
             s->class_objects += live;
+    }
+    for (size_t i = 0; i < d->nruns; i++) {
+        ds_run *run = &d->runs[i];
+        for (size_t k = 1; k < run->nclasses; k++)
+            if (cmp_class_count(&run->classes[k - 1], &run->classes[k]) > 0) {
+                qsort(run->classes, run->nclasses, sizeof *run->classes, cmp_class_count);
+                break;
+            }
     }
     return 0;
 }
@@ -556,7 +618,11 @@ void ds_free(ds *d)
     for (size_t i = 0; d->runs != NULL && i < d->nruns; i++) {
         free(d->runs[i].iters);
         free(d->runs[i].ticks);
+        free(d->runs[i].classes);
     }
+    for (size_t i = 0; i < d->nclass_names; i++)
+        free(d->class_names[i]);
+    free(d->class_names);
     for (size_t s = 0; d->settings != NULL && s < d->nsettings; s++)
         for (int m = 0; m < DS_MODES; m++)
             free(d->settings[s].runs[m]);
@@ -651,4 +717,58 @@ int ds_run_growth(const ds_run *run, size_t field, double *out)
     int rc = stats_theil_sen(x, y, n, out);
     free(x);
     return rc;
+}
+
+long ds_class_id(const ds *d, const char *name)
+{
+    for (size_t i = 0; i < d->nclass_names; i++)
+        if (strcmp(d->class_names[i], name) == 0)
+            return (long)i;
+    return -1;
+}
+
+int64_t ds_class_live(const ds_run *run, size_t class_id, int64_t iteration)
+{
+    ds_class_count key = {.iteration = iteration, .class_id = class_id};
+    const ds_class_count *c =
+        bsearch(&key, run->classes, run->nclasses, sizeof *run->classes, cmp_class_count);
+    return c != NULL ? c->live_objects : DS_MISSING;
+}
+
+size_t ds_class_stat(const ds *d, size_t setting, int mode, int64_t iteration, size_t class_id,
+                     int64_t *median, int64_t *min, int64_t *max)
+{
+    assert(setting < d->nsettings && mode >= 0 && mode < DS_MODES &&
+           "ds_class_stat: no such group");
+    const ds_setting *set = &d->settings[setting];
+    int64_t *v = malloc((set->nruns[mode] + 1) * sizeof *v);
+    if (v == NULL)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < set->nruns[mode]; i++) {
+        const ds_run *run = &d->runs[set->runs[mode][i]];
+        int64_t live = run->ok ? ds_class_live(run, class_id, iteration) : DS_MISSING;
+        if (live != DS_MISSING)
+            v[n++] = live;
+    }
+    if (n > 0) {
+        *median = stats_median_i64(v, n); /* sorts v */
+        *min = v[0];
+        *max = v[n - 1];
+    }
+    free(v);
+    return n;
+}
+
+bool ds_setting_has_class(const ds *d, size_t setting, long class_id)
+{
+    const ds_setting *set = &d->settings[setting];
+    for (int m = 0; m < DS_MODES; m++)
+        for (size_t i = 0; i < set->nruns[m]; i++) {
+            const ds_run *run = &d->runs[set->runs[m][i]];
+            for (size_t k = 0; k < run->nclasses; k++)
+                if (class_id < 0 || run->classes[k].class_id == (size_t)class_id)
+                    return true;
+        }
+    return false;
 }

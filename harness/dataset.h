@@ -51,6 +51,14 @@ typedef struct ds_sample {
     int64_t class_objects;
 } ds_sample;
 
+/* One kind "class" row of samples.csv: the live instances of one of the scenario's classes at
+ * one iteration. class_id indexes ds.class_names. */
+typedef struct ds_class_count {
+    int64_t iteration;
+    size_t class_id;
+    int64_t live_objects; /* DS_MISSING when the cell is empty */
+} ds_class_count;
+
 /* One row of runs.csv with its samples. Strings are never NULL ("" when absent). */
 typedef struct ds_run {
     const char *run_id, *scenario, *runtime, *policy, *allocator, *threshold, *mode;
@@ -58,13 +66,19 @@ typedef struct ds_run {
     int64_t repeat, iterations, cpu;
     int64_t wall_ns, peak_rss_bytes, collections, collected, uncollectable, garbage;
     int64_t objects_scanned, pause_ns_total, pause_ns_median, pause_ns_p95, pause_ns_max;
-    bool ok;          /* status == "ok" */
+    int64_t interpreter_objects; /* the interpreter's own containers modelled (native) */
+    bool ok;                     /* status == "ok" */
+    /* runs.csv's rss_comparable: false only where it says 0 (Pyodide: a Node.js process whose
+     * WebAssembly memory only grows); folders without the column are comparable */
+    bool rss_comparable;
     size_t setting;   /* index into ds.settings */
     int mode_index;   /* 0..2 */
     ds_sample *iters; /* kind "iter", sorted by iteration (0 = baseline) */
     size_t niters;
     ds_sample *ticks; /* kind "tick", sorted by t_ns */
     size_t nticks;
+    ds_class_count *classes; /* kind "class", sorted by iteration, then samples.csv order */
+    size_t nclasses;
 } ds_run;
 
 typedef struct ds_setting {
@@ -72,6 +86,7 @@ typedef struct ds_setting {
     /* runs[m] lists the indexes (into ds.runs) of this setting's runs in mode m, by repeat */
     size_t *runs[DS_MODES];
     size_t nruns[DS_MODES];
+    bool rss_comparable; /* every run of the setting is (ds_run.rss_comparable) */
 } ds_setting;
 
 typedef struct ds {
@@ -84,6 +99,10 @@ typedef struct ds {
     size_t nsettings;
     csvt summary; /* summary.csv as written, when present */
     bool has_summary;
+    /* the names of the classes of kind "class" rows, in order of first appearance in
+     * samples.csv (a scenario's classes in definition order); owned */
+    char **class_names;
+    size_t nclass_names;
 } ds;
 
 /* Loads DIR/runs.csv and DIR/samples.csv (required), DIR/machine.csv and DIR/summary.csv
@@ -105,6 +124,21 @@ size_t ds_iter_stat(const ds *d, size_t setting, int mode, int64_t iteration, si
  * value counts as 0. *out is 0 with fewer than two such samples. Returns 0, or -1 when memory
  * ran out. What summary.csv's rss_growth_bytes_per_iter is made of. */
 int ds_run_growth(const ds_run *run, size_t field, double *out);
+
+/* The index of class `name` in d->class_names, or -1. */
+long ds_class_id(const ds *d, const char *name);
+
+/* The live instances of class class_id in run at iteration (DS_MISSING when the run has no
+ * such class row, or its cell is empty). */
+int64_t ds_class_live(const ds_run *run, size_t class_id, int64_t iteration);
+
+/* As ds_iter_stat, for the live instances of class class_id (ds_class_live) over the setting's
+ * successful runs in mode m. Returns the number of runs that had it. */
+size_t ds_class_stat(const ds *d, size_t setting, int mode, int64_t iteration, size_t class_id,
+                     int64_t *median, int64_t *min, int64_t *max);
+
+/* Whether any run of setting has a class row of class_id (any class when class_id < 0). */
+bool ds_setting_has_class(const ds *d, size_t setting, long class_id);
 
 /* The largest iteration number any run of (setting, mode) reached (-1 if none). */
 int64_t ds_last_iteration(const ds *d, size_t setting, int mode);

@@ -5,8 +5,10 @@
  *
  * The pictures, in the order they are drawn:
  * - per setting, NAME.png from NAME.dat (and NAME-ticks.dat): rss.gp;
- * - with two settings or more, overview.png from overview.list (the settings' .dat files):
- *   overview.gp;
+ * - per scenario run in several runtimes or policies, SCENARIO-instances.png and
+ *   SCENARIO-rss-compared.png from their .dat: lines.gp;
+ * - with two panels or more, overview.png from overview.list (the settings' and lineups' .dat
+ *   files): overview.gp;
  * - per (scenario, runtime, policy, allocator) run at two thresholds or more,
  *   SCENARIO-RUNTIME-thresholds.png from its .dat: thresholds.gp;
  * - per native setting whose CPython twin ran, SCENARIO-native-vs-cpython.png from the two
@@ -31,6 +33,7 @@
 #define OVERVIEW_SCRIPT "overview.gp"
 #define THRESHOLDS_SCRIPT "thresholds.gp"
 #define VERSUS_SCRIPT "versus.gp"
+#define LINES_SCRIPT "lines.gp"
 #define STDERR_KEEP_BYTES 65536 /* of gnuplot's stderr; the rest is dropped */
 #define NAME_LEN 512
 #define WORDS_LEN 1024
@@ -45,6 +48,16 @@ typedef enum plot_outcome {
     PLOT_FAILED,     /* message printed */
 } plot_outcome;
 
+/* One panel of overview.gp's list (see its header). */
+typedef struct overview_panel {
+    char file[NAME_LEN + 32];
+    char series[WORDS_LEN]; /* rss.gp's SERIES, or lines.gp's STYLES */
+    char title1[NAME_LEN], title2[NAME_LEN];
+    bool lines;    /* kind "lines" (else "rss") */
+    int first_col; /* "lines": its series' first column minus 1 */
+    char ylabel[NAME_LEN];
+} overview_panel;
+
 /* Everything the pictures of one folder share. */
 typedef struct plot_ctx {
     const ds *d;
@@ -56,6 +69,12 @@ typedef struct plot_ctx {
     bool *drawn;
     char (*names)[NAME_LEN];
     char (*words)[WORDS_LEN];
+    /* per setting: the overview's panels of its scenario's settings side by side (set on the
+     * scenario's first setting when it ran in several runtimes or policies), and whether the
+     * setting is in such a scenario (its own panel then stays out of the overview) */
+    overview_panel (*lineup_panels)[2];
+    size_t *nlineup_panels;
+    bool *in_lineup;
 } plot_ctx;
 
 /* ==== names and quoting ==================================================================== */
@@ -142,14 +161,6 @@ static void write_quoted(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
-static void write_mib(FILE *fp, int64_t bytes)
-{
-    if (bytes == DS_MISSING)
-        fputs(" NaN", fp);
-    else
-        fprintf(fp, " %.4f", (double)bytes / MIB);
-}
-
 /* fclose(fp), reporting a write that failed on the way. Returns 0, or -1 with errno. */
 static int close_data_file(FILE *fp)
 {
@@ -170,10 +181,23 @@ typedef struct series {
     char title[160];
 } series;
 
-static bool run_has_rss(const ds_run *run)
+/* The figure a setting's own picture draws: RSS where its RSS is comparable, else the live
+ * instances of the scenario's classes (Pyodide: RSS is the Node.js process's). */
+static size_t setting_field(const ds_setting *set)
+{
+    return set->rss_comparable ? offsetof(ds_sample, rss_bytes)
+                               : offsetof(ds_sample, class_objects);
+}
+
+static int64_t sample_field(const ds_sample *s, size_t field)
+{
+    return *(const int64_t *)((const char *)s + field);
+}
+
+static bool run_has_field(const ds_run *run, size_t field)
 {
     for (size_t k = 0; k < run->niters; k++)
-        if (run->iters[k].rss_bytes != DS_MISSING)
+        if (sample_field(&run->iters[k], field) != DS_MISSING)
             return true;
     return false;
 }
@@ -184,12 +208,12 @@ static bool run_has_rss(const ds_run *run)
 static size_t collect_series(const ds *d, size_t setting, series *out)
 {
     const ds_setting *set = &d->settings[setting];
-    size_t n = 0;
+    size_t n = 0, field = setting_field(set);
     for (int m = 0; m < DS_MODES; m++) {
         bool has_ok = false;
         for (size_t i = 0; i < set->nruns[m]; i++) {
             const ds_run *run = &d->runs[set->runs[m][i]];
-            has_ok = has_ok || (run->ok && run_has_rss(run));
+            has_ok = has_ok || (run->ok && run_has_field(run, field));
         }
         if (has_ok) {
             out[n] = (series){.mode = m};
@@ -197,7 +221,7 @@ static size_t collect_series(const ds *d, size_t setting, series *out)
         }
         for (size_t i = 0; i < set->nruns[m]; i++) {
             const ds_run *run = &d->runs[set->runs[m][i]];
-            if (run->ok || !run_has_rss(run))
+            if (run->ok || !run_has_field(run, field))
                 continue;
             out[n] = (series){.mode = m, .failed_run = run};
             snprintf(out[n++].title, sizeof out->title, "%s, %s %s", ds_mode_titles[m], run->run_id,
@@ -217,24 +241,35 @@ static void series_words(const series *s, size_t n, char *buf, size_t len)
                                  ds_mode_names[s[i].mode], s[i].failed_run ? ":failed" : "");
 }
 
+/* A value of field as the data file holds it: RSS in MiB, a count as it is. */
+static void write_value(FILE *fp, int64_t v, size_t field)
+{
+    if (v == DS_MISSING)
+        fputs(" NaN", fp);
+    else if (field == offsetof(ds_sample, rss_bytes))
+        fprintf(fp, " %.4f", (double)v / MIB);
+    else
+        fprintf(fp, " %lld", (long long)v);
+}
+
 /* Writes one series' three columns for iteration it. *cursor walks a failed run's sorted
  * iters, so a whole column costs one pass over them. */
 static void write_cells(FILE *fp, const ds *d, size_t setting, const series *s, int64_t it,
-                        size_t *cursor)
+                        size_t *cursor, size_t field)
 {
     int64_t median = DS_MISSING, min = DS_MISSING, max = DS_MISSING;
     if (s->failed_run == NULL) {
-        ds_iter_stat(d, setting, s->mode, it, offsetof(ds_sample, rss_bytes), &median, &min, &max);
+        ds_iter_stat(d, setting, s->mode, it, field, &median, &min, &max);
     } else {
         const ds_run *run = s->failed_run;
         while (*cursor < run->niters && run->iters[*cursor].iteration < it)
             (*cursor)++;
         if (*cursor < run->niters && run->iters[*cursor].iteration == it)
-            median = min = max = run->iters[*cursor].rss_bytes;
+            median = min = max = sample_field(&run->iters[*cursor], field);
     }
-    write_mib(fp, median);
-    write_mib(fp, min);
-    write_mib(fp, max);
+    write_value(fp, median, field);
+    write_value(fp, min, field);
+    write_value(fp, max, field);
 }
 
 /* Writes path: header comment, the titles line, one line per iteration 0..last. */
@@ -245,11 +280,20 @@ static int write_data_file(const char *path, const ds *d, size_t setting, const 
     if (fp == NULL)
         return -1;
     char words[WORDS_LEN];
+    size_t field = setting_field(&d->settings[setting]);
+    bool rss = field == offsetof(ds_sample, rss_bytes);
     series_words(s, n, words, sizeof words);
-    fprintf(fp, "# gcbench: RSS against iteration for %s\n", title);
+    fprintf(fp, "# gcbench: %s against iteration for %s\n",
+            rss ? "RSS" : "live instances of the scenario's classes", title);
     fprintf(fp, "# from %s (runs.csv, samples.csv); drawn by plots/" RSS_SCRIPT "\n", d->dir);
-    fprintf(fp, "# column 1: iteration (0 = start, after setup); then per series: median, min, "
-                "max RSS in MiB over its runs; NaN = no sample\n");
+    if (rss)
+        fprintf(fp, "# column 1: iteration (0 = start, after setup); then per series: median, min, "
+                    "max RSS in MiB over its runs; NaN = no sample\n");
+    else
+        fprintf(fp, "# RSS is not comparable in this runtime (a Node.js process; WebAssembly "
+                    "memory only grows)\n# column 1: iteration (0 = start, after setup); then per "
+                    "series: median, min, max over its runs of the live instances of the "
+                    "scenario's classes (summed over its classes); NaN = no sample\n");
     fprintf(fp, "# series: %s\n", words);
     write_quoted(fp, "iteration");
     for (size_t i = 0; i < n; i++) {
@@ -262,7 +306,7 @@ static int write_data_file(const char *path, const ds *d, size_t setting, const 
     for (int64_t it = 0; cursors != NULL && it <= last; it++) {
         fprintf(fp, "%lld", (long long)it);
         for (size_t i = 0; i < n; i++)
-            write_cells(fp, d, setting, &s[i], it, &cursors[i]);
+            write_cells(fp, d, setting, &s[i], it, &cursors[i], field);
         fputc('\n', fp);
     }
     if (cursors == NULL)
@@ -402,6 +446,14 @@ static int write_ticks_file(const char *path, const ds *d, size_t setting, const
         write_trace(fp, run);
     }
     return close_data_file(fp);
+}
+
+/* The outcome that matters more: gnuplot missing, then a failure, then a picture drawn. */
+static plot_outcome worse(plot_outcome a, plot_outcome b)
+{
+    static const int rank[] = {
+        [PLOT_EMPTY] = 0, [PLOT_DONE] = 1, [PLOT_FAILED] = 2, [PLOT_NO_GNUPLOT] = 3};
+    return rank[b] > rank[a] ? b : a;
 }
 
 /* ==== running gnuplot ====================================================================== */
@@ -565,13 +617,19 @@ static plot_outcome draw(const plot_ctx *ctx, const char *script_name, const cha
 
 /* ==== one setting ========================================================================== */
 
+/* The y axis' label of a setting's own picture (and its overview panel). */
+static const char *setting_ylabel(const ds_setting *set)
+{
+    return set->rss_comparable ? "RSS (MiB)" : "live instances of the scenario's classes";
+}
+
 /* Writes plots_dir/NAME.dat (and NAME-ticks.dat when the runs have tick samples) and has
  * gnuplot draw plots_dir/NAME.FORMAT. */
 static plot_outcome plot_setting(plot_ctx *ctx, size_t setting)
 {
     const ds *d = ctx->d;
     char *name = ctx->names[setting], *words = ctx->words[setting];
-    char title[TITLE_LEN], data[PATH_MAX], ticks[PATH_MAX], out[PATH_MAX], tick_words[64];
+    char title[TITLE_LEN], data[PATH_MAX], ticks[PATH_MAX], out[PATH_MAX], tick_words[64] = "";
     char tick_title[160] = "";
     plot_name(d, setting, name, NAME_LEN);
     report_setting_title(d, setting, title, sizeof title);
@@ -597,7 +655,8 @@ static plot_outcome plot_setting(plot_ctx *ctx, size_t setting)
     } else if (write_data_file(data, d, setting, s, n, last, title) != 0) {
         gcb_error("%s: cannot write: %s", data, strerror(errno));
         outcome = PLOT_FAILED;
-    } else if (write_ticks_file(ticks, d, setting, title, tick_words, sizeof tick_words, tick_title,
+    } else if (set->rss_comparable &&
+               write_ticks_file(ticks, d, setting, title, tick_words, sizeof tick_words, tick_title,
                                 sizeof tick_title) != 0) {
         gcb_error("%s: cannot write: %s", ticks, strerror(errno));
         outcome = PLOT_FAILED;
@@ -607,7 +666,8 @@ static plot_outcome plot_setting(plot_ctx *ctx, size_t setting)
         two_line_title(image_title, sizeof image_title, set->scenario, parts);
         const char *args[] = {data,        out,        image_title,
                               ctx->format, words,      *tick_words ? ticks : "",
-                              tick_words,  tick_title, NULL};
+                              tick_words,  tick_title, setting_ylabel(set),
+                              NULL};
         outcome = draw(ctx, RSS_SCRIPT, args, data, out);
         if (outcome == PLOT_NO_GNUPLOT) {
             unlink(data);
@@ -618,6 +678,327 @@ static plot_outcome plot_setting(plot_ctx *ctx, size_t setting)
     ctx->drawn[setting] = outcome == PLOT_DONE;
     free(s);
     return outcome;
+}
+
+/* ==== a scenario's settings side by side ================================================== */
+
+/* Where a scenario ran in several runtimes or policies (a "lineup"), two pictures set its
+ * settings side by side, a panel per GC mode and a line per setting:
+ * SCENARIO-instances.FORMAT, the live instances of the scenario's class (the one the report's
+ * table shows, report_instances_class), and SCENARIO-rss-compared.FORMAT, the RSS of the
+ * settings whose RSS is comparable only (Pyodide's never stands beside the others). A line's
+ * colour says which CPython collector it is or models — the native runtime's policy, a real
+ * CPython's version (3.14.0–3.14.4: py314inc) — and its dash and points which kind of runtime
+ * ran it (native solid with filled circles, CPython dashed with open squares, Pyodide dash-dot
+ * with open triangles): a policy and the interpreter it models share a colour, and py314inc's
+ * vermillion stands out. */
+
+static const struct {
+    const char *family, *colour;
+} family_colours[] = {
+    {"py311", "#0072B2"}, {"py312", "#56B4E9"}, {"py313", "#009E73"}, {"py314inc", "#D55E00"},
+    {"py314", "#E69F00"}, {"py315", "#CC79A7"}, {"py27", "#555555"},
+};
+static const char *const spare_colours[] = {"#8C564B", "#B8A000", "#000000", "#7570B3",
+                                            "#1B9E77", "#E7298A", "#66A61E", "#A6761D"};
+#define STYLE_LEN 24
+
+/* The collector a setting is or models: "py311", "py314inc", … ("" when unknown). */
+static void family_of(const ds_setting *set, char *buf, size_t len)
+{
+    int major, minor, micro = 0;
+    const char *dash = strchr(set->runtime, '-');
+    buf[0] = '\0';
+    if (strcmp(set->runtime, "native") == 0)
+        snprintf(buf, len, "%s", set->policy);
+    else if (strcmp(set->runtime, "python") == 0)
+        snprintf(buf, len, "py311"); /* the embedded CPython 3.11 */
+    else if (dash != NULL && sscanf(dash + 1, "%d.%d.%d", &major, &minor, &micro) >= 2)
+        snprintf(buf, len, "py%d%d%s", major, minor,
+                 major == 3 && minor == 14 && micro <= 4 ? "inc" : "");
+}
+
+/* "COLOUR:DASH:POINT" for each of members[0..n) (see above); two settings that would look the
+ * same get different colours, the later one a spare colour no member uses. */
+static void assign_styles(const ds *d, const size_t *members, size_t n, char (*styles)[STYLE_LEN])
+{
+    for (size_t i = 0; i < n; i++) {
+        const ds_setting *set = &d->settings[members[i]];
+        char family[32];
+        family_of(set, family, sizeof family);
+        const char *colour = NULL;
+        for (size_t f = 0; f < sizeof family_colours / sizeof family_colours[0]; f++)
+            if (strcmp(family, family_colours[f].family) == 0)
+                colour = family_colours[f].colour;
+        bool native = strcmp(set->runtime, "native") == 0;
+        bool pyodide = strncmp(set->runtime, "pyodide", 7) == 0;
+        int dash = native ? 1 : pyodide ? 4 : 2, point = native ? 7 : pyodide ? 8 : 4;
+        char mine[STYLE_LEN];
+        for (size_t spare = 0;; spare++) {
+            snprintf(mine, sizeof mine, "%s:%d:", colour != NULL ? colour : "", dash);
+            bool taken = colour == NULL;
+            for (size_t k = 0; k < i && !taken; k++)
+                taken = strncmp(styles[k], mine, strlen(mine)) == 0;
+            if (!taken || spare == sizeof spare_colours / sizeof spare_colours[0])
+                break;
+            colour = spare_colours[spare];
+            for (size_t k = 0; k < i; k++) /* a spare colour no member has */
+                if (strncmp(styles[k], colour, 7) == 0)
+                    colour = NULL;
+            if (colour == NULL)
+                colour = "#000000";
+        }
+        snprintf(styles[i], STYLE_LEN, "%s%d", mine, point);
+    }
+}
+
+/* The settings of the scenario of `first` (its first setting), into members. Returns how
+ * many; *lineup tells whether they differ in runtime or policy. */
+static size_t scenario_members(const ds *d, size_t first, size_t *members, bool *lineup)
+{
+    const ds_setting *f = &d->settings[first];
+    size_t n = 0;
+    *lineup = false;
+    for (size_t s = first; s < d->nsettings; s++) {
+        const ds_setting *set = &d->settings[s];
+        if (strcmp(set->scenario, f->scenario) != 0)
+            continue;
+        members[n++] = s;
+        *lineup =
+            *lineup || strcmp(set->runtime, f->runtime) != 0 || strcmp(set->policy, f->policy) != 0;
+    }
+    return n;
+}
+
+/* The modes any of members ran, auto first (the collector's own doing), then forced, off. */
+static size_t members_modes(const ds *d, const size_t *members, size_t n, int *modes)
+{
+    static const int order[DS_MODES] = {1, 0, 2};
+    size_t k = 0;
+    for (int i = 0; i < DS_MODES; i++) {
+        bool present = false;
+        for (size_t j = 0; j < n && !present; j++)
+            present = d->settings[members[j]].nruns[order[i]] > 0;
+        if (present)
+            modes[k++] = order[i];
+    }
+    return k;
+}
+
+/* What a lineup picture draws: RSS (class_id < 0) or one class's live instances. */
+typedef struct lineup_figure {
+    long class_id;
+    const char *what; /* for the data file's header */
+} lineup_figure;
+
+/* The median over (setting, mode)'s ok runs of the figure at iteration (DS_MISSING: none). */
+static int64_t lineup_value(const ds *d, size_t setting, int mode, int64_t it, long class_id)
+{
+    int64_t median = DS_MISSING, lo, hi;
+    if (class_id < 0)
+        ds_iter_stat(d, setting, mode, it, offsetof(ds_sample, rss_bytes), &median, &lo, &hi);
+    else
+        ds_class_stat(d, setting, mode, it, (size_t)class_id, &median, &lo, &hi);
+    return median;
+}
+
+/* Writes path: column 1 the iteration, then per mode of modes[] one column per member, each
+ * titled with the member's label. Returns 1 when some value was written, 0 when none, -1 on
+ * a write error (errno). */
+static int write_lineup_file(const char *path, const ds *d, const size_t *members, size_t n,
+                             const int *modes, size_t nmodes, const lineup_figure *fig)
+{
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL)
+        return -1;
+    fprintf(fp, "# gcbench: %s against iteration, %s's settings side by side\n", fig->what,
+            d->settings[members[0]].scenario);
+    fprintf(fp, "# from %s (runs.csv, samples.csv); drawn by plots/lines.gp\n", d->dir);
+    fprintf(fp, "# column 1: iteration (0 = start, after setup); then per mode (");
+    for (size_t m = 0; m < nmodes; m++)
+        fprintf(fp, "%s%s", m ? ", " : "", ds_mode_names[modes[m]]);
+    fprintf(fp, ") one column per setting: the median over its runs that succeeded; NaN = none\n");
+    write_quoted(fp, "iteration");
+    int64_t last = -1;
+    for (size_t m = 0; m < nmodes; m++)
+        for (size_t i = 0; i < n; i++) {
+            char label[NAME_LEN];
+            report_setting_label(d, members[i], label, sizeof label, ' ');
+            fputc(' ', fp);
+            write_quoted(fp, label);
+            if (ds_last_iteration(d, members[i], modes[m]) > last)
+                last = ds_last_iteration(d, members[i], modes[m]);
+        }
+    fputc('\n', fp);
+    bool any = false;
+    for (int64_t it = 0; it <= last; it++) {
+        fprintf(fp, "%lld", (long long)it);
+        for (size_t m = 0; m < nmodes; m++)
+            for (size_t i = 0; i < n; i++) {
+                int64_t v = lineup_value(d, members[i], modes[m], it, fig->class_id);
+                any = any || v != DS_MISSING;
+                if (v == DS_MISSING)
+                    fputs(" NaN", fp);
+                else if (fig->class_id < 0)
+                    fprintf(fp, " %.4f", (double)v / MIB);
+                else
+                    fprintf(fp, " %lld", (long long)v);
+            }
+        fputc('\n', fp);
+    }
+    return close_data_file(fp) != 0 ? -1 : any;
+}
+
+/* The second line of a lineup picture's title: which line is which kind of runtime (of those
+ * present), and, for RSS, that Pyodide's is left out. */
+static void line_kinds(const ds *d, const size_t *members, size_t n, bool rss, char *buf,
+                       size_t len)
+{
+    bool native = false, cpython = false, pyodide = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *r = d->settings[members[i]].runtime;
+        native = native || strcmp(r, "native") == 0;
+        pyodide = pyodide || strncmp(r, "pyodide", 7) == 0;
+        cpython = cpython || (strcmp(r, "native") != 0 && strncmp(r, "pyodide", 7) != 0);
+    }
+    size_t used = 0;
+    const char *parts[] = {native ? "native runtime solid" : "", cpython ? "CPython dashed" : "",
+                           pyodide ? "Pyodide dash-dot" : ""};
+    buf[0] = '\0';
+    for (size_t i = 0; i < 3 && used < len; i++)
+        if (*parts[i])
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", parts[i]);
+    if (used < len)
+        used += (size_t)snprintf(buf + used, len - used,
+                                 "%sthe colour is the CPython collector run or modelled",
+                                 used ? "; " : "");
+    bool left_out = false;
+    for (size_t s = 0; s < d->nsettings; s++)
+        left_out =
+            left_out || (strcmp(d->settings[s].scenario, d->settings[members[0]].scenario) == 0 &&
+                         !d->settings[s].rss_comparable);
+    if (rss && left_out && used < len)
+        snprintf(buf + used, len - used, " (Pyodide left out: its RSS is not comparable)");
+}
+
+/* One lineup picture, NAME.{dat,FORMAT} of members by figure; draws it when `draw_it` and the
+ * data has values, and adds its overview panel (the first mode's) to ctx when `panel`. */
+static plot_outcome plot_lineup_figure(plot_ctx *ctx, size_t first, const size_t *members, size_t n,
+                                       const lineup_figure *fig, const char *suffix,
+                                       const char *ylabel, bool draw_it, bool panel)
+{
+    const ds *d = ctx->d;
+    const char *scenario = d->settings[first].scenario;
+    int modes[DS_MODES];
+    size_t nmodes = members_modes(d, members, n, modes);
+    char name[NAME_LEN] = "", data[PATH_MAX], out[PATH_MAX], title[TITLE_LEN];
+    append_safe(name, sizeof name, scenario);
+    append_safe(name, sizeof name, suffix);
+    snprintf(data, sizeof data, "%s/%s.dat", ctx->plots_dir, name);
+    snprintf(out, sizeof out, "%s/%s.%s", ctx->plots_dir, name, ctx->format);
+    int wrote = write_lineup_file(data, d, members, n, modes, nmodes, fig);
+    if (wrote < 0) {
+        gcb_error("%s: cannot write: %s", data, strerror(errno));
+        return PLOT_FAILED;
+    }
+    if (wrote == 0) {
+        unlink(data);
+        return PLOT_EMPTY;
+    }
+    char(*styles)[STYLE_LEN] = calloc(n, sizeof *styles);
+    char words[WORDS_LEN] = "", mode_words[32] = "";
+    if (styles == NULL) {
+        gcb_error("out of memory plotting %s", name);
+        return PLOT_FAILED;
+    }
+    assign_styles(d, members, n, styles);
+    for (size_t i = 0, used = 0; i < n && used < sizeof words; i++)
+        used +=
+            (size_t)snprintf(words + used, sizeof words - used, "%s%s", i ? " " : "", styles[i]);
+    free(styles);
+    for (size_t m = 0, used = 0; m < nmodes; m++)
+        used += (size_t)snprintf(mode_words + used, sizeof mode_words - used, "%s%s", m ? " " : "",
+                                 ds_mode_names[modes[m]]);
+    if (panel) {
+        overview_panel *p = &ctx->lineup_panels[first][ctx->nlineup_panels[first]++];
+        snprintf(p->file, sizeof p->file, "%s.dat", name);
+        snprintf(p->series, sizeof p->series, "%s", words);
+        snprintf(p->title1, sizeof p->title1, "%s", scenario);
+        snprintf(p->title2, sizeof p->title2, "%s, %s", ylabel, ds_mode_titles[modes[0]]);
+        snprintf(p->ylabel, sizeof p->ylabel, "%s", ylabel);
+        p->lines = true;
+        p->first_col = 1;
+    }
+    if (!draw_it)
+        return PLOT_EMPTY;
+    char head[TITLE_LEN], kinds[TITLE_LEN];
+    snprintf(head, sizeof head, "%s: %s, by runtime and policy", scenario, ylabel);
+    line_kinds(d, members, n, fig->class_id < 0, kinds, sizeof kinds);
+    two_line_title(title, sizeof title, head, kinds);
+    const char *args[] = {data,   out,   title,      ctx->format,
+                          ylabel, words, mode_words, fig->class_id < 0 ? "0" : "1",
+                          NULL};
+    return draw(ctx, LINES_SCRIPT, args, data, out);
+}
+
+/* Both lineup pictures of the scenario whose first setting is `first`, when it ran in several
+ * runtimes or policies: the instances when its runs counted the scenario's classes (then the
+ * overview shows the lineup's two panels instead of its settings' own), the comparable RSS when
+ * two settings or more have it. */
+static plot_outcome plot_lineup(plot_ctx *ctx, size_t first, size_t *members, size_t *subset)
+{
+    const ds *d = ctx->d;
+    bool lineup;
+    size_t n = scenario_members(d, first, members, &lineup);
+    if (!lineup)
+        return PLOT_EMPTY;
+    plot_outcome worst = PLOT_EMPTY;
+    int mode;
+    long class_id = report_instances_class(d, d->settings[first].scenario, &mode);
+    for (size_t i = 0; i < n && class_id >= 0; i++)
+        ctx->in_lineup[members[i]] = true;
+    if (class_id >= 0) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ds_setting_has_class(d, members[i], class_id))
+                subset[k++] = members[i];
+        char ylabel[NAME_LEN];
+        snprintf(ylabel, sizeof ylabel, "live %s instances", d->class_names[class_id]);
+        lineup_figure fig = {class_id, ylabel};
+        worst = worse(worst, plot_lineup_figure(ctx, first, subset, k, &fig, "-instances", ylabel,
+                                                true, true));
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (d->settings[members[i]].rss_comparable)
+            subset[k++] = members[i];
+    lineup_figure fig = {-1, "RSS in MiB of the settings whose RSS is comparable"};
+    bool panel = class_id >= 0;
+    if ((k >= 2 || (panel && k > 0)) && worst != PLOT_NO_GNUPLOT)
+        worst = worse(worst, plot_lineup_figure(ctx, first, subset, k, &fig, "-rss-compared",
+                                                "RSS (MiB)", k >= 2, panel));
+    return worst;
+}
+
+/* Every lineup's pictures. Returns the worst outcome. */
+static plot_outcome plot_lineups(plot_ctx *ctx)
+{
+    const ds *d = ctx->d;
+    size_t *members = calloc(2 * d->nsettings + 1, sizeof *members);
+    if (members == NULL) {
+        gcb_error("out of memory plotting settings side by side");
+        return PLOT_FAILED;
+    }
+    plot_outcome worst = PLOT_EMPTY;
+    for (size_t s = 0; s < d->nsettings && worst != PLOT_NO_GNUPLOT; s++) {
+        bool seen = false; /* not the scenario's first setting */
+        for (size_t k = 0; k < s && !seen; k++)
+            seen = strcmp(d->settings[k].scenario, d->settings[s].scenario) == 0;
+        if (!seen)
+            worst = worse(worst, plot_lineup(ctx, s, members, members + d->nsettings));
+    }
+    free(members);
+    return worst;
 }
 
 /* ==== overview ============================================================================= */
@@ -636,16 +1017,55 @@ static void panel_subtitle(const plot_ctx *ctx, size_t setting, char *buf, size_
     parts_text(&d->settings[setting], varies, varies, buf, len);
 }
 
-/* With two drawn settings or more: plots_dir/overview.list (one line per setting: its .dat,
- * its SERIES, its title's two lines) and overview.FORMAT, every setting's RSS on one page. */
-static plot_outcome plot_overview(const plot_ctx *ctx)
+/* Writes one panel's line of overview.list. */
+static void write_panel(FILE *fp, const overview_panel *p)
+{
+    char col[16];
+    snprintf(col, sizeof col, "%d", p->first_col);
+    const char *cells[] = {p->file, p->series, p->title1, p->title2, p->lines ? "lines" : "rss",
+                           col,     p->ylabel};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        fputs(i ? " " : "", fp);
+        write_quoted(fp, cells[i]);
+    }
+    fputc('\n', fp);
+}
+
+/* The overview's panels in order, written to fp: per scenario, its lineup's panels (the live
+ * instances and the comparable RSS of its settings, side by side, in one mode) when it ran in
+ * several runtimes or policies, else each drawn setting's own panel. Returns how many; *pairs
+ * tells whether every scenario gave exactly two lineup panels (then a row per scenario). */
+static size_t write_panels(const plot_ctx *ctx, FILE *fp, bool *pairs)
 {
     const ds *d = ctx->d;
     size_t n = 0;
-    for (size_t s = 0; s < d->nsettings; s++)
-        n += ctx->drawn[s];
-    if (n < 2)
-        return PLOT_EMPTY;
+    *pairs = true;
+    for (size_t s = 0; s < d->nsettings; s++) {
+        for (size_t k = 0; k < ctx->nlineup_panels[s]; k++)
+            write_panel(fp, &ctx->lineup_panels[s][k]);
+        n += ctx->nlineup_panels[s];
+        if (ctx->nlineup_panels[s] != 0 && ctx->nlineup_panels[s] != 2)
+            *pairs = false;
+        if (!ctx->drawn[s] || ctx->in_lineup[s])
+            continue;
+        overview_panel p = {.lines = false};
+        snprintf(p.file, sizeof p.file, "%s.dat", ctx->names[s]);
+        snprintf(p.series, sizeof p.series, "%s", ctx->words[s]);
+        snprintf(p.title1, sizeof p.title1, "%s", d->settings[s].scenario);
+        panel_subtitle(ctx, s, p.title2, sizeof p.title2);
+        snprintf(p.ylabel, sizeof p.ylabel, "%s", setting_ylabel(&d->settings[s]));
+        write_panel(fp, &p);
+        *pairs = false;
+        n++;
+    }
+    return n;
+}
+
+/* With two panels or more: plots_dir/overview.list (one line per panel, see write_panels) and
+ * overview.FORMAT, the whole folder on one page. */
+static plot_outcome plot_overview(const plot_ctx *ctx)
+{
+    const ds *d = ctx->d;
     char list[PATH_MAX], out[PATH_MAX], title[TITLE_LEN];
     snprintf(list, sizeof list, "%s/overview.list", ctx->plots_dir);
     snprintf(out, sizeof out, "%s/overview.%s", ctx->plots_dir, ctx->format);
@@ -656,44 +1076,36 @@ static plot_outcome plot_overview(const plot_ctx *ctx)
     }
     fprintf(fp, "# gcbench: the panels of overview.%s, drawn by plots/" OVERVIEW_SCRIPT "\n",
             ctx->format);
-    fprintf(fp, "# per setting: its data file (beside this one), its series (see rss.gp), the "
-                "two lines of its title\n");
-    for (size_t s = 0; s < d->nsettings; s++) {
-        if (!ctx->drawn[s])
-            continue;
-        char name[NAME_LEN + 8], subtitle[TITLE_LEN];
-        snprintf(name, sizeof name, "%s.dat", ctx->names[s]);
-        panel_subtitle(ctx, s, subtitle, sizeof subtitle);
-        const char *cells[] = {name, ctx->words[s], d->settings[s].scenario, subtitle};
-        for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
-            fputs(i ? " " : "", fp);
-            write_quoted(fp, cells[i]);
-        }
-        fputc('\n', fp);
-    }
+    fprintf(fp, "# per panel: its data file (beside this one), its series (see rss.gp) or styles "
+                "(see lines.gp), the two lines of its title, its kind (rss or lines), its first "
+                "column minus 1 (lines), its y axis' label\n");
+    bool pairs, lineups = false;
+    size_t n = write_panels(ctx, fp, &pairs);
+    for (size_t s = 0; s < d->nsettings; s++)
+        lineups = lineups || ctx->nlineup_panels[s] > 0;
     if (close_data_file(fp) != 0) {
         gcb_error("%s: cannot write: %s", list, strerror(errno));
         return PLOT_FAILED;
+    }
+    if (n < 2) {
+        unlink(list);
+        return PLOT_EMPTY;
     }
     char folder[PATH_MAX];
     if (realpath(d->dir, folder) == NULL) /* results/latest: the folder it points to */
         snprintf(folder, sizeof folder, "%s", d->dir);
     const char *base =
         strrchr(folder, '/') && strrchr(folder, '/')[1] ? strrchr(folder, '/') + 1 : folder;
-    snprintf(title, sizeof title, "RSS against iteration, every setting of %s", base);
-    const char *args[] = {list, out, title, ctx->format, NULL};
+    if (lineups)
+        snprintf(title, sizeof title,
+                 "%s: live instances and RSS, runtimes and policies side by side", base);
+    else
+        snprintf(title, sizeof title, "RSS against iteration, every setting of %s", base);
+    const char *args[] = {list, out, title, ctx->format, pairs ? "2" : "0", NULL};
     return draw(ctx, OVERVIEW_SCRIPT, args, list, out);
 }
 
 /* ==== against threshold ==================================================================== */
-
-/* The outcome that matters more: gnuplot missing, then a failure, then a picture drawn. */
-static plot_outcome worse(plot_outcome a, plot_outcome b)
-{
-    static const int rank[] = {
-        [PLOT_EMPTY] = 0, [PLOT_DONE] = 1, [PLOT_FAILED] = 2, [PLOT_NO_GNUPLOT] = 3};
-    return rank[b] > rank[a] ? b : a;
-}
 
 /* A setting's threshold0 (the first number of "700/10/10"), or -1 when it has none. */
 static long long threshold0(const ds_setting *set)
@@ -736,17 +1148,17 @@ static size_t threshold_group(const ds *d, size_t setting, size_t *members)
 }
 
 /* The median, min and max over (setting, mode)'s ok runs of the run figure get(run) (in
- * `scale` units), written as three columns (NaN when no run has it). Returns whether a run
- * had it. */
+ * `scale` units), written as three columns (NaN when no run has it; an RSS figure of a run
+ * whose RSS is not comparable counts as none). Returns whether a run had it. */
 static bool write_run_figure(FILE *fp, const ds *d, size_t setting, int mode,
-                             int64_t (*get)(const ds_run *), double scale)
+                             int64_t (*get)(const ds_run *), double scale, bool rss)
 {
     const ds_setting *set = &d->settings[setting];
     int64_t *v = malloc((set->nruns[mode] + 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; v != NULL && i < set->nruns[mode]; i++) {
         const ds_run *run = &d->runs[set->runs[mode][i]];
-        int64_t x = run->ok ? get(run) : DS_MISSING;
+        int64_t x = run->ok && (run->rss_comparable || !rss) ? get(run) : DS_MISSING;
         if (x != DS_MISSING)
             v[n++] = x;
     }
@@ -774,11 +1186,12 @@ static const struct {
     int64_t (*get)(const ds_run *);
     double scale;
     const char *title;
+    bool rss;
 } threshold_figures[] = {
-    {run_final_rss, MIB, "final RSS MiB"},
-    {run_peak_rss, MIB, "peak RSS MiB"},
-    {run_collections, 1.0, "collections"},
-    {run_pause_total, 1e6, "total pause ms"},
+    {run_final_rss, MIB, "final RSS MiB", true},
+    {run_peak_rss, MIB, "peak RSS MiB", true},
+    {run_collections, 1.0, "collections", false},
+    {run_pause_total, 1e6, "total pause ms", false},
 };
 #define N_THRESHOLD_FIGURES (sizeof threshold_figures / sizeof threshold_figures[0])
 
@@ -822,7 +1235,7 @@ static int write_thresholds_file(const char *path, const ds *d, const size_t *me
         for (size_t m = 0; m < nmodes; m++)
             for (size_t f = 0; f < N_THRESHOLD_FIGURES; f++)
                 have[f] |= write_run_figure(fp, d, members[i], modes[m], threshold_figures[f].get,
-                                            threshold_figures[f].scale);
+                                            threshold_figures[f].scale, threshold_figures[f].rss);
         fputc('\n', fp);
     }
     return close_data_file(fp);
@@ -1028,7 +1441,9 @@ static plot_outcome plot_all(plot_ctx *ctx)
         worst = worse(worst, plot_setting(ctx, s));
     if (worst == PLOT_NO_GNUPLOT)
         return worst;
-    worst = worse(worst, plot_overview(ctx));
+    worst = worse(worst, plot_lineups(ctx));
+    if (worst != PLOT_NO_GNUPLOT)
+        worst = worse(worst, plot_overview(ctx));
     if (worst != PLOT_NO_GNUPLOT)
         worst = worse(worst, plot_thresholds(ctx));
     if (worst != PLOT_NO_GNUPLOT)
@@ -1049,14 +1464,21 @@ int plot_results(const ds *d, const char *dir, const char *format, bool quiet)
     ctx.drawn = calloc(n, sizeof *ctx.drawn);
     ctx.names = calloc(n, sizeof *ctx.names);
     ctx.words = calloc(n, sizeof *ctx.words);
+    ctx.lineup_panels = calloc(n, sizeof *ctx.lineup_panels);
+    ctx.nlineup_panels = calloc(n, sizeof *ctx.nlineup_panels);
+    ctx.in_lineup = calloc(n, sizeof *ctx.in_lineup);
     plot_outcome outcome = PLOT_FAILED;
-    if (ctx.drawn == NULL || ctx.names == NULL || ctx.words == NULL)
+    if (ctx.drawn == NULL || ctx.names == NULL || ctx.words == NULL || ctx.lineup_panels == NULL ||
+        ctx.nlineup_panels == NULL || ctx.in_lineup == NULL)
         gcb_error("out of memory plotting %s", dir);
     else
         outcome = plot_all(&ctx);
     free(ctx.drawn);
     free(ctx.names);
     free(ctx.words);
+    free(ctx.lineup_panels);
+    free(ctx.nlineup_panels);
+    free(ctx.in_lineup);
     if (outcome == PLOT_NO_GNUPLOT) {
         rmdir(ctx.plots_dir); /* only if we left it empty */
         gcb_error("gnuplot not found; plots skipped (install gnuplot-nox); CSV and tables "
@@ -1086,7 +1508,19 @@ static const char plot_usage[] =
     "                   iterations it fell between. NAME is the scenario, or\n"
     "                   SCENARIO-RUNTIME-POLICY-ALLOCATOR-THRESHOLD when DIR has several\n"
     "                   settings of it.\n"
-    "  overview.png     every setting's RSS on one page (when there are two or more).\n"
+    "                   A setting whose RSS is not comparable (Pyodide: the Node.js\n"
+    "                   process's, and WebAssembly memory only grows) is drawn with the\n"
+    "                   live instances of the scenario's classes instead.\n"
+    "  SCENARIO-instances.png, SCENARIO-rss-compared.png\n"
+    "                   when a scenario ran in several runtimes or policies: a panel per\n"
+    "                   GC mode, a line per setting -- the live instances of the class\n"
+    "                   `bench report` shows, and the RSS of the settings whose RSS is\n"
+    "                   comparable only. The colour is the CPython collector run or\n"
+    "                   modelled (py314inc vermillion), the dash the kind of runtime\n"
+    "                   (native solid, CPython dashed, Pyodide dash-dot).\n"
+    "  overview.png     the folder on one page (when there are two panels or more): per\n"
+    "                   scenario run in several runtimes or policies, those two side by\n"
+    "                   side without forced collection; else every setting's own panel.\n"
     "  SCENARIO-RUNTIME-thresholds.png\n"
     "                   when a scenario ran at several GC thresholds: RSS after the last\n"
     "                   iteration, peak RSS, collections and total GC pause per run against\n"

@@ -1,7 +1,9 @@
 /* plot.h — `bench plot DIR`: the pictures of a results folder, drawn by gnuplot with the
  * scripts of plots/ (DESIGN.md §5), each from a data file written beside it in DIR/plots:
  *
- * - per setting, NAME.png (or .svg) from NAME.dat: RSS against iteration, one line per GC
+ * - per setting, NAME.png (or .svg) from NAME.dat: RSS against iteration (for a setting whose
+ *   RSS is not comparable — Pyodide — the live instances of the scenario's classes instead, and
+ *   no tick samples), one line per GC
  *   mode — the median over the runs with status "ok", their min–max as a band — and a dashed
  *   line for each run that stopped early (any other status) with samples, titled "MODE,
  *   RUN_ID STATUS"; where the runs have tick samples, NAME-ticks.dat and a thin line per mode
@@ -9,8 +11,15 @@
  *   samples around it (plots/README.md). NAME is the scenario when the folder has one
  *   setting of it, else SCENARIO-RUNTIME-POLICY-ALLOCATOR-THRESHOLD; any character other
  *   than a letter, a digit, '.', '_' or '-' becomes '_' (so 700/10/10 gives 700_10_10);
- * - with two settings or more drawn, overview.png from overview.list: all of them on one
- *   page, a grid of panels;
+ * - per scenario run in several runtimes or policies (a "lineup"), a line per setting and a
+ *   panel per GC mode: SCENARIO-instances.png, the live instances of the scenario's class that
+ *   the report's table shows (report_instances_class; shared y scale), when two settings or
+ *   more counted them, and SCENARIO-rss-compared.png, the RSS of the settings whose RSS is
+ *   comparable only, when two or more are; colour = the CPython collector run or modelled,
+ *   dash = the kind of runtime (native solid, CPython dashed, Pyodide dash-dot);
+ * - with two panels or more, overview.png from overview.list: the folder on one page, a grid
+ *   of panels — per lineup with live instances, its two lineup panels in one mode (auto
+ *   first: py314inc's line climbing while the others saw-tooth), else each drawn setting's;
  * - per scenario and runtime run at two thresholds or more (same policy and allocator),
  *   SCENARIO-RUNTIME-thresholds.png from its .dat: final and peak RSS (MiB), collections
  *   and total pause (ms) per run against threshold0 on a log axis, one line per mode

@@ -6,6 +6,7 @@
  * per format writes it: the formats differ in how they print, never in what they show. */
 #include "report.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -18,8 +19,8 @@
 #include "util.h"
 
 #define MISSING_CELL "\u2014" /* "—": no ok run has this iteration; summary.csv has no figure */
-#define CELL_LEN 128
-#define MAX_COLS 16
+#define CELL_LEN 512
+#define MAX_COLS 40
 #define LINE_LEN 1024
 
 /* ==== titles =============================================================================== */
@@ -196,20 +197,22 @@ static bool group_has_ok_run(const ds *d, size_t setting, int mode)
     return false;
 }
 
-/* Like ds_iter_stat's RSS, over the group's runs that stopped early: what the table shows
+/* Like ds_iter_stat's `field`, over the group's runs that stopped early: what the table shows
  * for a mode none of whose runs succeeded (a leak stopped by --max-rss, say), so that the
  * column still says how far memory grew. Returns how many runs had the sample. */
-static size_t stopped_runs_rss(const ds *d, size_t setting, int mode, int64_t iteration,
-                               int64_t *median, int64_t *min, int64_t *max)
+static size_t stopped_runs_stat(const ds *d, size_t setting, int mode, int64_t iteration,
+                                size_t field, int64_t *median, int64_t *min, int64_t *max)
 {
     const ds_setting *set = &d->settings[setting];
     int64_t *v = malloc((set->nruns[mode] + 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; v != NULL && i < set->nruns[mode]; i++) {
         const ds_run *run = &d->runs[set->runs[mode][i]];
-        for (size_t k = 0; k < run->niters && run->iters[k].iteration <= iteration; k++)
-            if (run->iters[k].iteration == iteration && run->iters[k].rss_bytes != DS_MISSING)
-                v[n++] = run->iters[k].rss_bytes;
+        for (size_t k = 0; k < run->niters && run->iters[k].iteration <= iteration; k++) {
+            int64_t x = *(const int64_t *)((const char *)&run->iters[k] + field);
+            if (run->iters[k].iteration == iteration && x != DS_MISSING)
+                v[n++] = x;
+        }
     }
     if (n > 0) {
         *median = stats_median_i64(v, n); /* sorts v */
@@ -220,28 +223,46 @@ static size_t stopped_runs_rss(const ds *d, size_t setting, int mode, int64_t it
     return n;
 }
 
-/* "49.69", or "49.69 (49.10–50.20)" over several runs, or "—" over none. The runs are the
- * group's successful ones, or its stopped ones when stopped is set. */
-static void format_rss_cell(char *buf, const ds *d, size_t setting, int mode, int64_t iteration,
-                            bool stopped)
+/* A table cell's number: MiB with two decimals for RSS, a plain count for objects. */
+static void format_amount(char *buf, size_t len, int64_t v, bool rss)
+{
+    if (rss)
+        gcb_fmt_mib(buf, len, v);
+    else
+        snprintf(buf, len, "%lld", (long long)v);
+}
+
+/* "49.69", or "49.69 (49.10–50.20)" over several runs, or "—" over none: a ds_sample field
+ * (RSS in MiB, or the live instances of the scenario's classes). The runs are the group's
+ * successful ones, or its stopped ones when stopped is set. */
+static void format_iter_cell(char *buf, const ds *d, size_t setting, int mode, int64_t iteration,
+                             bool stopped, size_t field)
 {
     int64_t median, min, max;
-    size_t n = stopped ? stopped_runs_rss(d, setting, mode, iteration, &median, &min, &max)
-                       : ds_iter_stat(d, setting, mode, iteration, offsetof(ds_sample, rss_bytes),
-                                      &median, &min, &max);
+    bool rss = field == offsetof(ds_sample, rss_bytes);
+    size_t n = stopped ? stopped_runs_stat(d, setting, mode, iteration, field, &median, &min, &max)
+                       : ds_iter_stat(d, setting, mode, iteration, field, &median, &min, &max);
     if (n == 0) {
         snprintf(buf, CELL_LEN, "%s", MISSING_CELL);
         return;
     }
     char med[24], lo[24], hi[24];
-    gcb_fmt_mib(med, sizeof med, median);
+    format_amount(med, sizeof med, median, rss);
     if (n == 1) {
         snprintf(buf, CELL_LEN, "%s", med);
         return;
     }
-    gcb_fmt_mib(lo, sizeof lo, min);
-    gcb_fmt_mib(hi, sizeof hi, max);
+    format_amount(lo, sizeof lo, min, rss);
+    format_amount(hi, sizeof hi, max, rss);
     snprintf(buf, CELL_LEN, "%s (%s\u2013%s)", med, lo, hi);
+}
+
+/* What a setting's own table shows: RSS where it is comparable, else the live instances of the
+ * scenario's classes (the basis of its verdict). */
+static size_t setting_field(const ds *d, size_t setting)
+{
+    return d->settings[setting].rss_comparable ? offsetof(ds_sample, rss_bytes)
+                                               : offsetof(ds_sample, class_objects);
 }
 
 /* Fills t for setting: header, then iterations 0..last of the modes present. A mode with no
@@ -250,7 +271,7 @@ static int build_seeds_table(table *t, const ds *d, size_t setting, int64_t last
 {
     const ds_setting *set = &d->settings[setting];
     int modes[DS_MODES];
-    size_t ncols = 1;
+    size_t ncols = 1, field = setting_field(d, setting);
     for (int m = 0; m < DS_MODES; m++)
         if (set->nruns[m] > 0)
             modes[ncols++ - 1] = m;
@@ -271,7 +292,7 @@ static int build_seeds_table(table *t, const ds *d, size_t setting, int64_t last
         else
             snprintf(cell(t, row, 0), CELL_LEN, "%lld", (long long)it);
         for (size_t c = 1; c < t->ncols; c++)
-            format_rss_cell(cell(t, row, c), d, setting, modes[c - 1], it, stopped[c - 1]);
+            format_iter_cell(cell(t, row, c), d, setting, modes[c - 1], it, stopped[c - 1], field);
     }
     return 0;
 }
@@ -345,8 +366,9 @@ static void format_signed_mib(char *buf, size_t len, double bytes)
 /* What summary.csv says about one setting. */
 typedef struct verdict {
     const char *verdict, *reason;
+    bool by_objects; /* verdict_basis class_objects: growth is in live class instances */
     bool has_growth[DS_MODES];
-    double growth_bytes[DS_MODES];
+    double growth[DS_MODES]; /* bytes, or instances, per iteration */
     bool has_garbage;
     double garbage_per_iter; /* the forced row's, else the first row's that has one */
     int garbage_mode;
@@ -364,6 +386,8 @@ static int find_verdict(const ds *d, size_t setting, verdict *v)
         if (!found) {
             v->verdict = csvt_get(t, row, csvt_col(t, "verdict"));
             v->reason = csvt_get(t, row, csvt_col(t, "verdict_reason"));
+            v->by_objects =
+                strcmp(csvt_get(t, row, csvt_col(t, "verdict_basis")), "class_objects") == 0;
             found = 1;
         }
         int m = ds_mode_index(csvt_get(t, row, csvt_col(t, "mode")));
@@ -371,8 +395,9 @@ static int find_verdict(const ds *d, size_t setting, verdict *v)
             continue;
         bool has_garbage;
         double garbage;
-        if (summary_f64(t, row, "rss_growth_bytes_per_iter", &v->has_growth[m],
-                        &v->growth_bytes[m]) != 0 ||
+        const char *growth =
+            v->by_objects ? "class_objects_growth_per_iter" : "rss_growth_bytes_per_iter";
+        if (summary_f64(t, row, growth, &v->has_growth[m], &v->growth[m]) != 0 ||
             summary_f64(t, row, "garbage_growth_per_iter", &has_garbage, &garbage) != 0)
             return -1;
         if (has_garbage && (!v->has_garbage || m < v->garbage_mode)) {
@@ -385,7 +410,9 @@ static int find_verdict(const ds *d, size_t setting, verdict *v)
 }
 
 /* The verdict's word ("delayed", "none") and what follows it on its line (" — growth per
- * iteration: With GC +0.01 MiB, …; gc.garbage +0/iter", or " (no summary.csv …)"). */
+ * iteration: With GC +0.01 MiB, …; gc.garbage +0/iter"; on the class_objects basis " — live
+ * instances of the scenario's classes per iteration: With GC +0.0, …"; or " (no summary.csv
+ * …)"). */
 static void verdict_line(const ds *d, const verdict *v, int found, char *word, char *rest)
 {
     snprintf(word, CELL_LEN, "%s", found > 0 && *v->verdict ? v->verdict : "none");
@@ -397,14 +424,19 @@ static void verdict_line(const ds *d, const verdict *v, int found, char *word, c
         return;
     }
     size_t used = 0;
-    const char *sep = " \u2014 growth per iteration: ";
+    const char *sep = v->by_objects
+                          ? " \u2014 live instances of the scenario's classes per iteration: "
+                          : " \u2014 growth per iteration: ";
     for (int m = 0; m < DS_MODES && used < LINE_LEN; m++) {
         if (!v->has_growth[m])
             continue;
-        char mib[32];
-        format_signed_mib(mib, sizeof mib, v->growth_bytes[m]);
-        used += (size_t)snprintf(rest + used, LINE_LEN - used, "%s%s %s MiB", sep,
-                                 ds_mode_titles[m], mib);
+        char figure[32];
+        if (v->by_objects)
+            format_fixed(figure, sizeof figure, v->growth[m], 1, true);
+        else
+            format_signed_mib(figure, sizeof figure, v->growth[m]);
+        used += (size_t)snprintf(rest + used, LINE_LEN - used, "%s%s %s%s", sep, ds_mode_titles[m],
+                                 figure, v->by_objects ? "" : " MiB");
         sep = ", ";
     }
     if (v->has_garbage && used < LINE_LEN)
@@ -647,64 +679,156 @@ typedef enum side_kind {
     SK_MS,         /* nanoseconds shown as milliseconds */
     SK_S,          /* nanoseconds shown as seconds */
     SK_NUMBER,     /* a ratio or a rate */
+    SK_SIGNED,     /* a rate of objects: one decimal and a sign in text */
+    SK_GENS,       /* collections_gen0/1/2 as "3/0/0" */
+    SK_COMPARABLE, /* runs.csv's rss_comparable of the setting: 1 or 0 */
 } side_kind;
 
 typedef struct side_col {
     const char *title; /* the text and markdown header ('\n': text's two header lines, a space
                           in markdown); NULL: in the csv only */
-    const char *csv;   /* the csv header (REPORT_CSV_COLUMNS) */
+    const char *csv;   /* the csv header (REPORT_CSV_COLUMNS); NULL: in text and markdown only */
     side_kind kind;
     const char *source; /* summary.csv's column */
     size_t key;         /* SK_KEY: offsetof the ds_setting member */
+    bool rss;      /* an RSS figure: "n/c" (csv: empty) where the setting's RSS is not comparable */
+    bool optional; /* text and markdown leave the column out when no row has a figure */
 } side_col;
 
-static const side_col side_cols[] = {
-    {NULL, "scenario", SK_KEY, NULL, offsetof(ds_setting, scenario)},
-    {"runtime", "runtime", SK_KEY, NULL, offsetof(ds_setting, runtime)},
-    {"policy", "policy", SK_KEY, NULL, offsetof(ds_setting, policy)},
-    {"allocator", "allocator", SK_KEY, NULL, offsetof(ds_setting, allocator)},
-    {"threshold", "threshold", SK_KEY, NULL, offsetof(ds_setting, threshold)},
-    {"mode", "mode", SK_MODE, NULL, 0},
-    {NULL, "repeats_ok", SK_COUNT, "repeats", 0},
-    {NULL, "repeats_failed", SK_COUNT, "failed_repeats", 0},
-    {"final RSS\nMiB", "final_rss_mib", SK_MIB, "final_rss_bytes", 0},
-    {"peak RSS\nMiB", "peak_rss_mib", SK_MIB, "peak_rss_bytes", 0},
-    {"growth\nMiB/iter", "rss_growth_mib_per_iter", SK_SIGNED_MIB, "rss_growth_bytes_per_iter", 0},
-    {NULL, "rss_growth_mib_per_iter_min", SK_SIGNED_MIB, "rss_growth_bytes_per_iter_min", 0},
-    {NULL, "rss_growth_mib_per_iter_max", SK_SIGNED_MIB, "rss_growth_bytes_per_iter_max", 0},
-    {NULL, "garbage_growth_per_iter", SK_NUMBER, "garbage_growth_per_iter", 0},
-    {"collections", "collections", SK_COUNT, "collections", 0},
-    {"objects\nscanned", "objects_scanned", SK_COUNT, "objects_scanned", 0},
-    {"pause\nmedian ms", "pause_median_ms", SK_MS, "pause_ns_median", 0},
-    {"pause\np95 ms", "pause_p95_ms", SK_MS, "pause_ns_p95", 0},
-    {"pause\nmax ms", "pause_max_ms", SK_MS, "pause_ns_max", 0},
-    {"wall\ns", "wall_s", SK_S, "wall_ns", 0},
-    {NULL, "growth_ratio_to_cpython", SK_NUMBER, "growth_ratio_to_cpython", 0},
-    {NULL, "peak_ratio_to_cpython", SK_NUMBER, "peak_ratio_to_cpython", 0},
-    {NULL, "verdict", SK_TEXT, "verdict", 0},
-    {NULL, "verdict_reason", SK_TEXT, "verdict_reason", 0},
+enum side_id {
+    SC_SCENARIO,
+    SC_RUNTIME,
+    SC_POLICY,
+    SC_ALLOCATOR,
+    SC_THRESHOLD,
+    SC_MODE,
+    SC_REPEATS_OK,
+    SC_REPEATS_FAILED,
+    SC_FINAL,
+    SC_PEAK,
+    SC_GROWTH,
+    SC_GROWTH_MIN,
+    SC_GROWTH_MAX,
+    SC_GARBAGE,
+    SC_COLLECTIONS,
+    SC_GENS,
+    SC_SCANNED,
+    SC_PAUSE_MEDIAN,
+    SC_PAUSE_P95,
+    SC_PAUSE_MAX,
+    SC_WALL,
+    SC_GROWTH_RATIO,
+    SC_PEAK_RATIO,
+    SC_VERDICT,
+    SC_REASON,
+    SC_COMPARABLE,
+    SC_BASIS,
+    SC_CLASS_FINAL,
+    SC_CLASS_GROWTH,
+    SC_GEN0,
+    SC_GEN1,
+    SC_GEN2,
+    N_SIDE_COLS
 };
-#define N_SIDE_COLS (sizeof side_cols / sizeof side_cols[0])
+
+#define SIDE_NOT_COMPARABLE "n/c"
+
+static const side_col side_cols[N_SIDE_COLS] = {
+    [SC_SCENARIO] = {NULL, "scenario", SK_KEY, NULL, offsetof(ds_setting, scenario), 0, 0},
+    [SC_RUNTIME] = {"runtime", "runtime", SK_KEY, NULL, offsetof(ds_setting, runtime), 0, 0},
+    [SC_POLICY] = {"policy", "policy", SK_KEY, NULL, offsetof(ds_setting, policy), 0, 0},
+    [SC_ALLOCATOR] = {"allocator", "allocator", SK_KEY, NULL, offsetof(ds_setting, allocator), 0,
+                      0},
+    [SC_THRESHOLD] = {"threshold", "threshold", SK_KEY, NULL, offsetof(ds_setting, threshold), 0,
+                      0},
+    [SC_MODE] = {"mode", "mode", SK_MODE, NULL, 0, 0, 0},
+    [SC_REPEATS_OK] = {NULL, "repeats_ok", SK_COUNT, "repeats", 0, 0, 0},
+    [SC_REPEATS_FAILED] = {NULL, "repeats_failed", SK_COUNT, "failed_repeats", 0, 0, 0},
+    [SC_FINAL] = {"final RSS\nMiB", "final_rss_mib", SK_MIB, "final_rss_bytes", 0, 1, 0},
+    [SC_PEAK] = {"peak RSS\nMiB", "peak_rss_mib", SK_MIB, "peak_rss_bytes", 0, 1, 0},
+    [SC_GROWTH] = {"growth\nMiB/iter", "rss_growth_mib_per_iter", SK_SIGNED_MIB,
+                   "rss_growth_bytes_per_iter", 0, 1, 0},
+    [SC_GROWTH_MIN] = {NULL, "rss_growth_mib_per_iter_min", SK_SIGNED_MIB,
+                       "rss_growth_bytes_per_iter_min", 0, 1, 0},
+    [SC_GROWTH_MAX] = {NULL, "rss_growth_mib_per_iter_max", SK_SIGNED_MIB,
+                       "rss_growth_bytes_per_iter_max", 0, 1, 0},
+    [SC_GARBAGE] = {NULL, "garbage_growth_per_iter", SK_NUMBER, "garbage_growth_per_iter", 0, 0, 0},
+    [SC_COLLECTIONS] = {"collections", "collections", SK_COUNT, "collections", 0, 0, 0},
+    [SC_GENS] = {"by gen\n0/1/2", NULL, SK_GENS, "collections_gen0", 0, 0, 1},
+    [SC_SCANNED] = {"objects\nscanned", "objects_scanned", SK_COUNT, "objects_scanned", 0, 0, 0},
+    [SC_PAUSE_MEDIAN] = {"pause\nmedian ms", "pause_median_ms", SK_MS, "pause_ns_median", 0, 0, 0},
+    [SC_PAUSE_P95] = {"pause\np95 ms", "pause_p95_ms", SK_MS, "pause_ns_p95", 0, 0, 0},
+    [SC_PAUSE_MAX] = {"pause\nmax ms", "pause_max_ms", SK_MS, "pause_ns_max", 0, 0, 0},
+    [SC_WALL] = {"wall\ns", "wall_s", SK_S, "wall_ns", 0, 0, 0},
+    [SC_GROWTH_RATIO] = {NULL, "growth_ratio_to_cpython", SK_NUMBER, "growth_ratio_to_cpython", 0,
+                         1, 0},
+    [SC_PEAK_RATIO] = {NULL, "peak_ratio_to_cpython", SK_NUMBER, "peak_ratio_to_cpython", 0, 1, 0},
+    [SC_VERDICT] = {"verdict", "verdict", SK_TEXT, "verdict", 0, 0, 0},
+    [SC_REASON] = {NULL, "verdict_reason", SK_TEXT, "verdict_reason", 0, 0, 0},
+    [SC_COMPARABLE] = {NULL, "rss_comparable", SK_COMPARABLE, NULL, 0, 0, 0},
+    [SC_BASIS] = {NULL, "verdict_basis", SK_TEXT, "verdict_basis", 0, 0, 0},
+    [SC_CLASS_FINAL] = {"instances\nat end", "class_objects_final", SK_COUNT, "class_objects_final",
+                        0, 0, 1},
+    [SC_CLASS_GROWTH] = {"instances\nper iter", "class_objects_growth_per_iter", SK_SIGNED,
+                         "class_objects_growth_per_iter", 0, 0, 1},
+    [SC_GEN0] = {NULL, "collections_gen0", SK_COUNT, "collections_gen0", 0, 0, 0},
+    [SC_GEN1] = {NULL, "collections_gen1", SK_COUNT, "collections_gen1", 0, 0, 0},
+    [SC_GEN2] = {NULL, "collections_gen2", SK_COUNT, "collections_gen2", 0, 0, 0},
+};
+
+/* The columns of the text and markdown table, in their order (those with a title). */
+static const enum side_id text_order[] = {
+    SC_RUNTIME, SC_POLICY,       SC_ALLOCATOR,   SC_THRESHOLD,    SC_MODE,        SC_FINAL,
+    SC_PEAK,    SC_GROWTH,       SC_CLASS_FINAL, SC_CLASS_GROWTH, SC_COLLECTIONS, SC_GENS,
+    SC_SCANNED, SC_PAUSE_MEDIAN, SC_PAUSE_P95,   SC_PAUSE_MAX,    SC_WALL,        SC_VERDICT,
+};
+#define N_TEXT_COLS (sizeof text_order / sizeof text_order[0])
+
+/* "3/0/0": collections per generation, or "" when summary.csv has none of them. Returns 0, or
+ * -1 when a cell is not a number. */
+static int gens_cell(char *buf, const csvt *t, size_t row)
+{
+    static const char *const cols[3] = {"collections_gen0", "collections_gen1", "collections_gen2"};
+    double v[3];
+    bool has[3];
+    for (int g = 0; g < 3; g++)
+        if (summary_f64(t, row, cols[g], &has[g], &v[g]) != 0)
+            return -1;
+    if (has[0] && has[1] && has[2])
+        snprintf(buf, CELL_LEN, "%.0f/%.0f/%.0f", v[0], v[1], v[2]);
+    return 0;
+}
 
 /* The figure of column col for (setting, mode) into buf: csv's form when csv is set, else
- * text's ("—" for a figure summary.csv does not have). row is the summary row or -1.
- * Returns 0, or -1 when summary.csv's cell is not a number. */
+ * text's ("—" for a figure summary.csv does not have; "n/c" for an RSS figure of a setting
+ * whose RSS is not comparable, empty in csv). row is the summary row or -1. Returns 0, or -1
+ * when summary.csv's cell is not a number. */
 static int side_cell(char *buf, const side_col *col, const ds *d, size_t setting, int mode,
                      long row, bool csv)
 {
     const csvt *t = &d->summary;
+    const ds_setting *set = &d->settings[setting];
     snprintf(buf, CELL_LEN, "%s", csv ? "" : MISSING_CELL);
     if (col->kind == SK_KEY) {
-        snprintf(buf, CELL_LEN, "%s",
-                 *(const char *const *)((const char *)&d->settings[setting] + col->key));
+        snprintf(buf, CELL_LEN, "%s", *(const char *const *)((const char *)set + col->key));
         return 0;
     }
     if (col->kind == SK_MODE) {
         snprintf(buf, CELL_LEN, "%s", (csv ? ds_mode_names : ds_mode_titles)[mode]);
         return 0;
     }
+    if (col->kind == SK_COMPARABLE) {
+        snprintf(buf, CELL_LEN, "%d", set->rss_comparable ? 1 : 0);
+        return 0;
+    }
+    if (col->rss && !set->rss_comparable) {
+        snprintf(buf, CELL_LEN, "%s", csv ? "" : SIDE_NOT_COMPARABLE);
+        return 0;
+    }
     if (row < 0 || csvt_col(t, col->source) < 0)
         return 0;
+    if (col->kind == SK_GENS)
+        return gens_cell(buf, t, (size_t)row);
     if (col->kind == SK_TEXT) {
         const char *s = csvt_get(t, (size_t)row, csvt_col(t, col->source));
         if (*s || csv)
@@ -732,6 +856,9 @@ static int side_cell(char *buf, const side_col *col, const ds *d, size_t setting
     case SK_S:
         format_fixed(buf, CELL_LEN, v / 1e9, decimals, false);
         break;
+    case SK_SIGNED:
+        format_fixed(buf, CELL_LEN, v, csv ? 3 : 1, !csv);
+        break;
     default:
         format_fixed(buf, CELL_LEN, v, 3, false);
         break;
@@ -755,24 +882,36 @@ static size_t setting_modes(const ds *d, size_t setting)
     return n;
 }
 
-/* The side-by-side table of scenario's settings: one row per setting and mode, the columns
- * that have a title. */
-static int build_side_table(table *t, const ds *d, const char *scenario)
+/* Removes column c of t (its cells and alignment). Each cell moves to its place in a table one
+ * column narrower, never later than where it was: copying in order is safe. */
+static void table_drop_col(table *t, size_t c)
 {
-    size_t nrows = 1, ncols = 0;
+    size_t to = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        for (size_t k = 0; k < t->ncols; k++)
+            if (k != c)
+                memmove(t->cells + to++ * CELL_LEN, cell(t, r, k), CELL_LEN);
+    for (size_t k = c; k + 1 < t->ncols; k++)
+        t->left[k] = t->left[k + 1];
+    t->ncols--;
+}
+
+/* The side-by-side table of scenario's settings: one row per setting and mode, the columns of
+ * text_order (an optional one only when a row has its figure). *not_comparable tells whether
+ * a row's RSS cells say "n/c". */
+static int build_side_table(table *t, const ds *d, const char *scenario, bool *not_comparable)
+{
+    size_t nrows = 1;
+    *not_comparable = false;
     for (size_t s = 0; s < d->nsettings; s++)
         if (strcmp(d->settings[s].scenario, scenario) == 0)
             nrows += setting_modes(d, s);
-    for (size_t c = 0; c < N_SIDE_COLS; c++)
-        ncols += side_cols[c].title != NULL;
-    if (table_init(t, nrows, ncols) != 0)
+    if (table_init(t, nrows, N_TEXT_COLS) != 0)
         return -1;
-    size_t k = 0;
-    for (size_t c = 0; c < N_SIDE_COLS; c++) {
-        if (side_cols[c].title == NULL)
-            continue;
-        t->left[k] = side_cols[c].kind == SK_KEY || side_cols[c].kind == SK_MODE;
-        snprintf(cell(t, 0, k++), CELL_LEN, "%s", side_cols[c].title);
+    for (size_t k = 0; k < N_TEXT_COLS; k++) {
+        const side_col *col = &side_cols[text_order[k]];
+        t->left[k] = col->kind == SK_KEY || col->kind == SK_MODE || col->kind == SK_TEXT;
+        snprintf(cell(t, 0, k), CELL_LEN, "%s", col->title);
     }
     size_t r = 1;
     for (size_t s = 0; s < d->nsettings; s++) {
@@ -780,13 +919,19 @@ static int build_side_table(table *t, const ds *d, const char *scenario)
             if (d->settings[s].nruns[m] == 0)
                 continue;
             long row = summary_row(d, s, m);
-            k = 0;
-            for (size_t c = 0; c < N_SIDE_COLS; c++)
-                if (side_cols[c].title != NULL &&
-                    side_cell(cell(t, r, k++), &side_cols[c], d, s, m, row, false) != 0)
+            for (size_t k = 0; k < N_TEXT_COLS; k++)
+                if (side_cell(cell(t, r, k), &side_cols[text_order[k]], d, s, m, row, false) != 0)
                     return -1;
+            *not_comparable = *not_comparable || !d->settings[s].rss_comparable;
             r++;
         }
+    }
+    for (size_t k = N_TEXT_COLS; k-- > 0;) {
+        bool any = false;
+        for (size_t row = 1; row < t->nrows && !any; row++)
+            any = strcmp(cell(t, row, k), MISSING_CELL) != 0;
+        if (side_cols[text_order[k]].optional && !any)
+            table_drop_col(t, k);
     }
     return 0;
 }
@@ -794,7 +939,8 @@ static int build_side_table(table *t, const ds *d, const char *scenario)
 static int print_side_table(FILE *out, const ds *d, const char *scenario, report_format format)
 {
     table t;
-    if (build_side_table(&t, d, scenario) != 0) {
+    bool not_comparable;
+    if (build_side_table(&t, d, scenario, &not_comparable) != 0) {
         free(t.cells);
         return -1;
     }
@@ -807,18 +953,40 @@ static int print_side_table(FILE *out, const ds *d, const char *scenario, report
                 scenario);
     }
     table_print(out, &t, format);
+    bool instances = false;
+    for (size_t c = 0; c < t.ncols; c++)
+        instances = instances || strncmp(cell(&t, 0, c), "instances", 9) == 0;
+    if (instances)
+        fprintf(out,
+                "%sinstances: live instances of the scenario's classes, summed over its "
+                "classes%s\n",
+                format == REPORT_MARKDOWN ? "\n" : "", format == REPORT_MARKDOWN ? "." : "");
+    if (not_comparable)
+        fprintf(out,
+                "%sn/c: RSS not comparable (Pyodide: the Node.js process's RSS, and WebAssembly "
+                "memory only grows); the verdict is made on the live instances of the "
+                "scenario's classes%s\n",
+                format == REPORT_MARKDOWN ? "\n" : "", format == REPORT_MARKDOWN ? "." : "");
     free(t.cells);
     return 0;
 }
 
-/* The csv: header, then one row per (setting, mode) of the wanted scenarios. */
+/* The csv: header, then one row per (setting, mode) of the wanted scenarios; the columns of
+ * side_cols that have a csv name, in side_cols' order. */
 static int write_csv(FILE *out, const ds *d, const char *const *scenarios, size_t nscenarios)
 {
     static const char *const header[] = {REPORT_CSV_COLUMNS};
-    _Static_assert(sizeof header / sizeof header[0] == N_SIDE_COLS,
-                   "REPORT_CSV_COLUMNS and side_cols list the same columns");
-    csvw w = {.fp = out, .ncols = N_SIDE_COLS}; /* csvw_close is never called: out stays open */
+    size_t ncsv = 0;
     for (size_t c = 0; c < N_SIDE_COLS; c++)
+        if (side_cols[c].csv != NULL) {
+            assert(ncsv < sizeof header / sizeof header[0] &&
+                   strcmp(header[ncsv], side_cols[c].csv) == 0 &&
+                   "REPORT_CSV_COLUMNS and side_cols list the same columns");
+            ncsv++;
+        }
+    assert(ncsv == sizeof header / sizeof header[0] && "REPORT_CSV_COLUMNS has more columns");
+    csvw w = {.fp = out, .ncols = ncsv}; /* csvw_close is never called: out stays open */
+    for (size_t c = 0; c < ncsv; c++)
         csvw_str(&w, header[c]);
     csvw_end_row(&w);
     for (size_t s = 0; s < d->nsettings; s++) {
@@ -830,6 +998,8 @@ static int write_csv(FILE *out, const ds *d, const char *const *scenarios, size_
             long row = summary_row(d, s, m);
             for (size_t c = 0; c < N_SIDE_COLS; c++) {
                 char buf[CELL_LEN];
+                if (side_cols[c].csv == NULL)
+                    continue;
                 if (side_cell(buf, &side_cols[c], d, s, m, row, true) != 0)
                     return -1;
                 csvw_str(&w, buf);
@@ -838,6 +1008,211 @@ static int write_csv(FILE *out, const ds *d, const char *const *scenarios, size_
         }
     }
     return w.failed || ferror(out) ? -1 : 0;
+}
+
+/* ==== live instances per iteration ======================================================== */
+
+static void block(FILE *out, bool *first);
+
+/* For a setting whose RSS is not comparable, what its table shows instead: "live instances of
+ * the scenario's classes (A + B) after each iteration; RSS is not comparable here (…)". */
+static void print_instances_note(FILE *out, const ds *d, size_t setting, report_format format)
+{
+    char names[LINE_LEN] = "";
+    size_t used = 0;
+    for (size_t c = 0; c < d->nclass_names && used < sizeof names; c++) {
+        bool seen = false;
+        const ds_setting *set = &d->settings[setting];
+        for (int m = 0; m < DS_MODES && !seen; m++)
+            for (size_t i = 0; i < set->nruns[m] && !seen; i++)
+                seen = ds_class_live(&d->runs[set->runs[m][i]], c, 0) != DS_MISSING;
+        if (seen)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", used ? " + " : "",
+                                     d->class_names[c]);
+    }
+    char line[2 * LINE_LEN];
+    snprintf(line, sizeof line,
+             "live instances of the scenario's classes%s%s%s after each iteration: RSS is not "
+             "comparable here (a Node.js process; WebAssembly memory only grows)",
+             *names ? " (" : "", names, *names ? ")" : "");
+    if (format == REPORT_MARKDOWN) {
+        fputs("Cells: ", out);
+        md_puts(out, line);
+        fputs(".\n\n", out);
+    } else {
+        fprintf(out, "%s\n", line);
+    }
+}
+
+void report_setting_label(const ds *d, size_t setting, char *buf, size_t len, char sep)
+{
+    const ds_setting *set = &d->settings[setting];
+    bool own_policy = *set->policy && strcmp(set->policy, "cpython") != 0;
+    bool allocator = false, threshold = false; /* needed to tell it from a sibling */
+    for (size_t s = 0; s < d->nsettings; s++) {
+        const ds_setting *o = &d->settings[s];
+        if (s == setting || strcmp(o->scenario, set->scenario) != 0 ||
+            strcmp(o->runtime, set->runtime) != 0 || strcmp(o->policy, set->policy) != 0)
+            continue;
+        allocator = allocator || strcmp(o->allocator, set->allocator) != 0;
+        threshold = threshold || strcmp(o->threshold, set->threshold) != 0;
+    }
+    size_t used = (size_t)snprintf(buf, len, "%s", set->runtime);
+    const char *rest[] = {own_policy ? set->policy : "", allocator ? set->allocator : "",
+                          threshold ? set->threshold : ""};
+    bool first = true;
+    for (size_t i = 0; i < 3 && used < len; i++) {
+        if (!*rest[i])
+            continue;
+        used += (size_t)snprintf(buf + used, len - used, "%c%s", first ? sep : ' ', rest[i]);
+        first = false;
+    }
+}
+
+/* The settings of scenario with a successful run in mode that counted the scenario's
+ * classes, into out (room for d->nsettings). Returns how many. */
+static size_t instance_columns(const ds *d, const char *scenario, int mode, size_t *out)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < d->nsettings; s++) {
+        const ds_setting *set = &d->settings[s];
+        bool any = false;
+        for (size_t i = 0; strcmp(set->scenario, scenario) == 0 && i < set->nruns[mode] && !any;
+             i++)
+            any = d->runs[set->runs[mode][i]].ok && d->runs[set->runs[mode][i]].nclasses > 0;
+        if (any)
+            out[n++] = s;
+    }
+    return n;
+}
+
+long report_shown_class(const ds *d, const size_t *settings, size_t n, int mode)
+{
+    long best = -1;
+    size_t best_counted = 0;
+    int64_t best_total = -1;
+    for (size_t c = 0; c < d->nclass_names; c++) {
+        size_t counted = 0; /* settings that counted the class */
+        int64_t total = 0;
+        for (size_t i = 0; i < n; i++) {
+            int64_t last = ds_last_iteration(d, settings[i], mode), median, lo, hi;
+            if (last >= 0 && ds_class_stat(d, settings[i], mode, last, c, &median, &lo, &hi) > 0) {
+                counted++;
+                total += median;
+            }
+        }
+        if (counted == 0 || counted < best_counted ||
+            (counted == best_counted && total < best_total))
+            continue;
+        best = (long)c; /* a tie goes to the later-defined class */
+        best_counted = counted;
+        best_total = total;
+    }
+    return best;
+}
+
+/* The mode the live-instances table shows: auto ("Without GC", where collection is the
+ * collector's own doing), else off, else forced; -1 when no mode has two settings with class
+ * counts. *cols gets those settings, *ncols how many. */
+static int instances_mode(const ds *d, const char *scenario, size_t *cols, size_t *ncols)
+{
+    static const int order[] = {1, 2, 0};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        *ncols = instance_columns(d, scenario, order[i], cols);
+        if (*ncols >= 2)
+            return order[i];
+    }
+    return -1;
+}
+
+/* Iterations 0..last of the class's live instances, a column per setting (median over its
+ * successful runs in mode). */
+static int build_instances_table(table *t, const ds *d, const size_t *cols, size_t ncols, int mode,
+                                 size_t class_id)
+{
+    int64_t last = -1;
+    for (size_t i = 0; i < ncols; i++)
+        if (ds_last_iteration(d, cols[i], mode) > last)
+            last = ds_last_iteration(d, cols[i], mode);
+    if (table_init(t, (size_t)last + 2, ncols + 1) != 0)
+        return -1;
+    t->left[0] = true;
+    snprintf(cell(t, 0, 0), CELL_LEN, "iteration");
+    for (size_t i = 0; i < ncols; i++)
+        report_setting_label(d, cols[i], cell(t, 0, i + 1), CELL_LEN, '\n');
+    for (int64_t it = 0; it <= last; it++) {
+        size_t row = (size_t)it + 1;
+        snprintf(cell(t, row, 0), CELL_LEN, it == 0 ? "start" : "%lld", (long long)it);
+        for (size_t i = 0; i < ncols; i++) {
+            int64_t median, lo, hi;
+            if (ds_class_stat(d, cols[i], mode, it, class_id, &median, &lo, &hi) > 0)
+                snprintf(cell(t, row, i + 1), CELL_LEN, "%lld", (long long)median);
+            else
+                snprintf(cell(t, row, i + 1), CELL_LEN, "%s", MISSING_CELL);
+        }
+    }
+    return 0;
+}
+
+long report_instances_class(const ds *d, const char *scenario, int *mode)
+{
+    size_t *cols = calloc(d->nsettings + 1, sizeof *cols), ncols = 0;
+    if (cols == NULL)
+        return -1;
+    *mode = instances_mode(d, scenario, cols, &ncols);
+    long class_id = *mode < 0 ? -1 : report_shown_class(d, cols, ncols, *mode);
+    free(cols);
+    return class_id;
+}
+
+/* For a scenario run in several settings whose runs counted its classes: the live instances of
+ * one class (report_instances_class) after each iteration, a column per setting. Nothing when
+ * fewer than two settings have them. */
+static int print_instances_table(FILE *out, const ds *d, const char *scenario, report_format format,
+                                 bool *first)
+{
+    int mode;
+    long class_id = report_instances_class(d, scenario, &mode);
+    size_t *cols = calloc(d->nsettings + 1, sizeof *cols);
+    if (cols == NULL)
+        return -1;
+    size_t ncols = class_id < 0 ? 0 : instance_columns(d, scenario, mode, cols);
+    if (ncols == 0) {
+        free(cols);
+        return 0;
+    }
+    if (ncols + 1 > MAX_COLS) {
+        gcb_error("report: %s ran in %zu settings; the live-instances table shows the first %d",
+                  scenario, ncols, MAX_COLS - 1);
+        ncols = MAX_COLS - 1;
+    }
+    table t;
+    if (build_instances_table(&t, d, cols, ncols, mode, (size_t)class_id) != 0) {
+        free(t.cells);
+        free(cols);
+        return -1;
+    }
+    const char *name = d->class_names[class_id], *title = ds_mode_titles[mode];
+    block(out, first);
+    if (format == REPORT_MARKDOWN) {
+        fputs("### Live ", out);
+        md_puts(out, name);
+        fprintf(out, " instances per iteration, %s\n\n", title);
+        md_puts(out, name);
+        fputs(" is the scenario's class with the most live instances after the last iteration "
+              "(the later-defined on a tie); each cell the median over the repeats that "
+              "succeeded.\n\n",
+              out);
+    } else {
+        fprintf(out,
+                "%s: live %s instances per iteration, %s (%s: the scenario's class with the "
+                "most live instances at the end; median over repeats)\n",
+                scenario, name, title, name);
+    }
+    table_print(out, &t, format);
+    free(t.cells);
+    free(cols);
+    return 0;
 }
 
 /* ==== one setting, one scenario, the report ================================================ */
@@ -857,6 +1232,8 @@ static int print_setting(FILE *out, const ds *d, size_t setting, report_format f
         fprintf(out, "%s\n", title);
     }
     int64_t last = setting_last_iteration(d, setting);
+    if (last >= 0 && !d->settings[setting].rss_comparable)
+        print_instances_note(out, d, setting, format);
     if (last < 0) {
         fputs(format == REPORT_MARKDOWN ? "No iteration samples.\n" : "no iteration samples\n",
               out);
@@ -908,7 +1285,9 @@ static int print_scenario(FILE *out, const ds *d, size_t first_setting, report_f
     if (n < 2)
         return 0;
     block(out, first);
-    return print_side_table(out, d, scenario, format);
+    if (print_side_table(out, d, scenario, format) != 0)
+        return -1;
+    return print_instances_table(out, d, scenario, format, first);
 }
 
 int report_write(FILE *out, const ds *d, report_format format, const char *const *scenarios,
@@ -947,11 +1326,17 @@ static const char report_usage[] =
     "with their min-max beside it when there are several. Then the verdict and its\n"
     "evidence from summary.csv (growth per iteration in each mode, gc.garbage growth), a\n"
     "native setting beside its CPython twin when both ran, and the runs that failed with\n"
-    "their status and message. A scenario run in several settings or runtimes ends with\n"
-    "one table setting them side by side: per setting and mode, final and peak RSS (MiB),\n"
-    "growth per iteration (MiB), collections, objects scanned, pause median, p95 and max\n"
-    "(ms), wall time (s), medians over the repeats from summary.csv (\"-\" where it has\n"
-    "none). Reads only DIR's CSV files; nothing is re-run.\n"
+    "their status and message. A setting whose RSS is not comparable (a Pyodide runtime:\n"
+    "the Node.js process's RSS, and WebAssembly memory only grows) shows the live\n"
+    "instances of the scenario's classes instead, the basis of its verdict. A scenario run\n"
+    "in several settings, runtimes or policies ends with one table setting them side by\n"
+    "side: per setting and mode, final and peak RSS (MiB; \"n/c\" where not comparable),\n"
+    "growth per iteration (MiB), live instances at the end and their growth per\n"
+    "iteration, collections (and per generation), objects scanned, pause median, p95 and\n"
+    "max (ms), wall time (s) and the verdict, medians over the repeats from summary.csv\n"
+    "(\"-\" where it has none); then the live instances of one of the scenario's classes\n"
+    "(the one with the most at the end) after each iteration, a column per setting,\n"
+    "without forced collection. Reads only DIR's CSV files; nothing is re-run.\n"
     "\n"
     "Formats:\n"
     "  text       for the terminal (the default; what `bench run` prints)\n"
@@ -970,6 +1355,11 @@ static const char report_usage[] =
     "               growth_ratio_to_cpython, peak_ratio_to_cpython   native rows with a\n"
     "                 CPython twin: native / CPython (peak: above the baseline)\n"
     "               verdict, verdict_reason\n"
+    "               rss_comparable                 0 for Pyodide (its RSS cells are empty)\n"
+    "               verdict_basis                  rss, or class_objects (not comparable)\n"
+    "               class_objects_final, class_objects_growth_per_iter   live instances\n"
+    "                 of the scenario's classes after the last iteration; per iteration\n"
+    "               collections_gen0, collections_gen1, collections_gen2\n"
     "             medians over the repeats that succeeded, as summary.csv has them; MiB,\n"
     "             ms, s and ratios with three decimals; an empty cell where summary.csv\n"
     "             has no figure.\n"

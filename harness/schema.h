@@ -45,7 +45,13 @@
         "type_growth_objects", "collections_gen0", "collections_gen1", "collections_gen2",         \
         "heap_objects"
 
-/* summary.csv: one row per (scenario, runtime, policy, allocator, threshold, mode). */
+/* summary.csv: one row per (scenario, runtime, policy, allocator, threshold, mode). The last
+ * columns: rss_comparable (the setting's runs' RSS is comparable: 1, or 0 in Pyodide);
+ * verdict_basis ("rss", or "class_objects" where RSS is not comparable: the verdict was made on
+ * the live instances of the scenario's classes); the class instances after the last iteration,
+ * their growth per iteration (Theil–Sen over iterations 1..N), mean over 1..N, the most one
+ * iteration added, and the growth limit (class_objects basis only), medians over repeats; the
+ * collections per generation since the baseline (median). */
 #define GCB_SUMMARY_COLUMNS                                                                        \
     "scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeats",                  \
         "baseline_rss_bytes", "final_rss_bytes", "peak_rss_bytes", "rss_growth_bytes_per_iter",    \
@@ -54,6 +60,9 @@
         "pause_ns_p95", "pause_ns_max", "wall_ns", "verdict", "mean_rss_bytes",                    \
         "step_footprint_bytes", "growth_limit_bytes_per_iter", "failed_repeats", "verdict_reason", \
         "peak_above_baseline_bytes", "cpython_rss_growth_bytes_per_iter",                          \
-        "growth_ratio_to_cpython", "cpython_peak_above_baseline_bytes", "peak_ratio_to_cpython"
+        "growth_ratio_to_cpython", "cpython_peak_above_baseline_bytes", "peak_ratio_to_cpython",   \
+        "rss_comparable", "verdict_basis", "class_objects_final", "class_objects_growth_per_iter", \
+        "class_objects_mean", "class_objects_step_max", "class_objects_growth_limit_per_iter",     \
+        "collections_gen0", "collections_gen1", "collections_gen2"
 
 #endif /* GCB_SCHEMA_H */

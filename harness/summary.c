@@ -1,5 +1,10 @@
 /* summary.c — summary.csv from a loaded results folder: per setting and mode, the figures
- * over repeats and the setting's verdict (see summary.h and verdict.h). */
+ * over repeats and the setting's verdict (see summary.h and verdict.h).
+ *
+ * The verdict's basis is the setting's: RSS where its runs' RSS is comparable (runs.csv's
+ * rss_comparable), else the live instances of the scenario's classes (ds_sample's
+ * class_objects), whose figures — growth, mean, largest one-iteration increase — are made the
+ * way RSS's are. */
 #include "summary.h"
 
 #include <errno.h>
@@ -19,6 +24,12 @@ typedef struct run_figures {
     double mean_rss;       /* mean RSS over iterations 1..N */
     double footprint;      /* most memory one iteration added over the RSS before it */
     bool usable;           /* has the baseline and at least one iteration */
+    /* the live instances of the scenario's classes (when the run counted them): slope over
+     * iterations 1..N, mean over them, the most one iteration added, after the last */
+    bool has_class;
+    double class_growth, class_mean, class_footprint;
+    int64_t class_final;
+    int64_t gen[3]; /* collections per generation since the baseline, after the last */
 } run_figures;
 
 /* A group: one setting in one mode, over its repeats. */
@@ -27,7 +38,30 @@ typedef struct group_figures {
     double growth, growth_min, growth_max, garbage_growth, mean_rss, footprint;
     int64_t baseline, final, peak, collections, scanned, pause_median, pause_p95, pause_max;
     int64_t wall;
+    size_t class_repeats; /* successful runs that counted the scenario's classes */
+    double class_growth, class_mean, class_footprint;
+    int64_t class_final, gen[3];
 } group_figures;
+
+/* The class figures of run into f (has_class false when the run counted no class). */
+static void class_figures_of(const ds_run *run, run_figures *f)
+{
+    size_t n = run->niters - 1, known = 0;
+    for (size_t i = 1; i <= n; i++) {
+        int64_t v = run->iters[i].class_objects, prev = run->iters[i - 1].class_objects;
+        if (v == DS_MISSING)
+            continue;
+        known++;
+        f->class_mean += (double)v;
+        if (prev != DS_MISSING && (double)(v - prev) > f->class_footprint)
+            f->class_footprint = (double)(v - prev);
+    }
+    if (known == 0)
+        return;
+    f->class_mean /= (double)known;
+    f->class_final = run->iters[n].class_objects;
+    f->has_class = ds_run_growth(run, offsetof(ds_sample, class_objects), &f->class_growth) == 0;
+}
 
 static run_figures figures_of(const ds_run *run)
 {
@@ -46,6 +80,9 @@ static run_figures figures_of(const ds_run *run)
     if (ds_run_growth(run, offsetof(ds_sample, rss_bytes), &f.growth) != 0 ||
         ds_run_growth(run, offsetof(ds_sample, garbage), &f.garbage_growth) != 0)
         return f; /* out of memory: not usable */
+    class_figures_of(run, &f);
+    for (int g = 0; g < 3; g++)
+        f.gen[g] = run->iters[n].collections_gen[g];
     f.usable = true;
     return f;
 }
@@ -61,7 +98,7 @@ static int64_t median_known(int64_t *v, size_t n)
 }
 
 /* Per-run figures of a group, one array per figure, n entries each. */
-enum { F_GROWTH, F_GARBAGE, F_MEAN, F_FOOT, F_DOUBLES };
+enum { F_GROWTH, F_GARBAGE, F_MEAN, F_FOOT, F_CLASS_GROWTH, F_CLASS_MEAN, F_CLASS_FOOT, F_DOUBLES };
 enum {
     C_BASELINE,
     C_FINAL,
@@ -71,6 +108,10 @@ enum {
     C_PAUSE_MEDIAN,
     C_PAUSE_P95,
     C_WALL,
+    C_CLASS_FINAL,
+    C_GEN0,
+    C_GEN1,
+    C_GEN2,
     C_INTS
 };
 
@@ -79,6 +120,7 @@ static int group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
 {
     memset(gf, 0, sizeof *gf);
     gf->pause_max = DS_MISSING;
+    gf->class_final = gf->gen[0] = gf->gen[1] = gf->gen[2] = DS_MISSING;
     size_t n = s->nruns[m] ? s->nruns[m] : 1;
     double *fd = malloc(F_DOUBLES * n * sizeof *fd);
     int64_t *ci = malloc(C_INTS * n * sizeof *ci);
@@ -112,6 +154,15 @@ static int group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
         c_[C_PAUSE_MEDIAN][k] = run->pause_ns_median;
         c_[C_PAUSE_P95][k] = run->pause_ns_p95;
         c_[C_WALL][k] = run->wall_ns;
+        for (int g = 0; g < 3; g++)
+            c_[C_GEN0 + g][k] = f.gen[g];
+        if (f.has_class) {
+            size_t j = gf->class_repeats++;
+            f_[F_CLASS_GROWTH][j] = f.class_growth;
+            f_[F_CLASS_MEAN][j] = f.class_mean;
+            f_[F_CLASS_FOOT][j] = f.class_footprint;
+            c_[C_CLASS_FINAL][j] = f.class_final;
+        }
         if (run->pause_ns_max != DS_MISSING && run->pause_ns_max > gf->pause_max)
             gf->pause_max = run->pause_ns_max;
         k++;
@@ -132,6 +183,15 @@ static int group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
         gf->pause_median = median_known(c_[C_PAUSE_MEDIAN], k);
         gf->pause_p95 = median_known(c_[C_PAUSE_P95], k);
         gf->wall = median_known(c_[C_WALL], k);
+        for (int g = 0; g < 3; g++)
+            gf->gen[g] = median_known(c_[C_GEN0 + g], k);
+    }
+    size_t j = gf->class_repeats;
+    gf->class_final = j > 0 ? median_known(c_[C_CLASS_FINAL], j) : DS_MISSING;
+    if (j > 0) {
+        gf->class_growth = stats_median_f64(f_[F_CLASS_GROWTH], j);
+        gf->class_mean = stats_median_f64(f_[F_CLASS_MEAN], j);
+        gf->class_footprint = stats_median_f64(f_[F_CLASS_FOOT], j);
     }
     free(fd), free(ci);
     return 0;
@@ -153,16 +213,17 @@ typedef struct setting_figures {
 } setting_figures;
 
 /* The python setting that matches native setting i (same scenario, allocator, threshold;
- * the policy is the native runtime's own), or -1. */
+ * the policy is the native runtime's own), or -1. Both must have comparable RSS. */
 static long cpython_twin(const ds *d, size_t i)
 {
     const ds_setting *s = &d->settings[i];
-    if (strcmp(s->runtime, "native") != 0)
+    if (strcmp(s->runtime, "native") != 0 || !s->rss_comparable)
         return -1;
     for (size_t k = 0; k < d->nsettings; k++) {
         const ds_setting *t = &d->settings[k];
-        if (strcmp(t->runtime, "python") == 0 && strcmp(t->scenario, s->scenario) == 0 &&
-            strcmp(t->allocator, s->allocator) == 0 && strcmp(t->threshold, s->threshold) == 0)
+        if (strcmp(t->runtime, "python") == 0 && t->rss_comparable &&
+            strcmp(t->scenario, s->scenario) == 0 && strcmp(t->allocator, s->allocator) == 0 &&
+            strcmp(t->threshold, s->threshold) == 0)
             return (long)k;
     }
     return -1;
@@ -196,6 +257,32 @@ static void write_twin(csvw *w, const group_figures *g, const group_figures *py)
     cell_ratio(w, (double)mine, (double)theirs, have && mine != DS_MISSING && theirs != DS_MISSING);
 }
 
+/* A figure in objects: an integer when it is one, else with three decimals. */
+static void cell_objects(csvw *w, double v, bool known)
+{
+    if (!known)
+        csvw_empty(w);
+    else if (v == (double)llround(v))
+        csvw_i64(w, llround(v));
+    else
+        csvw_f64(w, v);
+}
+
+/* The columns after the twin's: the basis, the class figures, collections per generation. */
+static void write_basis(csvw *w, const ds_setting *s, const group_figures *g, const verdict *v)
+{
+    bool have = g->class_repeats > 0;
+    csvw_i64(w, s->rss_comparable ? 1 : 0);
+    csvw_str(w, verdict_basis_names[v->basis]);
+    cell_i64(w, have ? g->class_final : DS_MISSING);
+    cell_objects(w, g->class_growth, have);
+    cell_objects(w, g->class_mean, have);
+    cell_objects(w, g->class_footprint, have);
+    cell_objects(w, v->limit_per_iter, v->basis == VERDICT_BASIS_CLASS_OBJECTS);
+    for (int k = 0; k < 3; k++)
+        cell_i64(w, g->repeats > 0 ? g->gen[k] : DS_MISSING);
+}
+
 static void write_row(csvw *w, const ds_setting *s, int m, const group_figures *g, const verdict *v,
                       const group_figures *py)
 {
@@ -226,24 +313,34 @@ static void write_row(csvw *w, const ds_setting *s, int m, const group_figures *
     csvw_str(w, v->name);
     cell_i64(w, have ? llround(g->mean_rss) : DS_MISSING);
     cell_i64(w, have ? llround(g->footprint) : DS_MISSING);
-    csvw_i64(w, llround(v->limit_bytes_per_iter));
+    if (v->basis == VERDICT_BASIS_RSS)
+        csvw_i64(w, llround(v->limit_per_iter));
+    else
+        csvw_empty(w);
     csvw_u64(w, g->failed);
     csvw_str(w, v->reason);
     write_twin(w, g, py);
+    write_basis(w, s, g, v);
     csvw_end_row(w);
 }
 
-/* The verdict of one setting from its modes' figures. */
-static void decide(const group_figures g[DS_MODES], verdict *v)
+/* The verdict of one setting from its modes' figures: on RSS when the setting's RSS is
+ * comparable, else on the live instances of the scenario's classes (RSS never enters it). */
+static void decide(const ds_setting *s, const group_figures g[DS_MODES], verdict *v)
 {
     verdict_input in = {0};
+    in.basis = s->rss_comparable ? VERDICT_BASIS_RSS : VERDICT_BASIS_CLASS_OBJECTS;
+    in.basis_missing = true;
     for (int m = 0; m < DS_MODES; m++) {
-        in.mode[m].present = g[m].repeats > 0;
-        in.mode[m].growth_bytes_per_iter = g[m].growth;
-        in.mode[m].mean_rss_bytes = g[m].mean_rss;
+        bool by_rss = in.basis == VERDICT_BASIS_RSS;
+        double footprint = by_rss ? g[m].footprint : g[m].class_footprint;
+        in.mode[m].present = by_rss ? g[m].repeats > 0 : g[m].class_repeats > 0;
+        in.mode[m].growth_per_iter = by_rss ? g[m].growth : g[m].class_growth;
+        in.mode[m].mean = by_rss ? g[m].mean_rss : g[m].class_mean;
         in.mode[m].garbage_growth_per_iter = g[m].garbage_growth;
-        if (g[m].footprint > in.footprint_bytes)
-            in.footprint_bytes = g[m].footprint;
+        if (footprint > in.footprint)
+            in.footprint = footprint;
+        in.basis_missing = in.basis_missing && g[m].class_repeats == 0;
     }
     verdict_decide(&in, v);
 }
@@ -262,7 +359,7 @@ int summary_write(const ds *d, const char *path)
                 return -1;
             }
         }
-        decide(f[i].g, &f[i].v);
+        decide(&d->settings[i], f[i].g, &f[i].v);
     }
     csvw w;
     if (csvw_open(&w, path, cols, sizeof cols / sizeof cols[0]) != 0) {

@@ -1,23 +1,27 @@
-# overview.gp — every setting's RSS against iteration on one page: a grid of panels, each
-# drawn as rss.gp draws a setting (lines and bands per GC mode; no tick samples). Driven by
-# `bench plot` / `bench run` (harness/plot.c) when a results folder has two settings or more;
-# usable by hand:
+# overview.gp — a results folder on one page: a grid of panels, each drawn as rss.gp draws a
+# setting (lines and bands per GC mode; no tick samples) or as lines.gp draws one mode of a
+# scenario's settings side by side (a line per runtime or policy). Driven by `bench plot` /
+# `bench run` (harness/plot.c) when a results folder has two settings or more; usable by hand:
 #
-#   gnuplot -c overview.gp LISTFILE OUTFILE TITLE FORMAT
+#   gnuplot -c overview.gp LISTFILE OUTFILE TITLE FORMAT [NCOLS]
 #
-#   LISTFILE  one line per panel ('#' lines are comments), four double-quoted words: the
-#             panel's data file (as rss.gp reads it; a path relative to LISTFILE's folder),
-#             its SERIES (as rss.gp takes them), and the two lines of its title (the second
-#             may be "").
+#   LISTFILE  one line per panel ('#' lines are comments), four to seven double-quoted words:
+#             the panel's data file (a path relative to LISTFILE's folder), its SERIES (as
+#             rss.gp takes them) or STYLES (as lines.gp takes them), the two lines of its title
+#             (the second may be ""), then optionally its kind ("rss", the default, or
+#             "lines"), for "lines" the first column of its series minus 1 (as a word), and
+#             its y axis' label (default "RSS (MiB)").
 #   OUTFILE   the image to write.
 #   TITLE     the page's title.
 #   FORMAT    png or svg.
+#   NCOLS     optional: the grid's columns (0 or absent: as square a grid as fits); 2 gives a
+#             scenario's two side-by-side panels a row of their own.
 #
 # Example: gnuplot -c overview.gp results/latest/plots/overview.list /tmp/o.png "all" png
 # Exit status: 0 written; 2 wrong arguments; gnuplot's own (non-zero) on a bad data file.
 
-if (ARGC != 4) {
-    print "usage: gnuplot -c overview.gp LISTFILE OUTFILE TITLE FORMAT (see its header)"
+if (ARGC != 4 && ARGC != 5) {
+    print "usage: gnuplot -c overview.gp LISTFILE OUTFILE TITLE FORMAT [NCOLS] (see its header)"
     exit status 2
 }
 here = ARG0
@@ -45,17 +49,23 @@ array panel_file[npanels]
 array panel_series[npanels]
 array panel_title1[npanels]
 array panel_title2[npanels]
+array panel_kind[npanels]
+array panel_col[npanels]
+array panel_ylabel[npanels]
 set xrange [-1:1]
 set yrange [-1:1]
 set table $unused
 plot listfile using (k = int($0) + 1, panel_file[k] = strcol(1), panel_series[k] = strcol(2), \
-                     panel_title1[k] = strcol(3), panel_title2[k] = strcol(4), 0):(0) with points
+                     panel_title1[k] = strcol(3), panel_title2[k] = strcol(4), \
+                     panel_kind[k] = strcol(5), panel_col[k] = strcol(6), \
+                     panel_ylabel[k] = strcol(7), 0):(0) with points
 unset table
 unset xrange
 unset yrange
 
 # As square a grid as fits the panels; each panel 560×380 pixels, readable at that size.
-ncols = ceil(sqrt(npanels))
+ncols = (ARGC == 5 && int(ARG5) > 0) ? int(ARG5) : ceil(sqrt(npanels))
+ncols = ncols > npanels ? npanels : ncols
 nrows = ceil(real(npanels) / ncols)
 width = 560 * ncols
 height = 380 * nrows + 50
@@ -70,8 +80,17 @@ do for [p=1:npanels] {
     tickfile = datafile
     tickseries = ""
     ticktitle = ""
-    series = panel_series[p]
     panel_title = panel_title1[p].(panel_title2[p] ne "" ? "\n".panel_title2[p] : "")
-    load here."rss_panel.gp"
+    ylabel_text = panel_ylabel[p] ne "" ? panel_ylabel[p] : "RSS (MiB)"
+    if (panel_kind[p] eq "lines") {
+        styles = panel_series[p]
+        first_col = int(panel_col[p])
+        show_key = 1
+        y_max = 0
+        load here."lines_panel.gp"
+    } else {
+        series = panel_series[p]
+        load here."rss_panel.gp"
+    }
 }
 unset multiplot

@@ -4,7 +4,8 @@
 # every --interval-ms (see README.md, "Tick samples on the iteration axis"). Driven by
 # `bench plot` / `bench run` (harness/plot.c); usable by hand:
 #
-#   gnuplot -c rss.gp DATAFILE OUTFILE TITLE FORMAT SERIES [TICKFILE TICKSERIES TICKTITLE]
+#   gnuplot -c rss.gp DATAFILE OUTFILE TITLE FORMAT SERIES [TICKFILE TICKSERIES TICKTITLE
+#                     [YLABEL]]
 #
 #   DATAFILE  whitespace-separated; lines starting with '#' are comments; the first other line
 #             holds the column titles, double-quoted; then one line per iteration: column 1
@@ -24,14 +25,17 @@
 #             thin see-through lines of the mode's colour.
 #   TICKSERIES  one mode word per block of TICKFILE (sets its colour).
 #   TICKTITLE   the one key entry for all the thin lines (a grey sample).
+#   YLABEL    optional: the y axis' label (default "RSS (MiB)"); for a setting whose RSS is not
+#             comparable (Pyodide) the columns hold the live instances of the scenario's
+#             classes instead, and the label says so.
 #
 # Example: gnuplot -c rss.gp cross_reference.dat cross_reference.png "cross_reference" png \
 #              "forced auto auto:failed"
 # Exit status: 0 written; 2 wrong arguments; gnuplot's own (non-zero) on a bad data file.
 
-if (ARGC != 5 && ARGC != 8) {
+if (ARGC != 5 && ARGC != 8 && ARGC != 9) {
     print "usage: gnuplot -c rss.gp DATAFILE OUTFILE TITLE FORMAT SERIES"
-    print "       [TICKFILE TICKSERIES TICKTITLE] (see the header of rss.gp)"
+    print "       [TICKFILE TICKSERIES TICKTITLE [YLABEL]] (see the header of rss.gp)"
     exit status 2
 }
 here = ARG0
@@ -44,10 +48,11 @@ outfile = ARG2
 panel_title = ARG3
 format = ARG4
 series = ARG5
-tickfile = (ARGC == 8 && ARG6 ne "") ? ARG6 : datafile
-tickseries = (ARGC == 8) ? ARG7 : ""
-ticktitle = (ARGC == 8) ? ARG8 : ""
-ntick = (ARGC == 8 && ARG6 ne "") ? words(tickseries) : 0
+tickfile = (ARGC >= 8 && ARG6 ne "") ? ARG6 : datafile
+tickseries = (ARGC >= 8) ? ARG7 : ""
+ticktitle = (ARGC >= 8) ? ARG8 : ""
+ntick = (ARGC >= 8 && ARG6 ne "") ? words(tickseries) : 0
+ylabel_text = (ARGC == 9 && ARG9 ne "") ? ARG9 : "RSS (MiB)"
 compact = 0
 if (words(series) < 1) {
     print "rss.gp: SERIES is empty; give one word per series (forced, auto, off, …:failed)"

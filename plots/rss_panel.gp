@@ -8,6 +8,8 @@
 #                none; the file is then never read), one mode word per block and the key entry
 #                of them all (see rss.gp)
 #   compact      1 in the overview's grid: the key inside the panel, no tick samples
+#   ylabel_text  the y axis' label ("RSS (MiB)"; the live instances of the scenario's classes
+#                for a setting whose RSS is not comparable)
 #
 # The colours come from common.gp, loaded before.
 
@@ -18,7 +20,7 @@ last_iteration = STATS_max
 
 set title panel_title
 set xlabel (compact ? "iteration" : "iteration (0 = start, after setup)")
-set ylabel "RSS (MiB)"
+set ylabel ylabel_text
 if (compact) {
     set key inside top left Left reverse width 1 samplen 2 spacing 0.9 \
         box opaque

@@ -443,6 +443,62 @@ static void test_three_repeats(void **state)
     free_pair(&p);
 }
 
+/* ==== RSS that is not comparable =========================================================== */
+
+/* Two "policies" folders (native py311 and py314inc, pyodide-3.12.7): the Pyodide rows' RSS
+ * figures are "n/c" in A and B and never make a ratio (nor, in csv, a value); a note names
+ * them; their other figures are compared as usual. */
+static void test_not_comparable(void **state)
+{
+    (void)state;
+    pair p = make_pair();
+    fx_write_policies(p.a);
+    fx_write_policies(p.b);
+    cli_result r = run_compare((const char *[]){p.a, p.b, NULL});
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.err, "");
+    assert_non_null(strstr(r.out,
+                           "final RSS (MiB, median over repeats)\n"
+                           "scenario  runtime         policy    allocator  threshold  mode "
+                           "        A       B   B/A\n"
+                           "xr        native          py311     pymalloc   700/10/10  forced "
+                           "  12.00   12.00  1.00\n"
+                           "xr        native          py311     pymalloc   700/10/10  auto   "
+                           "  50.00   50.00  1.00\n"
+                           "xr        native          py314inc  pymalloc   2000/10/0  forced "
+                           "  12.00   12.00  1.00\n"
+                           "xr        native          py314inc  pymalloc   2000/10/0  auto   "
+                           " 130.00  130.00  1.00\n"
+                           "xr        pyodide-3.12.7  cpython   malloc     700/10/10  forced "
+                           "    n/c     n/c     \u2014\n"
+                           "xr        pyodide-3.12.7  cpython   malloc     700/10/10  auto   "
+                           "    n/c     n/c     \u2014\n"));
+    /* the growth table, the last before collections, says n/c too */
+    assert_non_null(strstr(r.out,
+                           "xr        pyodide-3.12.7  cpython   malloc     700/10/10  auto   "
+                           "    n/c     n/c     \u2014\n\ncollections"));
+    /* the note (its lines wrapped at 100 columns) */
+    assert_non_null(strstr(r.out, "\nn/c: RSS not comparable (Pyodide: the Node.js process's "
+                                  "RSS, and WebAssembly memory only grows), so\n  no RSS figure "
+                                  "or ratio is given: xr pyodide-3.12.7 cpython malloc 700/10/10 "
+                                  "forced,\n  xr pyodide-3.12.7 cpython malloc 700/10/10 auto\n"));
+    assert_null(strstr(r.out, "240.00"));
+    assert_null(strstr(r.out, "150.00"));
+    free_result(&r);
+    r = run_compare((const char *[]){p.a, p.b, "--format", "csv", NULL});
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "\nxr,pyodide-3.12.7,cpython,malloc,700/10/10,auto,"
+                                  "final_rss_bytes,,,,"));
+    assert_non_null(strstr(r.out, "\nxr,pyodide-3.12.7,cpython,malloc,700/10/10,auto,"
+                                  "rss_growth_bytes_per_iter,,,,"));
+    assert_non_null(strstr(r.out, "\nxr,pyodide-3.12.7,cpython,malloc,700/10/10,auto,"
+                                  "collections,1,1,1,"));
+    assert_non_null(strstr(r.out, "\nxr,native,py314inc,pymalloc,2000/10/0,auto,"
+                                  "final_rss_bytes,136314880,136314880,1,"));
+    free_result(&r);
+    free_pair(&p);
+}
+
 /* ==== single repeats, rows in one folder =================================================== */
 
 static void test_single_repeat(void **state)
@@ -907,12 +963,13 @@ static void test_mann_whitney(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mann_whitney),  cmocka_unit_test(test_text),
-        cmocka_unit_test(test_markdown),      cmocka_unit_test(test_csv),
-        cmocka_unit_test(test_three_repeats), cmocka_unit_test(test_single_repeat),
-        cmocka_unit_test(test_only_in),       cmocka_unit_test(test_failed_run),
-        cmocka_unit_test(test_old_folder),    cmocka_unit_test(test_quoted_comma),
-        cmocka_unit_test(test_malformed),     cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_mann_whitney),   cmocka_unit_test(test_text),
+        cmocka_unit_test(test_markdown),       cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_three_repeats),  cmocka_unit_test(test_single_repeat),
+        cmocka_unit_test(test_only_in),        cmocka_unit_test(test_failed_run),
+        cmocka_unit_test(test_old_folder),     cmocka_unit_test(test_quoted_comma),
+        cmocka_unit_test(test_malformed),      cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_not_comparable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

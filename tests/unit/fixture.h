@@ -34,6 +34,20 @@ void fx_write_tiny(const char *dir);
  *   40. Iteration samples at t = 100, 200, 300 ms. */
 void fx_write_side(const char *dir);
 
+/* The "policies" results folder: scenario xr run in three settings — native py311 pymalloc
+ * 700/10/10, native py314inc pymalloc 2000/10/0, pyodide-3.12.7 cpython malloc 700/10/10 (runs.csv
+ * rss_comparable 0) — forced and auto, one repeat each, 3 iterations, each iter sample followed by
+ * two class rows (A and B, equal counts). Per iteration 0..3:
+ *   live B: forced 0 0 0 0 everywhere; auto py311 0 100 200 100, py314inc 0 100 200 300,
+ *     pyodide 0 100 200 100;
+ *   RSS (MiB): native forced 10 12 12 12; py311 auto 10 50 90 50; py314inc auto 10 50 90 130;
+ *     pyodide 150 180 210 240 in both modes (on RSS it would be a leak);
+ *   collections_gen0/1/2 after the last: forced 0/0/3, py311 and pyodide auto 1/0/0, py314inc
+ *     auto 0/0/0.
+ * summary.csv is what summary_write makes of it (a subset of its columns): every verdict
+ * "delayed", the pyodide rows' on the class_objects basis. */
+void fx_write_policies(const char *dir);
+
 /* Redirects fd (1 or 2) into a temp file until fx_capture_end, which restores fd and returns
  * everything written meanwhile (free() it). Captures do not nest on the same fd. */
 typedef struct fx_capture {

@@ -1,5 +1,6 @@
 /* test_dataset.c — ds_load on results folders written by hand: cells, optional columns,
- * grouping into settings and modes, sorting, medians, and the FILE:LINE errors. */
+ * grouping into settings and modes, sorting, medians, class rows and rss_comparable, and the
+ * FILE:LINE errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -372,6 +373,116 @@ static void test_error_bad_rows(void **state)
                  "summary.csv:2: malformed CSV: a quoted cell is never closed");
 }
 
+/* ==== class rows, rss_comparable =========================================================== */
+
+/* Kind "class" rows: each run's per-class counts (sorted by iteration, then class, however
+ * samples.csv lists them), their sum in class_objects, the class names in order of first
+ * appearance, medians over the ok runs; runs.csv's rss_comparable (absent: comparable) and
+ * interpreter_objects. */
+static void test_class_rows(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,policy,mode,repeat,status,rss_comparable,"
+             "interpreter_objects\n"
+             "n1,s,native,py311,auto,1,ok,1,6214\n"
+             "n2,s,native,py311,auto,2,ok,1,6214\n"
+             "n3,s,native,py311,auto,3,failed,1,6214\n"
+             "w1,s,pyodide-3.14.2,cpython,auto,1,ok,0,\n");
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,rss_bytes,live_objects,type_name\n"
+             "n1,iter,0,10,,\n"
+             "n1,class,0,,0,A\n"
+             "n1,class,0,,0,B\n"
+             "n1,iter,1,20,,\n"
+             "n1,class,1,,100,B\n" /* B before A: sorted by class id */
+             "n1,class,1,,100,A\n"
+             "n2,class,1,,300,A\n" /* before its iter sample: sorted by iteration */
+             "n2,iter,1,20,,\n"
+             "n2,iter,0,10,,\n"
+             "n2,class,0,,0,A\n"
+             "n2,class,1,,,B\n" /* an empty count: missing, not 0 */
+             "n3,iter,0,10,,\n"
+             "n3,class,0,,5000,A\n"
+             "w1,iter,0,99,,\n"
+             "w1,class,0,,7,BWeakRef\n");
+    ds d;
+    char err[512] = "";
+    if (ds_load(&d, dir, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(d.nclass_names, 3);
+    assert_string_equal(d.class_names[0], "A");
+    assert_string_equal(d.class_names[1], "B");
+    assert_string_equal(d.class_names[2], "BWeakRef");
+    assert_int_equal(ds_class_id(&d, "B"), 1);
+    assert_int_equal(ds_class_id(&d, "C"), -1);
+    const ds_run *n1 = &d.runs[0], *n2 = &d.runs[1];
+    assert_int_equal(n1->nclasses, 4);
+    assert_int_equal(n1->classes[2].iteration, 1);
+    assert_int_equal(n1->classes[2].class_id, 0);
+    assert_int_equal(n1->iters[1].class_objects, 200);
+    assert_int_equal(ds_class_live(n1, 1, 1), 100);
+    assert_true(ds_class_live(n1, 2, 1) == DS_MISSING);
+    assert_int_equal(n2->iters[0].class_objects, 0);
+    assert_int_equal(n2->iters[1].class_objects, 300); /* B's empty cell adds nothing */
+    assert_true(ds_class_live(n2, 1, 1) == DS_MISSING);
+    /* A at iteration 1 over the ok runs (n3 failed): median of 100 and 300 */
+    int64_t median = 0, lo = 0, hi = 0;
+    assert_int_equal(ds_class_stat(&d, 0, 1, 1, 0, &median, &lo, &hi), 2);
+    assert_int_equal(median, 200);
+    assert_int_equal(lo, 100);
+    assert_int_equal(hi, 300);
+    assert_int_equal(ds_class_stat(&d, 0, 1, 0, 0, &median, &lo, &hi), 2); /* not n3's 5000 */
+    assert_int_equal(hi, 0);
+    assert_int_equal(
+        ds_iter_stat(&d, 0, 1, 1, offsetof(ds_sample, class_objects), &median, &lo, &hi), 2);
+    assert_int_equal(median, 250);
+    assert_true(ds_setting_has_class(&d, 0, -1));
+    assert_true(ds_setting_has_class(&d, 0, 1));
+    assert_false(ds_setting_has_class(&d, 0, 2)); /* BWeakRef: only in the pyodide run */
+    assert_true(ds_setting_has_class(&d, 1, 2));
+    /* rss_comparable and interpreter_objects */
+    assert_true(n1->rss_comparable);
+    assert_int_equal(n1->interpreter_objects, 6214);
+    assert_int_equal(d.nsettings, 2);
+    assert_true(d.settings[0].rss_comparable);
+    assert_false(d.runs[3].rss_comparable);
+    assert_false(d.settings[1].rss_comparable);
+    assert_true(d.runs[3].interpreter_objects == DS_MISSING);
+    ds_free(&d);
+    /* no rss_comparable column (an older folder): comparable; no class rows: none */
+    fx_write(dir, "runs.csv", ok_runs);
+    fx_write(dir, "samples.csv", ok_samples);
+    if (ds_load(&d, dir, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_true(d.runs[0].rss_comparable && d.settings[0].rss_comparable);
+    assert_int_equal(d.nclass_names, 0);
+    assert_false(ds_setting_has_class(&d, 0, -1));
+    assert_true(d.runs[0].iters[0].class_objects == DS_MISSING);
+    ds_free(&d);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+static void test_error_class_rows(void **state)
+{
+    (void)state;
+    expect_error(ok_runs,
+                 "run_id,kind,iteration,rss_bytes,live_objects,type_name\n"
+                 "r1,iter,0,10,,\nr1,class,0,,5,\n",
+                 NULL, NULL, "samples.csv:3: a class row without a type_name");
+    expect_error(ok_runs,
+                 "run_id,kind,iteration,rss_bytes,live_objects,type_name\n"
+                 "r1,iter,0,10,,\nr1,class,1,,5,A\n",
+                 NULL, NULL,
+                 "samples.csv:3: a class row for iteration 1, which run 'r1' has no iter sample "
+                 "of");
+    expect_error("run_id,scenario,runtime,mode,status,rss_comparable\n"
+                 "r1,s,pyodide-3.12.7,forced,ok,no\n",
+                 ok_samples, NULL, NULL, "runs.csv:2: rss_comparable is 'no', not a number");
+}
+
 /* ==== size ================================================================================= */
 
 /* Many runs and samples, listed run after run in reverse iteration order: loads, sorts and
@@ -434,6 +545,8 @@ int main(void)
         cmocka_unit_test(test_error_missing_column),
         cmocka_unit_test(test_error_missing_files),
         cmocka_unit_test(test_error_bad_rows),
+        cmocka_unit_test(test_class_rows),
+        cmocka_unit_test(test_error_class_rows),
         cmocka_unit_test(test_many_samples),
     };
     return cmocka_run_group_tests_name("dataset", tests, NULL, NULL);

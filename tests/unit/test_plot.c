@@ -1,6 +1,7 @@
 /* test_plot.c — `bench plot`: the images and data files plot_results writes (when gnuplot is
  * installed) — per setting with tick samples, the overview, against threshold, native against
- * CPython; each a valid PNG or SVG of a non-trivial size — their names, the "gnuplot not
+ * CPython, several runtimes and policies side by side (live instances; comparable RSS only);
+ * each a valid PNG or SVG of a non-trivial size — their names, the "gnuplot not
  * found" path (PATH emptied), a failing or missing script, and plot_main's options.
  * GCBENCH_PLOTS_DIR points at the source plots/ (tests/unit/meson.build).
  */
@@ -228,6 +229,7 @@ static void check_side_pictures(const char *format)
     static const char *const names[] = {"side-native-py311-pymalloc-700_10_10",
                                         "side-native-py311-pymalloc-2000_10_10",
                                         "side-python-cpython-pymalloc-700_10_10",
+                                        "side-rss-compared",
                                         "overview",
                                         "side-native-thresholds",
                                         "side-native-vs-cpython"};
@@ -325,14 +327,16 @@ static void test_side_data_files(void **state)
     path = fx_path(dir, "plots/overview.list");
     text = fx_read(path, NULL);
     assert_non_null(text);
+    /* no class rows: no live-instances panel, so each setting keeps its own panel */
     assert_non_null(strstr(text, "\n\"side-native-py311-pymalloc-700_10_10.dat\" \"forced auto\" "
-                                 "\"side\" \"runtime native, policy py311, threshold 700/10/10\"\n"
+                                 "\"side\" \"runtime native, policy py311, threshold 700/10/10\" "
+                                 "\"rss\" \"0\" \"RSS (MiB)\"\n"
                                  "\"side-native-py311-pymalloc-2000_10_10.dat\" \"forced "
                                  "auto:failed\" \"side\" \"runtime native, policy py311, "
-                                 "threshold 2000/10/10\"\n"
+                                 "threshold 2000/10/10\" \"rss\" \"0\" \"RSS (MiB)\"\n"
                                  "\"side-python-cpython-pymalloc-700_10_10.dat\" \"forced auto\" "
                                  "\"side\" \"runtime python, policy cpython, threshold "
-                                 "700/10/10\"\n"));
+                                 "700/10/10\" \"rss\" \"0\" \"RSS (MiB)\"\n"));
     free(text);
     free(path);
 
@@ -358,6 +362,134 @@ static void test_side_data_files(void **state)
     text = fx_read(path, NULL);
     assert_non_null(strstr(text, "GC threshold 0 (first generation; log scale)"));
     assert_non_null(strstr(text, "total GC pause per run"));
+    free(text);
+    free(path);
+    ds_free(&d);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* A scenario run in several runtimes and policies ("policies" folder, a Pyodide setting among
+ * them): the live instances side by side, the RSS of the comparable settings only, the overview
+ * of both; the Pyodide setting's own picture counts instances, not RSS. */
+static void check_policies_pictures(const char *format)
+{
+    static const char *const names[] = {"xr-native-py311-pymalloc-700_10_10",
+                                        "xr-native-py314inc-pymalloc-2000_10_0",
+                                        "xr-pyodide-3.12.7-cpython-malloc-700_10_10",
+                                        "xr-instances",
+                                        "xr-rss-compared",
+                                        "overview"};
+    char *dir = fx_mkdtemp();
+    fx_write_policies(dir);
+    ds d;
+    load(&d, dir);
+    fx_capture out, err;
+    fx_capture_begin(&out, STDOUT_FILENO);
+    fx_capture_begin(&err, STDERR_FILENO);
+    int rc = plot_results(&d, dir, format, false);
+    char *errs = fx_capture_end(&err);
+    char *printed = fx_capture_end(&out);
+    assert_int_equal(rc, 0);
+    assert_string_equal(errs, "");
+    char want[8192] = "", file[256];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(file, sizeof file, "plots/%s.%s", names[i], format);
+        assert_image(dir, file, format);
+        snprintf(want + strlen(want), sizeof want - strlen(want), "plot: %s/%s\n", dir, file);
+    }
+    assert_string_equal(printed, want);
+    free(printed);
+    free(errs);
+    ds_free(&d);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+static void test_policies_png(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    check_policies_pictures("png");
+}
+
+static void test_policies_svg(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    check_policies_pictures("svg");
+}
+
+/* The numbers behind the "policies" pictures: B instances per mode, auto first; the Pyodide
+ * setting's RSS (150 to 240 MiB) in none of them; the overview's two lineup panels. */
+static void test_policies_data_files(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    char *dir = fx_mkdtemp();
+    fx_write_policies(dir);
+    ds d;
+    load(&d, dir);
+    assert_int_equal(plot_results(&d, dir, "svg", true), 0);
+    char *path = fx_path(dir, "plots/xr-instances.dat");
+    char *text = fx_read(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "# gcbench: live B instances against iteration, xr's settings "
+                                 "side by side\n"));
+    assert_non_null(strstr(text, "\n\"iteration\" \"native py311\" \"native py314inc\" "
+                                 "\"pyodide-3.12.7\" \"native py311\" \"native py314inc\" "
+                                 "\"pyodide-3.12.7\"\n"
+                                 "0 0 0 0 0 0 0\n"
+                                 "1 100 100 100 0 0 0\n"
+                                 "2 200 200 200 0 0 0\n"
+                                 "3 100 300 100 0 0 0\n"));
+    free(text);
+    free(path);
+    path = fx_path(dir, "plots/xr-rss-compared.dat");
+    text = fx_read(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\n\"iteration\" \"native py311\" \"native py314inc\" "
+                                 "\"native py311\" \"native py314inc\"\n"
+                                 "0 10.0000 10.0000 10.0000 10.0000\n"
+                                 "1 50.0000 50.0000 12.0000 12.0000\n"
+                                 "2 90.0000 90.0000 12.0000 12.0000\n"
+                                 "3 50.0000 130.0000 12.0000 12.0000\n"));
+    assert_null(strstr(text, "pyodide"));
+    free(text);
+    free(path);
+    path = fx_path(dir, "plots/xr-pyodide-3.12.7-cpython-malloc-700_10_10.dat");
+    text = fx_read(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "# RSS is not comparable in this runtime"));
+    assert_non_null(strstr(text, "\n0 0 0 0 0 0 0\n1 0 0 0 200 200 200\n2 0 0 0 400 400 400\n"
+                                 "3 0 0 0 200 200 200\n"));
+    assert_null(strstr(text, "150.0000"));
+    free(text);
+    free(path);
+    assert_false(exists(dir, "plots/xr-pyodide-3.12.7-cpython-malloc-700_10_10-ticks.dat"));
+    path = fx_path(dir, "plots/overview.list");
+    text = fx_read(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\n\"xr-instances.dat\" \"#0072B2:1:7 #D55E00:1:7 #56B4E9:4:8\" "
+                                 "\"xr\" \"live B instances, Without GC\" \"lines\" \"1\" "
+                                 "\"live B instances\"\n"
+                                 "\"xr-rss-compared.dat\" \"#0072B2:1:7 #D55E00:1:7\" \"xr\" "
+                                 "\"RSS (MiB), Without GC\" \"lines\" \"1\" \"RSS (MiB)\"\n"));
+    assert_null(strstr(text, "xr-native-py311-pymalloc")); /* the lineup stands for them */
+    free(text);
+    free(path);
+    path = fx_path(dir, "plots/xr-pyodide-3.12.7-cpython-malloc-700_10_10.svg");
+    text = fx_read(path, NULL);
+    assert_non_null(strstr(text, "live instances of the scenario's classes"));
+    assert_null(strstr(text, "RSS (MiB)"));
+    free(text);
+    free(path);
+    path = fx_path(dir, "plots/xr-rss-compared.svg");
+    text = fx_read(path, NULL);
+    assert_non_null(strstr(text, "Pyodide left out: its RSS is not comparable"));
     free(text);
     free(path);
     ds_free(&d);
@@ -407,7 +539,8 @@ static void test_missing_script(void **state)
     const char *source = getenv("GCBENCH_PLOTS_DIR");
     assert_non_null(source);
     char *dir = fx_mkdtemp(), *scripts = fx_mkdtemp();
-    const char *copies[] = {"common.gp", "rss_panel.gp", "rss.gp", "thresholds.gp", "versus.gp"};
+    const char *copies[] = {"common.gp", "rss_panel.gp", "rss.gp",        "thresholds.gp",
+                            "versus.gp", "lines.gp",     "lines_panel.gp"};
     for (size_t i = 0; i < sizeof copies / sizeof copies[0]; i++) {
         char *from = fx_path(source, copies[i]);
         char *text = fx_read(from, NULL);
@@ -499,6 +632,9 @@ int main(void)
         cmocka_unit_test(test_all_kinds_png),
         cmocka_unit_test(test_all_kinds_svg),
         cmocka_unit_test(test_side_data_files),
+        cmocka_unit_test(test_policies_png),
+        cmocka_unit_test(test_policies_svg),
+        cmocka_unit_test(test_policies_data_files),
         cmocka_unit_test(test_side_gnuplot_not_found),
         cmocka_unit_test(test_missing_script),
         cmocka_unit_test(test_main_options),

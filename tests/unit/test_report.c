@@ -183,13 +183,13 @@ static void test_scenario_filter(void **state)
                               "pause  wall\n"
                               "runtime  policy  allocator  threshold  mode              MiB     "
                               "  MiB  MiB/iter  collections  scanned  median ms  p95 ms  max ms "
-                              "    s\n"
+                              "    s  verdict\n"
                               "native                                 Without GC          \u2014 "
                               "        \u2014         \u2014            \u2014        \u2014     "
-                              "     \u2014       \u2014       \u2014     \u2014\n"
+                              "     \u2014       \u2014       \u2014     \u2014  \u2014\n"
                               "python                                 Without GC          \u2014 "
                               "        \u2014         \u2014            \u2014        \u2014     "
-                              "     \u2014       \u2014       \u2014     \u2014\n");
+                              "     \u2014       \u2014       \u2014     \u2014  \u2014\n");
     free(text);
     text = print_folder(dir, NULL, 0);
     char line[256];
@@ -245,20 +245,20 @@ static void test_side_text(void **state)
         "                                                     final RSS  peak RSS    growth     "
         "          objects      pause   pause   pause  wall\n"
         "runtime  policy   allocator  threshold   mode              MiB       MiB  MiB/iter  "
-        "collections  scanned  median ms  p95 ms  max ms     s\n"
+        "collections  scanned  median ms  p95 ms  max ms     s  verdict\n"
         "native   py311    pymalloc   700/10/10   With GC         12.00     20.00     +0.00     "
-        "       5        \u2014       1.50       \u2014    2.50  1.00\n"
+        "       5        \u2014       1.50       \u2014    2.50  1.00  delayed\n"
         "native   py311    pymalloc   700/10/10   Without GC      30.00     30.00    +10.00     "
-        "       2        \u2014       3.00       \u2014    4.00  1.20\n"
+        "       2        \u2014       3.00       \u2014    4.00  1.20  delayed\n"
         "native   py311    pymalloc   2000/10/10  With GC         11.00     11.00     +0.00     "
-        "       2        \u2014       1.00       \u2014    1.00  0.90\n"
+        "       2        \u2014       1.00       \u2014    1.00  0.90  released\n"
         "native   py311    pymalloc   2000/10/10  Without GC          \u2014         \u2014     "
         "    \u2014            \u2014        \u2014          \u2014       \u2014       \u2014     "
-        "\u2014\n"
+        "\u2014  released\n"
         "python   cpython  pymalloc   700/10/10   With GC         22.00     22.00     +0.00     "
-        "       3        \u2014       2.00       \u2014    2.00  2.00\n"
+        "       3        \u2014       2.00       \u2014    2.00  2.00  delayed\n"
         "python   cpython  pymalloc   700/10/10   Without GC      40.00     40.00    +10.00     "
-        "       1        \u2014       5.00       \u2014    5.00  2.50\n");
+        "       1        \u2014       5.00       \u2014    5.00  2.50  delayed\n");
     free(text);
     fx_rmtree(dir);
     free(dir);
@@ -331,20 +331,20 @@ static void test_side_markdown(void **state)
         "\n"
         "| runtime | policy | allocator | threshold | mode | final RSS MiB | peak RSS MiB | "
         "growth MiB/iter | collections | objects scanned | pause median ms | pause p95 ms | "
-        "pause max ms | wall s |\n"
-        "|:--|:--|:--|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+        "pause max ms | wall s | verdict |\n"
+        "|:--|:--|:--|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|:--|\n"
         "| native | py311 | pymalloc | 700/10/10 | With GC | 12.00 | 20.00 | +0.00 | 5 | \u2014 "
-        "| 1.50 | \u2014 | 2.50 | 1.00 |\n"
+        "| 1.50 | \u2014 | 2.50 | 1.00 | delayed |\n"
         "| native | py311 | pymalloc | 700/10/10 | Without GC | 30.00 | 30.00 | +10.00 | 2 | "
-        "\u2014 | 3.00 | \u2014 | 4.00 | 1.20 |\n"
+        "\u2014 | 3.00 | \u2014 | 4.00 | 1.20 | delayed |\n"
         "| native | py311 | pymalloc | 2000/10/10 | With GC | 11.00 | 11.00 | +0.00 | 2 | \u2014 "
-        "| 1.00 | \u2014 | 1.00 | 0.90 |\n"
+        "| 1.00 | \u2014 | 1.00 | 0.90 | released |\n"
         "| native | py311 | pymalloc | 2000/10/10 | Without GC | \u2014 | \u2014 | \u2014 | "
-        "\u2014 | \u2014 | \u2014 | \u2014 | \u2014 | \u2014 |\n"
+        "\u2014 | \u2014 | \u2014 | \u2014 | \u2014 | \u2014 | released |\n"
         "| python | cpython | pymalloc | 700/10/10 | With GC | 22.00 | 22.00 | +0.00 | 3 | "
-        "\u2014 | 2.00 | \u2014 | 2.00 | 2.00 |\n"
+        "\u2014 | 2.00 | \u2014 | 2.00 | 2.00 | delayed |\n"
         "| python | cpython | pymalloc | 700/10/10 | Without GC | 40.00 | 40.00 | +10.00 | 1 | "
-        "\u2014 | 5.00 | \u2014 | 5.00 | 2.50 |\n");
+        "\u2014 | 5.00 | \u2014 | 5.00 | 2.50 | delayed |\n");
     free(text);
     fx_rmtree(dir);
     free(dir);
@@ -362,33 +362,45 @@ static void test_side_csv(void **state)
          "12.000",    "20.000", "0.000",   "0.000",
          "0.000",     "0.000",  "5",       "",
          "1.500",     "",       "2.500",   "1.000",
-         "",          "1.000",  "delayed", "flat with forced collection, grows without it"},
+         "",          "1.000",  "delayed", "flat with forced collection, grows without it",
+         "1",         "",       "",        "",
+         "",          "",       ""},
         {"side",      "native", "py311",   "pymalloc",
          "700/10/10", "auto",   "1",       "0",
          "30.000",    "30.000", "10.000",  "10.000",
          "10.000",    "0.000",  "2",       "",
          "3.000",     "",       "4.000",   "1.200",
-         "1.000",     "1.000",  "delayed", "flat with forced collection, grows without it"},
+         "1.000",     "1.000",  "delayed", "flat with forced collection, grows without it",
+         "1",         "",       "",        "",
+         "",          "",       ""},
         {"side",  "native", "py311",  "pymalloc", "2000/10/10", "forced",
          "1",     "0",      "11.000", "11.000",   "0.000",      "0.000",
          "0.000", "0.000",  "2",      "",         "1.000",      "",
-         "1.000", "0.900",  "",       "",         "released",   "flat in every mode that ran"},
+         "1.000", "0.900",  "",       "",         "released",   "flat in every mode that ran",
+         "1",     "",       "",       "",         "",           "",
+         ""},
         {"side", "native", "py311", "pymalloc", "2000/10/10", "auto",
          "0",    "1",      "",      "",         "",           "",
          "",     "",       "",      "",         "",           "",
-         "",     "",       "",      "",         "released",   "flat in every mode that ran"},
+         "",     "",       "",      "",         "released",   "flat in every mode that ran",
+         "1",    "",       "",      "",         "",           "",
+         ""},
         {"side",      "python", "cpython", "pymalloc",
          "700/10/10", "forced", "1",       "0",
          "22.000",    "22.000", "0.000",   "0.000",
          "0.000",     "0.000",  "3",       "",
          "2.000",     "",       "2.000",   "2.000",
-         "",          "",       "delayed", "flat with forced collection, grows without it"},
+         "",          "",       "delayed", "flat with forced collection, grows without it",
+         "1",         "",       "",        "",
+         "",          "",       ""},
         {"side",      "python", "cpython", "pymalloc",
          "700/10/10", "auto",   "1",       "0",
          "40.000",    "40.000", "10.000",  "10.000",
          "10.000",    "0.000",  "1",       "",
          "5.000",     "",       "5.000",   "2.500",
-         "",          "",       "delayed", "flat with forced collection, grows without it"},
+         "",          "",       "delayed", "flat with forced collection, grows without it",
+         "1",         "",       "",        "",
+         "",          "",       ""},
     };
     char *dir = fx_mkdtemp();
     fx_write_side(dir);
@@ -409,7 +421,7 @@ static void test_side_csv(void **state)
                 fail_msg("row %zu, %s: '%s', want '%s'", r + 1, header[c], csvt_get(&t, r, (int)c),
                          want[r][c]);
     /* the quoted comma is a quoted cell in the file */
-    assert_non_null(strstr(text, ",delayed,\"flat with forced collection, grows without it\"\n"));
+    assert_non_null(strstr(text, ",delayed,\"flat with forced collection, grows without it\",1,"));
     csvt_free(&t);
     free(path);
     free(text);
@@ -438,9 +450,9 @@ static void test_formats_filter(void **state)
     char *csv = write_folder(dir, REPORT_CSV, only_beta, 1);
     char line[1024];
     assert_string_equal(fx_line(csv, 1, line, sizeof line),
-                        "beta,native,,,,auto,,,,,,,,,,,,,,,,,,");
+                        "beta,native,,,,auto,,,,,,,,,,,,,,,,,,,1,,,,,,");
     assert_string_equal(fx_line(csv, 2, line, sizeof line),
-                        "beta,python,,,,auto,,,,,,,,,,,,,,,,,,");
+                        "beta,python,,,,auto,,,,,,,,,,,,,,,,,,,1,,,,,,");
     assert_string_equal(fx_line(csv, 3, line, sizeof line), "");
     free(csv);
     char *md = write_folder(dir, REPORT_MARKDOWN, only_beta, 1);
@@ -468,7 +480,7 @@ static void test_formats_filter(void **state)
     /* summary.csv of tiny has only a few columns: the others are empty */
     assert_string_equal(fx_line(csv, 1, line, sizeof line),
                         "tiny,native,py311,pymalloc,700/10/10,forced,1,,,,0.000,,,0.000,,,,,,,,,"
-                        "delayed,\"grows without forced collection, flat with it\"");
+                        "delayed,\"grows without forced collection, flat with it\",1,,,,,,");
     free(csv);
     fx_rmtree(dir);
     free(dir);
@@ -491,11 +503,11 @@ static void test_side_without_summary(void **state)
     assert_string_equal(fx_line(side, 3, line, sizeof line),
                         "native   py311    pymalloc   700/10/10   With GC             \u2014  "
                         "       \u2014         \u2014            \u2014        \u2014          "
-                        "\u2014       \u2014       \u2014     \u2014");
+                        "\u2014       \u2014       \u2014     \u2014  \u2014");
     free(text);
     char *csv = write_folder(dir, REPORT_CSV, NULL, 0);
     assert_string_equal(fx_line(csv, 4, line, sizeof line),
-                        "side,native,py311,pymalloc,2000/10/10,auto,,,,,,,,,,,,,,,,,,");
+                        "side,native,py311,pymalloc,2000/10/10,auto,,,,,,,,,,,,,,,,,,,1,,,,,,");
     free(csv);
     fx_rmtree(dir);
     free(dir);
@@ -619,7 +631,9 @@ static void test_main_formats(void **state)
                         "rss_growth_mib_per_iter_min,rss_growth_mib_per_iter_max,"
                         "garbage_growth_per_iter,collections,objects_scanned,pause_median_ms,"
                         "pause_p95_ms,pause_max_ms,wall_s,growth_ratio_to_cpython,"
-                        "peak_ratio_to_cpython,verdict,verdict_reason");
+                        "peak_ratio_to_cpython,verdict,verdict_reason,rss_comparable,"
+                        "verdict_basis,class_objects_final,class_objects_growth_per_iter,"
+                        "collections_gen0,collections_gen1,collections_gen2");
     free_result(&r);
     r = run_report(
         (const char *[]){"report", "--format", "markdown", "--scenario", "side", dir, NULL});
@@ -746,9 +760,259 @@ static void test_main_bad_folder(void **state)
     free(dir);
 }
 
+/* ==== several runtimes and policies: RSS that is not comparable, live instances ============ */
+
+/* The whole text report of the "policies" folder: the pyodide setting's own table counts live
+ * instances of the scenario's classes instead of RSS; its RSS cells in the side table are
+ * "n/c", never a number beside the native rows'; the live-instances table sets every setting's
+ * B instances side by side. */
+static void test_policies_text(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write_policies(dir);
+    char *text = print_folder(dir, NULL, 0);
+    assert_string_equal(
+        text, "xr (runtime native, policy py311, allocator pymalloc, threshold 700/10/10)\n"
+              "iteration  With GC  Without GC\n"
+              "start        10.00       10.00\n"
+              "1            12.00       50.00\n"
+              "2            12.00       90.00\n"
+              "3            12.00       50.00\n"
+              "verdict: delayed \u2014 growth per iteration: With GC +0.00 MiB, Without GC +0.00 Mi"
+              "B; gc.garbage +0/iter\n"
+              "reason: flat with forced collection (+0.00 MiB/iter) but not without it (+0.00 MiB/i"
+              "ter, mean +51.33 MiB above forced; limit 2.00)\n"
+              "\n"
+              "xr (runtime native, policy py314inc, allocator pymalloc, threshold 2000/10/0)\n"
+              "iteration  With GC  Without GC\n"
+              "start        10.00       10.00\n"
+              "1            12.00       50.00\n"
+              "2            12.00       90.00\n"
+              "3            12.00      130.00\n"
+              "verdict: delayed \u2014 growth per iteration: With GC +0.00 MiB, Without GC +40.00 M"
+              "iB; gc.garbage +0/iter\n"
+              "reason: flat with forced collection (+0.00 MiB/iter) but not without it (+40.00 MiB/"
+              "iter, mean +78.00 MiB above forced; limit 2.00)\n"
+              "\n"
+              "xr (runtime pyodide-3.12.7, policy cpython, allocator malloc, threshold 700/10/10)\n"
+              "live instances of the scenario's classes (A + B) after each iteration: RSS is not co"
+              "mparable here (a Node.js process; WebAssembly memory only grows)\n"
+              "iteration  With GC  Without GC\n"
+              "start            0           0\n"
+              "1                0         200\n"
+              "2                0         400\n"
+              "3                0         200\n"
+              "verdict: delayed \u2014 live instances of the scenario's classes per iteration: With"
+              " GC +0.0, Without GC +0.0; gc.garbage +0/iter\n"
+              "reason: by live instances of the scenario's classes (RSS not comparable): flat with "
+              "forced collection (+0.0 objects/iter) but not without it (+0.0 objects/iter, mean +2"
+              "66.7 objects above forced; limit 10.0)\n"
+              "\n"
+              "xr: settings side by side (medians over the repeats that succeeded)\n"
+              "                                                            final RSS  peak RSS    g"
+              "rowth  instances  instances               by gen  objects      pause   pause   pause"
+              "  wall\n"
+              "runtime         policy    allocator  threshold  mode              MiB       MiB  MiB"
+              "/iter     at end   per iter  collections   0/1/2  scanned  median ms  p95 ms  max ms"
+              "     s  verdict\n"
+              "native          py311     pymalloc   700/10/10  With GC         12.00     12.00     "
+              "+0.00          0       +0.0            3   0/0/3        \u2014          \u2014    2."
+              "00       \u2014  1.00  delayed\n"
+              "native          py311     pymalloc   700/10/10  Without GC      50.00     90.00     "
+              "+0.00        200       +0.0            1   1/0/0        \u2014          \u2014    2."
+              "00       \u2014  1.00  delayed\n"
+              "native          py314inc  pymalloc   2000/10/0  With GC         12.00     12.00     "
+              "+0.00          0       +0.0            3   0/0/3        \u2014          \u2014    2."
+              "00       \u2014  1.00  delayed\n"
+              "native          py314inc  pymalloc   2000/10/0  Without GC     130.00    130.00    +"
+              "40.00        600     +200.0            0   0/0/0        \u2014          \u2014    2."
+              "00       \u2014  1.00  delayed\n"
+              "pyodide-3.12.7  cpython   malloc     700/10/10  With GC           n/c       n/c     "
+              "  n/c          0       +0.0            3   0/0/3        \u2014          \u2014    2."
+              "00       \u2014  1.00  delayed\n"
+              "pyodide-3.12.7  cpython   malloc     700/10/10  Without GC        n/c       n/c     "
+              "  n/c        200       +0.0            1   1/0/0        \u2014          \u2014    2."
+              "00       \u2014  1.00  delayed\n"
+              "instances: live instances of the scenario's classes, summed over its classes\n"
+              "n/c: RSS not comparable (Pyodide: the Node.js process's RSS, and WebAssembly memory "
+              "only grows); the verdict is made on the live instances of the scenario's classes\n"
+              "\n"
+              "xr: live B instances per iteration, Without GC (B: the scenario's class with the mos"
+              "t live instances at the end; median over repeats)\n"
+              "           native    native\n"
+              "iteration   py311  py314inc  pyodide-3.12.7\n"
+              "start           0         0               0\n"
+              "1             100       100             100\n"
+              "2             200       200             200\n"
+              "3             100       300             100\n");
+    free(text);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+static void test_policies_markdown(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write_policies(dir);
+    char *md = write_folder(dir, REPORT_MARKDOWN, NULL, 0);
+    assert_non_null(strstr(md, "### runtime pyodide-3.12.7, policy cpython, allocator malloc, "
+                               "threshold 700/10/10\n\nCells: live instances of the scenario's "
+                               "classes (A + B) after each iteration: RSS is not comparable "
+                               "here (a Node.js process; WebAssembly memory only grows).\n\n"
+                               "| iteration | With GC | Without GC |\n|:--|--:|--:|\n"
+                               "| start | 0 | 0 |\n| 1 | 0 | 200 |\n"));
+    assert_non_null(strstr(md, "| pyodide-3.12.7 | cpython | malloc | 700/10/10 | Without GC | "
+                               "n/c | n/c | n/c | 200 | +0.0 | 1 | 1/0/0 | \u2014 | \u2014 | "
+                               "2.00 | \u2014 | 1.00 | delayed |\n"));
+    assert_non_null(strstr(md, "| native | py314inc | pymalloc | 2000/10/0 | Without GC | 130.00 "
+                               "| 130.00 | +40.00 | 600 | +200.0 | 0 | 0/0/0 |"));
+    assert_non_null(strstr(md, "\n\nn/c: RSS not comparable (Pyodide: the Node.js process's "
+                               "RSS, and WebAssembly memory only grows); the verdict is made on "
+                               "the live instances of the scenario's classes.\n"));
+    assert_non_null(strstr(md, "### Live B instances per iteration, Without GC\n\n"
+                               "B is the scenario's class with the most live instances after the "
+                               "last iteration (the later-defined on a tie); each cell the median "
+                               "over the repeats that succeeded.\n\n"
+                               "| iteration | native py311 | native py314inc | pyodide-3.12.7 |\n"
+                               "|:--|--:|--:|--:|\n"
+                               "| start | 0 | 0 | 0 |\n"
+                               "| 1 | 100 | 100 | 100 |\n"
+                               "| 2 | 200 | 200 | 200 |\n"
+                               "| 3 | 100 | 300 | 100 |\n"));
+    /* the pyodide RSS (150 to 240 MiB) appears nowhere */
+    assert_null(strstr(md, "240.00"));
+    assert_null(strstr(md, "150.00"));
+    free(md);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* The csv's pyodide rows have no RSS figure (empty cells), rss_comparable 0 and the
+ * class_objects basis; the native rows keep theirs. */
+static void test_policies_csv(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t row;
+        const char *column, *want;
+    } cells[] = {
+        {0, "runtime", "native"},
+        {0, "final_rss_mib", "12.000"},
+        {0, "rss_comparable", "1"},
+        {0, "verdict_basis", "rss"},
+        {0, "collections_gen2", "3"},
+        {3, "policy", "py314inc"},
+        {3, "rss_growth_mib_per_iter", "40.000"},
+        {3, "class_objects_final", "600"},
+        {3, "class_objects_growth_per_iter", "200.000"},
+        {4, "runtime", "pyodide-3.12.7"},
+        {4, "mode", "forced"},
+        {4, "final_rss_mib", ""},
+        {4, "peak_rss_mib", ""},
+        {4, "rss_growth_mib_per_iter", ""},
+        {4, "rss_comparable", "0"},
+        {4, "verdict_basis", "class_objects"},
+        {5, "mode", "auto"},
+        {5, "final_rss_mib", ""},
+        {5, "rss_growth_mib_per_iter_min", ""},
+        {5, "class_objects_final", "200"},
+        {5, "collections_gen0", "1"},
+        {5, "collections_gen1", "0"},
+        {5, "verdict", "delayed"},
+    };
+    char *dir = fx_mkdtemp();
+    fx_write_policies(dir);
+    char *text = write_folder(dir, REPORT_CSV, NULL, 0);
+    fx_write(dir, "report.csv", text);
+    char *path = fx_path(dir, "report.csv"), err[512] = "";
+    csvt t;
+    if (csvt_load(&t, path, err, sizeof err) != 0)
+        fail_msg("csvt_load: %s", err);
+    assert_int_equal(t.nrows, 6);
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        int col = csvt_col(&t, cells[i].column);
+        assert_true(col >= 0);
+        if (strcmp(csvt_get(&t, cells[i].row, col), cells[i].want) != 0)
+            fail_msg("row %zu, %s: '%s', want '%s'", cells[i].row + 1, cells[i].column,
+                     csvt_get(&t, cells[i].row, col), cells[i].want);
+    }
+    assert_non_null(strstr(csvt_get(&t, 5, csvt_col(&t, "verdict_reason")),
+                           "by live instances of the scenario's classes (RSS not comparable)"));
+    csvt_free(&t);
+    free(path);
+    free(text);
+    fx_rmtree(dir);
+    free(dir);
+}
+
+/* The class the live-instances table shows: of those counted by the most settings, the most
+ * live instances at the end, summed over the settings; on a tie the later-defined (B); the mode
+ * auto, else another with two settings. */
+static void test_instances_class(void **state)
+{
+    (void)state;
+    char *dir = fx_mkdtemp();
+    fx_write_policies(dir);
+    ds d;
+    char err[512];
+    if (ds_load(&d, dir, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    int mode = -1;
+    long id = report_instances_class(&d, "xr", &mode);
+    assert_true(id >= 0);
+    assert_string_equal(d.class_names[id], "B");
+    assert_int_equal(mode, 1);
+    char label[128];
+    report_setting_label(&d, 1, label, sizeof label, '/');
+    assert_string_equal(label, "native/py314inc");
+    report_setting_label(&d, 2, label, sizeof label, ' ');
+    assert_string_equal(label, "pyodide-3.12.7");
+    ds_free(&d);
+    /* one more A than B at the end of a run: A is shown */
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,rss_bytes,live_objects,type_name\n"
+             "n2,iter,0,1,,\nn2,class,0,,0,A\nn2,class,0,,0,B\n"
+             "n2,iter,1,1,,\nn2,class,1,,7,A\nn2,class,1,,6,B\n"
+             "i2,iter,0,1,,\ni2,class,0,,0,A\ni2,class,0,,0,B\n");
+    if (ds_load(&d, dir, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    id = report_instances_class(&d, "xr", &mode);
+    assert_true(id >= 0);
+    assert_string_equal(d.class_names[id], "A");
+    ds_free(&d);
+    /* all released (0 everywhere): of A and B, counted in both settings, B; BWeakRef, counted
+     * in one setting only, stands for neither */
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,rss_bytes,live_objects,type_name\n"
+             "n2,iter,0,1,,\nn2,class,0,,0,A\nn2,class,0,,0,B\n"
+             "i2,iter,0,1,,\ni2,class,0,,0,A\ni2,class,0,,0,B\ni2,class,0,,0,BWeakRef\n");
+    if (ds_load(&d, dir, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    id = report_instances_class(&d, "xr", &mode);
+    assert_true(id >= 0);
+    assert_string_equal(d.class_names[id], "B");
+    ds_free(&d);
+    /* class rows in one setting only: no table */
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,rss_bytes,live_objects,type_name\n"
+             "n2,iter,0,1,,\nn2,class,0,,0,A\ni2,iter,0,1,,\n");
+    if (ds_load(&d, dir, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(report_instances_class(&d, "xr", &mode), -1);
+    ds_free(&d);
+    fx_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_policies_text),
+        cmocka_unit_test(test_policies_markdown),
+        cmocka_unit_test(test_policies_csv),
+        cmocka_unit_test(test_instances_class),
         cmocka_unit_test(test_tiny_table),
         cmocka_unit_test(test_repeats_and_failed_runs),
         cmocka_unit_test(test_stopped_mode),

@@ -56,6 +56,7 @@ typedef struct overview_panel {
     bool lines;    /* kind "lines" (else "rss") */
     int first_col; /* "lines": its series' first column minus 1 */
     char ylabel[NAME_LEN];
+    double y_max; /* "lines": the top of its y axis (0: as its data needs) */
 } overview_panel;
 
 /* Everything the pictures of one folder share. */
@@ -803,10 +804,12 @@ static int64_t lineup_value(const ds *d, size_t setting, int mode, int64_t it, l
 }
 
 /* Writes path: column 1 the iteration, then per mode of modes[] one column per member, each
- * titled with the member's label. Returns 1 when some value was written, 0 when none, -1 on
- * a write error (errno). */
+ * titled with the member's label; mode_max[m] gets the largest value written in mode m (in the
+ * file's unit; 0 when none). Returns 1 when some value was written, 0 when none, -1 on a write
+ * error (errno). */
 static int write_lineup_file(const char *path, const ds *d, const size_t *members, size_t n,
-                             const int *modes, size_t nmodes, const lineup_figure *fig)
+                             const int *modes, size_t nmodes, const lineup_figure *fig,
+                             double *mode_max)
 {
     FILE *fp = fopen(path, "w");
     if (fp == NULL)
@@ -831,23 +834,32 @@ static int write_lineup_file(const char *path, const ds *d, const size_t *member
         }
     fputc('\n', fp);
     bool any = false;
+    for (size_t m = 0; m < nmodes; m++)
+        mode_max[m] = 0;
     for (int64_t it = 0; it <= last; it++) {
         fprintf(fp, "%lld", (long long)it);
         for (size_t m = 0; m < nmodes; m++)
             for (size_t i = 0; i < n; i++) {
                 int64_t v = lineup_value(d, members[i], modes[m], it, fig->class_id);
+                double shown = fig->class_id < 0 ? (double)v / MIB : (double)v;
                 any = any || v != DS_MISSING;
                 if (v == DS_MISSING)
                     fputs(" NaN", fp);
                 else if (fig->class_id < 0)
-                    fprintf(fp, " %.4f", (double)v / MIB);
+                    fprintf(fp, " %.4f", shown);
                 else
                     fprintf(fp, " %lld", (long long)v);
+                if (v != DS_MISSING && shown > mode_max[m])
+                    mode_max[m] = shown;
             }
         fputc('\n', fp);
     }
     return close_data_file(fp) != 0 ? -1 : any;
 }
+
+/* The top of a y axis whose largest value is max: a little above it, or 1 when every value is
+ * 0 (gnuplot cannot scale an axis from 0 to 0). */
+static double y_top(double max) { return max > 0 ? max * 1.05 : 1.0; }
 
 /* The second line of a lineup picture's title: which line is which kind of runtime (of those
  * present), and, for RSS, that Pyodide's is left out. */
@@ -896,7 +908,8 @@ static plot_outcome plot_lineup_figure(plot_ctx *ctx, size_t first, const size_t
     append_safe(name, sizeof name, suffix);
     snprintf(data, sizeof data, "%s/%s.dat", ctx->plots_dir, name);
     snprintf(out, sizeof out, "%s/%s.%s", ctx->plots_dir, name, ctx->format);
-    int wrote = write_lineup_file(data, d, members, n, modes, nmodes, fig);
+    double mode_max[DS_MODES];
+    int wrote = write_lineup_file(data, d, members, n, modes, nmodes, fig, mode_max);
     if (wrote < 0) {
         gcb_error("%s: cannot write: %s", data, strerror(errno));
         return PLOT_FAILED;
@@ -928,6 +941,7 @@ static plot_outcome plot_lineup_figure(plot_ctx *ctx, size_t first, const size_t
         snprintf(p->ylabel, sizeof p->ylabel, "%s", ylabel);
         p->lines = true;
         p->first_col = 1;
+        p->y_max = y_top(mode_max[0]);
     }
     if (!draw_it)
         return PLOT_EMPTY;
@@ -935,9 +949,13 @@ static plot_outcome plot_lineup_figure(plot_ctx *ctx, size_t first, const size_t
     snprintf(head, sizeof head, "%s: %s, by runtime and policy", scenario, ylabel);
     line_kinds(d, members, n, fig->class_id < 0, kinds, sizeof kinds);
     two_line_title(title, sizeof title, head, kinds);
-    const char *args[] = {data,   out,   title,      ctx->format,
-                          ylabel, words, mode_words, fig->class_id < 0 ? "0" : "1",
-                          NULL};
+    /* instances: one scale for every mode; RSS: each its own (never all 0) */
+    double all_max = 0;
+    for (size_t m = 0; m < nmodes; m++)
+        all_max = mode_max[m] > all_max ? mode_max[m] : all_max;
+    char y_max[32];
+    snprintf(y_max, sizeof y_max, "%g", fig->class_id < 0 ? 0.0 : y_top(all_max));
+    const char *args[] = {data, out, title, ctx->format, ylabel, words, mode_words, y_max, NULL};
     return draw(ctx, LINES_SCRIPT, args, data, out);
 }
 
@@ -1020,10 +1038,11 @@ static void panel_subtitle(const plot_ctx *ctx, size_t setting, char *buf, size_
 /* Writes one panel's line of overview.list. */
 static void write_panel(FILE *fp, const overview_panel *p)
 {
-    char col[16];
+    char col[16], y_max[32];
     snprintf(col, sizeof col, "%d", p->first_col);
+    snprintf(y_max, sizeof y_max, "%g", p->y_max);
     const char *cells[] = {p->file, p->series, p->title1, p->title2, p->lines ? "lines" : "rss",
-                           col,     p->ylabel};
+                           col,     p->ylabel, y_max};
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
         fputs(i ? " " : "", fp);
         write_quoted(fp, cells[i]);

@@ -4,7 +4,7 @@
 # Driven by `bench plot` / `bench run` (harness/plot.c) when a scenario ran in several
 # runtimes or policies; usable by hand:
 #
-#   gnuplot -c lines.gp DATAFILE OUTFILE TITLE FORMAT YLABEL STYLES MODES [SHARED]
+#   gnuplot -c lines.gp DATAFILE OUTFILE TITLE FORMAT YLABEL STYLES MODES [YMAX]
 #
 #   DATAFILE  whitespace-separated; '#' lines are comments; the first other line holds the
 #             column titles, double-quoted; then one line per iteration: column 1 the
@@ -17,16 +17,18 @@
 #   STYLES    one word per setting, "COLOUR:DASH:POINT" (#RRGGBB, a gnuplot dashtype, a point
 #             type): its line in every panel.
 #   MODES     one word per panel, in column order: forced, auto or off (its title).
-#   SHARED    optional: 1 gives every panel the same y scale (counts of objects, where a flat
-#             line at 0 in one mode means as much as a climb in another); 0 or absent, each
-#             panel its own (RSS: the detail of a flat mode stays visible).
+#   YMAX      optional: a number above 0 gives every panel the y scale [0:YMAX] (counts of
+#             objects, where a flat line at 0 in one mode means as much as a climb in
+#             another); 0 or absent, each panel its own (RSS: the detail of a flat mode stays
+#             visible). The harness computes it: gnuplot's stats cannot read a column that is
+#             all NaN without a warning.
 #
 # Example: gnuplot -c lines.gp plots/cross_reference-instances.dat /tmp/i.png \
 #              "cross_reference" png "live B instances" "#0072B2:1:7 #D55E00:1:7" "auto forced"
 # Exit status: 0 written; 2 wrong arguments; gnuplot's own (non-zero) on a bad data file.
 
 if (ARGC != 7 && ARGC != 8) {
-    print "usage: gnuplot -c lines.gp DATAFILE OUTFILE TITLE FORMAT YLABEL STYLES MODES [SHARED]"
+    print "usage: gnuplot -c lines.gp DATAFILE OUTFILE TITLE FORMAT YLABEL STYLES MODES [YMAX]"
     print "       (see its header)"
     exit status 2
 }
@@ -47,18 +49,7 @@ if (words(styles) < 1 || npanels < 1) {
     exit status 2
 }
 
-# The largest value of every series, for a shared y scale.
-y_max = 0
-if (ARGC == 8 && ARG8 eq "1") {
-    do for [c=2:(1 + npanels * words(styles))] {
-        undefine STATS_*
-        stats datafile using c nooutput
-        if (exists("STATS_max")) {
-            y_max = (STATS_max > y_max) ? STATS_max : y_max
-        }
-    }
-    y_max = (y_max > 0) ? y_max * 1.05 : 1
-}
+y_max = (ARGC == 8) ? real(ARG8) : 0
 
 # Side by side, each panel 720×520 pixels.
 width = 720 * npanels

@@ -11,7 +11,7 @@
 #   ylabel_text  the y axis' label
 #   show_key     1: a key, inside the panel at its top left; 0: none (another panel has it)
 #   compact      1 in the overview's grid: smaller points
-#   y_max        the top of the y axis (0: as the panel's data needs)
+#   y_max        the top of the y axis (0: as the panel's data needs, which must not be all 0)
 #
 # The series' titles are the column titles of the data file's first line.
 
@@ -34,27 +34,11 @@ if (show_key) {
 }
 set grid
 set rmargin 4
-# Without a shared top, the panel's own: gnuplot's, unless every value is 0 (a class whose
-# instances are all freed at once), which gnuplot cannot scale: then [0:1].
-panel_max = 0
-if (y_max <= 0) {
-    do for [c=(first_col + 1):(first_col + nseries)] {
-        undefine STATS_*
-        stats datafile using c nooutput
-        if (exists("STATS_max")) {
-            panel_max = (STATS_max > panel_max) ? STATS_max : panel_max
-        }
-    }
-}
 if (y_max > 0) {
     set yrange [0:y_max]
     set offsets 0, 0, 0, 0
 } else {
-    if (panel_max > 0) {
-        set yrange [0:*]
-    } else {
-        set yrange [0:1]
-    }
+    set yrange [0:*]
     set offsets 0, 0, graph 0.05, 0
 }
 set xrange [0:(last_iteration > 0 ? last_iteration : 1)]

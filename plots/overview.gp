@@ -9,8 +9,9 @@
 #             the panel's data file (a path relative to LISTFILE's folder), its SERIES (as
 #             rss.gp takes them) or STYLES (as lines.gp takes them), the two lines of its title
 #             (the second may be ""), then optionally its kind ("rss", the default, or
-#             "lines"), for "lines" the first column of its series minus 1 (as a word), and
-#             its y axis' label (default "RSS (MiB)").
+#             "lines"), for "lines" the first column of its series minus 1 (as a word),
+#             its y axis' label (default "RSS (MiB)"), and for "lines" the top of its y axis
+#             (0 or absent: as its data needs).
 #   OUTFILE   the image to write.
 #   TITLE     the page's title.
 #   FORMAT    png or svg.
@@ -52,13 +53,14 @@ array panel_title2[npanels]
 array panel_kind[npanels]
 array panel_col[npanels]
 array panel_ylabel[npanels]
+array panel_ymax[npanels]
 set xrange [-1:1]
 set yrange [-1:1]
 set table $unused
 plot listfile using (k = int($0) + 1, panel_file[k] = strcol(1), panel_series[k] = strcol(2), \
                      panel_title1[k] = strcol(3), panel_title2[k] = strcol(4), \
                      panel_kind[k] = strcol(5), panel_col[k] = strcol(6), \
-                     panel_ylabel[k] = strcol(7), 0):(0) with points
+                     panel_ylabel[k] = strcol(7), panel_ymax[k] = strcol(8), 0):(0) with points
 unset table
 unset xrange
 unset yrange
@@ -86,7 +88,7 @@ do for [p=1:npanels] {
         styles = panel_series[p]
         first_col = int(panel_col[p])
         show_key = 1
-        y_max = 0
+        y_max = panel_ymax[p] ne "" ? real(panel_ymax[p]) : 0
         load here."lines_panel.gp"
     } else {
         series = panel_series[p]

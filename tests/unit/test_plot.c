@@ -330,13 +330,13 @@ static void test_side_data_files(void **state)
     /* no class rows: no live-instances panel, so each setting keeps its own panel */
     assert_non_null(strstr(text, "\n\"side-native-py311-pymalloc-700_10_10.dat\" \"forced auto\" "
                                  "\"side\" \"runtime native, policy py311, threshold 700/10/10\" "
-                                 "\"rss\" \"0\" \"RSS (MiB)\"\n"
+                                 "\"rss\" \"0\" \"RSS (MiB)\" \"0\"\n"
                                  "\"side-native-py311-pymalloc-2000_10_10.dat\" \"forced "
                                  "auto:failed\" \"side\" \"runtime native, policy py311, "
-                                 "threshold 2000/10/10\" \"rss\" \"0\" \"RSS (MiB)\"\n"
+                                 "threshold 2000/10/10\" \"rss\" \"0\" \"RSS (MiB)\" \"0\"\n"
                                  "\"side-python-cpython-pymalloc-700_10_10.dat\" \"forced auto\" "
                                  "\"side\" \"runtime python, policy cpython, threshold "
-                                 "700/10/10\" \"rss\" \"0\" \"RSS (MiB)\"\n"));
+                                 "700/10/10\" \"rss\" \"0\" \"RSS (MiB)\" \"0\"\n"));
     free(text);
     free(path);
 
@@ -475,9 +475,10 @@ static void test_policies_data_files(void **state)
     assert_non_null(text);
     assert_non_null(strstr(text, "\n\"xr-instances.dat\" \"#0072B2:1:7 #D55E00:1:7 #56B4E9:4:8\" "
                                  "\"xr\" \"live B instances, Without GC\" \"lines\" \"1\" "
-                                 "\"live B instances\"\n"
+                                 "\"live B instances\" \"315\"\n"
                                  "\"xr-rss-compared.dat\" \"#0072B2:1:7 #D55E00:1:7\" \"xr\" "
-                                 "\"RSS (MiB), Without GC\" \"lines\" \"1\" \"RSS (MiB)\"\n"));
+                                 "\"RSS (MiB), Without GC\" \"lines\" \"1\" \"RSS (MiB)\" "
+                                 "\"136.5\"\n"));
     assert_null(strstr(text, "xr-native-py311-pymalloc")); /* the lineup stands for them */
     free(text);
     free(path);
@@ -485,6 +486,16 @@ static void test_policies_data_files(void **state)
     text = fx_read(path, NULL);
     assert_non_null(strstr(text, "live instances of the scenario's classes"));
     assert_null(strstr(text, "RSS (MiB)"));
+    free(text);
+    free(path);
+    /* one y scale for both modes: the forced panel (all 0) is labelled up to 300 too */
+    path = fx_path(dir, "plots/xr-instances.svg");
+    text = fx_read(path, NULL);
+    const char *tick = text;
+    int tops = 0;
+    while ((tick = strstr(tick, "> 300</text>")) != NULL)
+        tops++, tick++;
+    assert_int_equal(tops, 2);
     free(text);
     free(path);
     path = fx_path(dir, "plots/xr-rss-compared.svg");

@@ -43,7 +43,9 @@ static const char run_usage[] =
     "                                 cpython-X.Y.Z; may repeat\n"
     "  --pyodide DIR[,DIR...]         also run in the CPython of an unpacked Pyodide package\n"
     "                                 (npm pack pyodide@V), under Node.js: runtime\n"
-    "                                 pyodide-X.Y.Z (its RSS is not comparable); may repeat\n"
+    "                                 pyodide-X.Y.Z (its RSS is not comparable); a folder\n"
+    "                                 of packages (~/.cache/gcbench/pyodide): each; may\n"
+    "                                 repeat\n"
     "  --iterations N                 iterations per run [10]\n"
     "  --repeat R                     runs per scenario, setting and mode [1]\n"
     "  --gc MODE[,MODE...]            forced (collect after every iteration), auto\n"
@@ -482,7 +484,36 @@ static int add_interpreters(run_cli *c)
     return 0;
 }
 
-/* Each --pyodide DIR, loaded once in Node.js to learn its CPython: a runtime pyodide-X.Y.Z. */
+/* The package at pkg (named by --pyodide given), loaded once in Node.js to learn its CPython:
+ * a runtime pyodide-X.Y.Z, unless a package at the same path is one already. */
+static int add_pyodide(run_cli *c, const char *given, const char *pkg)
+{
+    char err[1024], xyz[32], name[64];
+    for (size_t k = 0; k < c->plan.nruntimes; k++)
+        if (c->plan.runtimes[k].kind == PLAN_PYODIDE && strcmp(c->plan.runtimes[k].path, pkg) == 0)
+            return 0;
+    plan_runtime probe;
+    memset(&probe, 0, sizeof probe);
+    if (rtm_probe_pyodide(c->node, c->pyodide_host, pkg, &probe, xyz, sizeof xyz, err,
+                          sizeof err) != 0) {
+        gcb_usage_error("run", "--pyodide %s: %s", given, err);
+        return -1;
+    }
+    snprintf(name, sizeof name, "pyodide-%s", xyz);
+    plan_runtime *rt = add_runtime(c, PLAN_PYODIDE, name);
+    if (rt == NULL)
+        return -1;
+    char same[64];
+    snprintf(same, sizeof same, "%s", rt->same_version_as);
+    snprintf(probe.name, sizeof probe.name, "%s", rt->name);
+    *rt = probe;
+    rt->kind = PLAN_PYODIDE;
+    snprintf(rt->same_version_as, sizeof rt->same_version_as, "%s", same);
+    return 0;
+}
+
+/* Each --pyodide DIR (a package, or a folder of packages: each in it), loaded once in Node.js
+ * to learn its CPython: a runtime pyodide-X.Y.Z. */
 static int add_pyodides(run_cli *c)
 {
     char err[1024];
@@ -503,41 +534,27 @@ static int add_pyodides(run_cli *c)
         return -1;
     }
     rtm_node_version(c->node, c->node_version, sizeof c->node_version);
-    for (size_t i = 0; i < c->npyodides; i++) {
-        char pkg[PATH_MAX], xyz[32], name[64];
-        if (rtm_pyodide_dir(c->pyodides[i], pkg, sizeof pkg) != 0) {
+    char(*pkgs)[PATH_MAX] = calloc(PLAN_MAX_RUNTIMES, sizeof *pkgs); /* 64 KiB */
+    if (pkgs == NULL) {
+        gcb_error("out of memory");
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < c->npyodides && rc == 0; i++) {
+        size_t n = rtm_pyodide_dirs(c->pyodides[i], pkgs, PLAN_MAX_RUNTIMES);
+        if (n == 0) {
             gcb_usage_error("run",
                             "--pyodide %s: not a Pyodide package (no pyodide.js, "
                             "pyodide.asm.wasm and python_stdlib.zip in it, in its package/ or "
-                            "in its node_modules/pyodide/); %s",
+                            "in its node_modules/pyodide/), nor a folder of them; %s",
                             c->pyodides[i], rtm_pyodide_hint);
-            return -1;
+            rc = -1;
         }
-        bool seen = false;
-        for (size_t k = 0; k < c->plan.nruntimes; k++)
-            seen |= c->plan.runtimes[k].kind == PLAN_PYODIDE &&
-                    strcmp(c->plan.runtimes[k].path, pkg) == 0;
-        if (seen)
-            continue;
-        plan_runtime probe;
-        memset(&probe, 0, sizeof probe);
-        if (rtm_probe_pyodide(c->node, c->pyodide_host, pkg, &probe, xyz, sizeof xyz, err,
-                              sizeof err) != 0) {
-            gcb_usage_error("run", "--pyodide %s: %s", c->pyodides[i], err);
-            return -1;
-        }
-        snprintf(name, sizeof name, "pyodide-%s", xyz);
-        plan_runtime *rt = add_runtime(c, PLAN_PYODIDE, name);
-        if (rt == NULL)
-            return -1;
-        char same[64];
-        snprintf(same, sizeof same, "%s", rt->same_version_as);
-        snprintf(probe.name, sizeof probe.name, "%s", rt->name);
-        *rt = probe;
-        rt->kind = PLAN_PYODIDE;
-        snprintf(rt->same_version_as, sizeof rt->same_version_as, "%s", same);
+        for (size_t k = 0; k < n && rc == 0; k++)
+            rc = add_pyodide(c, c->pyodides[i], pkgs[k]);
     }
-    return 0;
+    free(pkgs);
+    return rc;
 }
 
 /* machine.csv's keys for the runtimes of this run: each interpreter's and package's path and
@@ -863,19 +880,30 @@ static int resolve_pin(const run_cli *c, const machine *m, int *cpu)
     return 0;
 }
 
+/* "native py313", or a CPython runtime's name ("cpython-3.11.2"): what a progress line says
+ * ran, since py313, py314 and py315 share their thresholds. */
+static const char *progress_runtime(const plan_run *r, char *buf, size_t size)
+{
+    const plan_runtime *rt = plan_run_runtime(r);
+    if (rt->kind != PLAN_NATIVE)
+        return rt->name;
+    snprintf(buf, size, "%s %s", rt->name, plan_policy_name(r));
+    return buf;
+}
+
 static void print_progress(const run_cli *c, size_t i, size_t n, const plan_run *r,
                            const run_result *rr)
 {
     bool ok = strcmp(rr->status, "ok") == 0;
     if (c->quiet && ok)
         return;
-    char peak[32];
+    char peak[32], runtime[96];
     gcb_fmt_mib(peak, sizeof peak, rr->peak_rss_bytes);
     fprintf(stderr,
             "bench: [%zu/%zu] %s %s %s %s repeat %lld: %s (%lld/%lld iterations, %.2f s, "
             "peak %s MiB)%s%s\n",
-            i + 1, n, r->scenario->name, plan_run_runtime(r)->name, r->threshold_text,
-            plan_mode_names[r->mode], (long long)r->repeat, rr->status,
+            i + 1, n, r->scenario->name, progress_runtime(r, runtime, sizeof runtime),
+            r->threshold_text, plan_mode_names[r->mode], (long long)r->repeat, rr->status,
             (long long)rr->iterations_done, (long long)r->iterations, (double)rr->wall_ns / 1e9,
             peak, ok ? "" : ": ", ok ? "" : rr->message);
 }
@@ -885,11 +913,13 @@ static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env
 {
     long failed = 0;
     for (size_t i = 0; i < n && !interrupted; i++) {
-        if (isatty(STDERR_FILENO) && !c->quiet)
+        if (isatty(STDERR_FILENO) && !c->quiet) {
+            char runtime[96];
             fprintf(stderr, "bench: [%zu/%zu] %s %s %s %s repeat %lld: running…\r", i + 1, n,
-                    runs[i].scenario->name, plan_run_runtime(&runs[i])->name,
+                    runs[i].scenario->name, progress_runtime(&runs[i], runtime, sizeof runtime),
                     runs[i].threshold_text, plan_mode_names[runs[i].mode],
                     (long long)runs[i].repeat);
+        }
         run_result rr;
         if (runner_run(&runs[i], env, &rr) != 0) {
             gcb_error("%s", rr.message[0] ? rr.message : "cannot write samples.csv");

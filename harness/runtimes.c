@@ -1,6 +1,7 @@
 /* runtimes.c — asking interpreters and Pyodide packages what they are (see runtimes.h). */
 #include "runtimes.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -316,6 +317,34 @@ int rtm_pyodide_dir(const char *dir, char *out, size_t len)
         }
     }
     return -1;
+}
+
+/* scandir's filter: a subfolder's name (not . or ..; what it is, rtm_pyodide_dir decides). */
+static int not_dot(const struct dirent *e)
+{
+    return e->d_name[0] != '.';
+}
+
+size_t rtm_pyodide_dirs(const char *dir, char (*out)[PATH_MAX], size_t max)
+{
+    if (max == 0)
+        return 0;
+    if (rtm_pyodide_dir(dir, out[0], PATH_MAX) == 0)
+        return 1;
+    struct dirent **names;
+    int n = scandir(dir, &names, not_dot, versionsort);
+    if (n < 0)
+        return 0;
+    size_t found = 0;
+    for (int i = 0; i < n; i++) {
+        char sub[PATH_MAX + 256];
+        snprintf(sub, sizeof sub, "%s/%s", dir, names[i]->d_name);
+        if (found < max && rtm_pyodide_dir(sub, out[found], PATH_MAX) == 0)
+            found++;
+        free(names[i]);
+    }
+    free(names);
+    return found;
 }
 
 #define PYODIDE_PROBE_TIMEOUT_S 120

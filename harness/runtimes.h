@@ -32,6 +32,13 @@ void rtm_node_version(const char *node, char *out, size_t len);
  * python_stdlib.zip; its real path into out. 0, or -1. */
 int rtm_pyodide_dir(const char *dir, char *out, size_t len);
 
+/* The Pyodide packages DIR names: the one rtm_pyodide_dir finds there, or else one per
+ * subfolder of DIR in which rtm_pyodide_dir finds one (a folder of packages, as
+ * setup_pyodide.sh's cache ~/.cache/gcbench/pyodide holds VERSION/package), in the version
+ * order of the subfolders' names (strverscmp). Their real paths into out[0..max); returns how
+ * many (0: none). */
+size_t rtm_pyodide_dirs(const char *dir, char (*out)[PATH_MAX], size_t max);
+
 /* Loads the package at pkg (a folder rtm_pyodide_dir gave) in `node host_mjs --probe pkg`.
  * On success fills rt's path, version, npm_version and default_threshold, puts "X.Y.Z" in
  * xyz and returns 0; else -1 with why in err. */

@@ -824,6 +824,28 @@ def pyodide_packages():
 
 
 @test
+def pyodide_folder_of_packages():
+    """--pyodide FOLDER, a folder of packages (setup_pyodide.sh's cache is one): a runtime per
+    package in it, in the version order of the subfolders' names; what is not a package is
+    passed over; a folder with none is a usage error."""
+    need_node()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = os.path.join(tmp, "pythons")
+        os.makedirs(os.path.join(folder, "notes"))  # not a package: passed over
+        write_file(folder, "README", "")
+        # npm pack's layout (VERSION/package) and a package itself, named out of order
+        os.symlink(os.path.dirname(pyodide_package("314.0.8")), os.path.join(folder, "314.0.8"))
+        os.symlink(pyodide_package("0.27.7"), os.path.join(folder, "0.27.7"))
+        out = os.path.join(tmp, "res")
+        run_ok(out, "--pyodide", folder, "--scenario", "cross_reference", "--gc", "forced",
+               "--iterations", "1", "--param", "objects=2", "--param", "floats=10", "--no-plot")
+        _, runs, _ = load(out)
+        check([r["runtime"] for r in runs] == ["pyodide-3.12.7", "pyodide-3.14.2"],
+              f"runtimes {[r['runtime'] for r in runs]}")
+        usage_error(["run", "--pyodide", os.path.join(folder, "notes")], "nor a folder of them")
+
+
+@test
 def pyodide_failures():
     """In Pyodide: a scenario that raises fails with its traceback in runs.csv; a crash
     (GCBENCH_FAULT=crash@2) is recorded as crashed; a hang is stopped by --timeout."""

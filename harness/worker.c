@@ -204,18 +204,6 @@ static void n_params(void *ctx, char *buf, size_t len)
                                  n->scenario->params[k].key, n->params.v[k]);
 }
 
-static void n_totals(void *ctx, wire_done *d)
-{
-    gcr_counters c;
-    gcr_counters_get(((native *)ctx)->rt, &c);
-    d->collections = (int64_t)c.collections;
-    d->collected = (int64_t)c.collected;
-    d->uncollectable = (int64_t)c.uncollectable;
-    d->garbage = (int64_t)c.garbage_len;
-    d->objects_scanned = (int64_t)c.objects_scanned;
-    d->pause_ns_total = (int64_t)c.pause_ns_total;
-}
-
 static void n_teardown(void *ctx)
 {
     native *n = ctx;
@@ -244,7 +232,6 @@ int main(int argc, char **argv)
         .types = n_types,
         .classes = n_classes,
         .params = n_params,
-        .totals = n_totals,
         .teardown = n_teardown,
     };
     int rc = wk_run(&a, &backend);

@@ -505,6 +505,9 @@ class Worker:
         # the baseline's cumulative counters
         # collections, collected, uncollectable, pause, gen0..2
         self.base = array.array("q", [0, 0, 0, 0, 0, 0, 0])
+        # the last boundary sample's collections, collected, uncollectable (from the baseline),
+        # len(gc.garbage), pause total (from the baseline) and len(pauses): DONE's figures
+        self.last = array.array("q", [0, 0, 0, 0, 0, 0])
         self.peak_ok = False
         self.run_peak = array.array("q", [-1])
         self.fault = ("", -1)  # GCBENCH_FAULT: (kind, iteration)
@@ -658,6 +661,13 @@ class Worker:
         v[28] = g2
         v[29] = heap
         self.send(w.pack_iter(v))
+        last = self.last
+        last[0] = v[8]
+        last[1] = v[9]
+        last[2] = v[10]
+        last[3] = garbage
+        last[4] = v[12]
+        last[5] = len(self.pauses)
         names = self.class_names
         class_base = self.class_base
         for i in range(len(counts)):
@@ -699,14 +709,13 @@ class Worker:
             gc.enable()
 
     def send_done(self, done, ok, message):
+        """DONE, with the last boundary sample's gc figures (worker_core.c's wk_run): what the
+        iterations did, not what the loop's ending (a tuple returned can start a collection)
+        or the teardown made the collector do; a failed setup's are zeros."""
         enabled = gc.isenabled()
         gc.disable()
-        self.read_stats()
-        collections = sum(self.gen_collections)
-        collected = self.totals[0]
-        uncollectable = self.totals[1]
-        base = self.base
-        pauses = sorted(self.pauses)
+        last = self.last
+        pauses = sorted(self.pauses[:last[5]])
         median = p95 = longest = 0
         if pauses:
             p95 = _percentile(pauses, 95)
@@ -714,9 +723,8 @@ class Worker:
             longest = pauses[-1]
         params = ";".join(["%s=%s" % (k, v) for k, v in (self.params or {}).items()])
         self.send(self.wire.pack_done(
-            1 if ok else 0, 1 if self.peak_ok else 0, done, collections - base[0],
-            collected - base[1], uncollectable - base[2], len(gc.garbage), -1,
-            self.clock[1] - base[3], median, p95, longest, self.run_peak[0], params, message))
+            1 if ok else 0, 1 if self.peak_ok else 0, done, last[0], last[1], last[2], last[3],
+            -1, last[4], median, p95, longest, self.run_peak[0], params, message))
         if enabled:
             gc.enable()
 

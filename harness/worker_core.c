@@ -186,7 +186,9 @@ typedef struct run_state {
     bool peak_ok;     /* VmHWM can be reset each iteration */
     int64_t run_peak; /* the largest VmHWM seen */
     wk_pauses pauses;
-    wire_iter base; /* the runtime's cumulative counters at the baseline */
+    wire_iter base;     /* the runtime's cumulative counters at the baseline */
+    wire_iter last;     /* the last boundary sample sent (counted from the baseline) */
+    size_t last_pauses; /* pauses.len at the last boundary sample */
 } run_state;
 
 /* Cumulative counters count from the baseline: an interpreter's start-up and the setup are
@@ -248,6 +250,8 @@ static void send_iter(run_state *st, int64_t k, wire_iter *s)
     since_baseline(&st->base, &s->collections, &s->collected, &s->uncollectable, &s->pause_ns,
                    &s->objects_scanned);
     gens_since_baseline(&st->base, s);
+    st->last = *s;
+    st->last_pauses = st->pauses.len;
     m.u.iter = *s;
     send_msg(st->a->fd, &m);
     send_classes(st, k);
@@ -267,22 +271,27 @@ static void send_types(run_state *st, int64_t iteration)
     }
 }
 
+/* DONE: the gc figures of the last boundary sample (see wk_run), a failed setup's zeros. */
 static void send_done(run_state *st, int64_t done, bool ok, const char *message)
 {
     wire_msg m = {.kind = WIRE_DONE};
     wire_done *d = &m.u.done;
-    st->b->totals(st->b->ctx, d);
-    since_baseline(&st->base, &d->collections, &d->collected, &d->uncollectable, &d->pause_ns_total,
-                   &d->objects_scanned);
+    const wire_iter *last = &st->last;
+    d->collections = last->collections;
+    d->collected = last->collected;
+    d->uncollectable = last->uncollectable;
+    d->garbage = last->garbage;
+    d->objects_scanned = last->objects_scanned;
+    d->pause_ns_total = last->pause_ns;
     d->ok = ok;
     d->iter_peak_supported = st->peak_ok;
     d->iterations_done = done;
     d->peak_rss_bytes = st->run_peak;
-    d->pause_ns_max = 0; /* the run's own collections, not the start-up's */
-    if (st->pauses.len > 0) {
-        d->pause_ns_p95 = stats_percentile_i64(st->pauses.ns, st->pauses.len, 95.0);
-        d->pause_ns_median = stats_median_i64(st->pauses.ns, st->pauses.len); /* sorts */
-        d->pause_ns_max = st->pauses.ns[st->pauses.len - 1];
+    size_t n = st->last_pauses; /* the run's own collections, not the start-up's or teardown's */
+    if (n > 0) {
+        d->pause_ns_p95 = stats_percentile_i64(st->pauses.ns, n, 95.0);
+        d->pause_ns_median = stats_median_i64(st->pauses.ns, n); /* sorts */
+        d->pause_ns_max = st->pauses.ns[n - 1];
     }
     st->b->params(st->b->ctx, d->params, sizeof d->params);
     snprintf(d->message, sizeof d->message, "%s", message);

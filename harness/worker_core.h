@@ -78,16 +78,15 @@ typedef struct wk_backend {
     size_t (*classes)(void *ctx, wire_type *out, size_t max);
     /* The effective parameters as "k=v;k=v" into buf. */
     void (*params)(void *ctx, char *buf, size_t len);
-    /* gc totals for the DONE record (collections, collected, uncollectable, garbage,
-     * objects_scanned, pause_ns_total), cumulative: the loop subtracts the baseline's. */
-    void (*totals)(void *ctx, wire_done *d);
     /* The scenario's teardown (may be NULL). */
     void (*teardown)(void *ctx);
 } wk_backend;
 
 /* Runs setup, a full collection (as seed 004 does before each test), the baseline sample, the
- * iterations (with the forced collection and the
- * samples), the per-type record and teardown, and sends DONE. Returns the exit status. */
+ * iterations (with the forced collection and the samples), the per-type record and teardown,
+ * and sends DONE. DONE's gc figures (collections, collected, uncollectable, garbage, objects
+ * scanned, pauses) are the last boundary sample's: what the iterations did, not what the
+ * loop's own ending or the teardown made the collector do. Returns the exit status. */
 int wk_run(const wk_args *a, const wk_backend *b);
 
 #endif /* GCB_WORKER_CORE_H */

@@ -607,16 +607,21 @@ def class_counts(samples, run_id, name):
             if s["run_id"] == run_id and s["kind"] == "class" and s["type_name"] == name]
 
 
-def check_iter_gc_columns(samples, run_id):
-    """collections_gen0..2 filled on every iteration sample, summing to collections."""
+def check_iter_gc_columns(samples, run):
+    """collections_gen0..2 filled on every iteration sample, summing to collections; runs.csv's
+    gc figures are the last sample's (what the worker does after it is not the run's)."""
+    last = None
     for s in samples:
-        if s["run_id"] != run_id or s["kind"] != "iter":
+        if s["run_id"] != run["run_id"] or s["kind"] != "iter":
             continue
         gens = [s["collections_gen%d" % g] for g in range(3)]
         check(all(g != "" for g in gens), f"collections_gen empty in {s}")
         check(sum(int(g) for g in gens) == int(s["collections"]),
               f"collections_gen {gens} do not add up to {s['collections']}")
         check(s["count0"] != "" and s["heap_objects"] != "", f"counts missing in {s}")
+        last = s
+    for key in ("collections", "collected", "uncollectable", "garbage"):
+        check(run[key] == last[key], f"runs.csv {key} {run[key]}, last sample's {last[key]}")
 
 
 @test
@@ -632,18 +637,18 @@ def python_interpreters():
         names = [f"cpython-{v1}", f"cpython-{v2}" + ("-2" if v1 == v2 else "")]
         out = os.path.join(tmp, "res")
         run_ok(out, "--python", SYSTEM_PYTHON, "--python", second, "--scenario",
-               "cross_reference", "--iterations", "6", "--no-plot")
+               "cross_reference", "--iterations", "10", "--no-plot")
         d, runs, samples = load(out)
         check([r["runtime"] for r in runs] == [names[0], names[0], names[1], names[1]],
               f"runtimes {[r['runtime'] for r in runs]}, want {names}")
         for r in runs:
             check(r["status"] == "ok", f"{r['runtime']} {r['mode']}: {r['message']}")
             check(r["policy"] == "cpython" and r["rss_comparable"] == "1", f"{r}")
-            check_iter_gc_columns(samples, r["run_id"])
+            check_iter_gc_columns(samples, r)
             b = class_counts(samples, r["run_id"], "B")
-            check(len(b) == 7, f"{r['runtime']} {r['mode']}: B rows {b}")
+            check(len(b) == 11, f"{r['runtime']} {r['mode']}: B rows {b}")
             if r["mode"] == "forced":
-                check(b == [0] * 7, f"forced: B alive {b}")
+                check(b == [0] * 11, f"forced: B alive {b}")
             else:  # 100 new cycles per iteration, none collected before the first collection
                 check(b[:3] == [0, 100, 200], f"auto: B alive {b}")
             check({c["type_name"] for c in samples if c["run_id"] == r["run_id"] and
@@ -658,7 +663,7 @@ def python_interpreters():
         v = {(r["runtime"], r["scenario"]): r["verdict"] for r in summary(d)}
         if not os.environ.get("GCBENCH_SANITIZED"):
             # an RSS verdict: checked only in the plain build (a sanitized bench runs beside
-            # a sanitized suite, and six iterations leave little room for noise)
+            # a sanitized suite, and ten iterations leave little room for noise)
             for name in names:
                 check(v[(name, "cross_reference")] == "delayed", f"{name}: {v}")
             # The worker keeps no number in an int object: one made while the floats fill
@@ -804,7 +809,7 @@ def pyodide_packages():
             check(r["status"] == "ok", f"{r['runtime']} {r['mode']}: {r['message']}")
             check(r["rss_comparable"] == "0", f"rss_comparable {r['rss_comparable']}")
             check(r["allocator"] == "malloc" and r["policy"] == "cpython", f"{r}")
-            check_iter_gc_columns(samples, r["run_id"])
+            check_iter_gc_columns(samples, r)
             b = class_counts(samples, r["run_id"], "B")
             check(len(b) == 21, f"{r['runtime']} {r['mode']}: {len(b)} B rows")
             if r["mode"] == "forced":

@@ -320,10 +320,7 @@ int rtm_pyodide_dir(const char *dir, char *out, size_t len)
 }
 
 /* scandir's filter: a subfolder's name (not . or ..; what it is, rtm_pyodide_dir decides). */
-static int not_dot(const struct dirent *e)
-{
-    return e->d_name[0] != '.';
-}
+static int not_dot(const struct dirent *e) { return e->d_name[0] != '.'; }
 
 size_t rtm_pyodide_dirs(const char *dir, char (*out)[PATH_MAX], size_t max)
 {

@@ -841,6 +841,15 @@ static int side_cell(char *buf, const side_col *col, const ds *d, size_t setting
         return -1;
     if (!has)
         return 0;
+    if (col->kind == SK_MS && !csv) {
+        /* No pause timed (a pause is never 0 ns): "—", not 0.00. (Not "no collection": 3.14.0-
+         * 3.14.4 time increments that gc.get_stats() does not count.) */
+        bool any;
+        double longest;
+        if (summary_f64(t, (size_t)row, "pause_ns_max", &any, &longest) == 0 && any &&
+            longest == 0)
+            return 0;
+    }
     int decimals = csv ? 3 : 2;
     switch (col->kind) {
     case SK_COUNT:

@@ -140,6 +140,31 @@ def policies_report_and_plots():
 
 
 @test
+def no_pause_is_a_dash():
+    """A setting that timed no pause (threshold0 above what the run allocates): its side-table
+    pause cells are "—", not 0.00; the other setting's are numbers."""
+    with tempfile.TemporaryDirectory() as out:
+        folder = run_ok(out, "--scenario", "cross_reference", "--gc", "auto", "--iterations",
+                        "3", "--param", "objects=300", "--param", "floats=10", "--threshold",
+                        "100000,10,10", "--threshold", "700,10,10", "--no-plot")
+        rows = {r["threshold"]: r for r in read_csv(os.path.join(folder, "summary.csv"))}
+        check(rows["100000/10/10"]["pause_ns_max"] == "0", f"{rows['100000/10/10']}")
+        check(int(rows["700/10/10"]["pause_ns_max"]) > 0, f"{rows['700/10/10']}")
+        rc, text, err = bench("report", folder)
+        check(rc == 0 and err == "", f"bench report: {rc} {err}")
+        side = table_after(text, "cross_reference: settings side by side")
+        check(side[1].split()[-8:] == ["median", "ms", "p95", "ms", "max", "ms", "s", "verdict"],
+              f"side header: {side[:2]}")
+        for line in side[2:4]:
+            cells = line.split()
+            pauses = cells[-5:-2]  # pause median, p95, max; then wall s and the verdict
+            if cells[3] == "100000/10/10":
+                check(pauses == ["\u2014"] * 3, f"no pause shown as {pauses}: {line}")
+            else:
+                check(all(float(p) > 0 for p in pauses), f"pauses {pauses}: {line}")
+
+
+@test
 def pyodide_beside_native():
     """cross_reference in the native runtime (py314inc) and Pyodide's CPython 3.14.2: the Pyodide
     rows' verdict is on live instances; the report's RSS cells for them are n/c (csv: empty);

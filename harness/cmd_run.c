@@ -456,12 +456,32 @@ static plan_runtime *add_runtime(run_cli *c, plan_kind kind, const char *base)
     return rt;
 }
 
+/* What a probe learnt, as a runtime of kind named PREFIX-X.Y.Z (made unique as add_runtime
+ * makes it). 0, or -1 when the table is full. */
+static int add_probed(run_cli *c, plan_kind kind, const char *prefix, const char *xyz,
+                      const plan_runtime *probe)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s-%s", prefix, xyz);
+    plan_runtime *rt = add_runtime(c, kind, name);
+    if (rt == NULL)
+        return -1;
+    char same[64];
+    snprintf(same, sizeof same, "%s", rt->same_version_as);
+    snprintf(name, sizeof name, "%s", rt->name);
+    *rt = *probe;
+    rt->kind = kind;
+    snprintf(rt->name, sizeof rt->name, "%s", name);
+    snprintf(rt->same_version_as, sizeof rt->same_version_as, "%s", same);
+    return 0;
+}
+
 /* Each --python PATH, asked who it is: a runtime cpython-X.Y.Z. */
 static int add_interpreters(run_cli *c)
 {
     for (size_t i = 0; i < c->npythons; i++) {
         plan_runtime probe;
-        char xyz[32], err[1024], name[64];
+        char xyz[32], err[1024];
         memset(&probe, 0, sizeof probe);
         if (rtm_probe_python(c->pythons[i], &probe, xyz, sizeof xyz, err, sizeof err) != 0) {
             gcb_usage_error("run",
@@ -470,16 +490,8 @@ static int add_interpreters(run_cli *c)
                             c->pythons[i], err, RTM_MIN_MAJOR, RTM_MIN_MINOR);
             return -1;
         }
-        snprintf(name, sizeof name, "cpython-%s", xyz);
-        plan_runtime *rt = add_runtime(c, PLAN_INTERPRETER, name);
-        if (rt == NULL)
+        if (add_probed(c, PLAN_INTERPRETER, "cpython", xyz, &probe) != 0)
             return -1;
-        char same[64];
-        snprintf(same, sizeof same, "%s", rt->same_version_as);
-        snprintf(probe.name, sizeof probe.name, "%s", rt->name);
-        *rt = probe;
-        rt->kind = PLAN_INTERPRETER;
-        snprintf(rt->same_version_as, sizeof rt->same_version_as, "%s", same);
     }
     return 0;
 }
@@ -488,7 +500,7 @@ static int add_interpreters(run_cli *c)
  * a runtime pyodide-X.Y.Z, unless a package at the same path is one already. */
 static int add_pyodide(run_cli *c, const char *given, const char *pkg)
 {
-    char err[1024], xyz[32], name[64];
+    char err[1024], xyz[32];
     for (size_t k = 0; k < c->plan.nruntimes; k++)
         if (c->plan.runtimes[k].kind == PLAN_PYODIDE && strcmp(c->plan.runtimes[k].path, pkg) == 0)
             return 0;
@@ -499,17 +511,7 @@ static int add_pyodide(run_cli *c, const char *given, const char *pkg)
         gcb_usage_error("run", "--pyodide %s: %s", given, err);
         return -1;
     }
-    snprintf(name, sizeof name, "pyodide-%s", xyz);
-    plan_runtime *rt = add_runtime(c, PLAN_PYODIDE, name);
-    if (rt == NULL)
-        return -1;
-    char same[64];
-    snprintf(same, sizeof same, "%s", rt->same_version_as);
-    snprintf(probe.name, sizeof probe.name, "%s", rt->name);
-    *rt = probe;
-    rt->kind = PLAN_PYODIDE;
-    snprintf(rt->same_version_as, sizeof rt->same_version_as, "%s", same);
-    return 0;
+    return add_probed(c, PLAN_PYODIDE, "pyodide", xyz, &probe);
 }
 
 /* Each --pyodide DIR (a package, or a folder of packages: each in it), loaded once in Node.js

@@ -15,9 +15,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from pyodide_env import PYODIDE_PACKAGES, Skip, need_node, pyodide_package  # noqa: E402
+from testmain import Tests, check, main  # noqa: E402
 
 BENCH = None
-TESTS = {}
+test = TESTS = Tests()
 
 RUNS_COLUMNS = ["run_id", "scenario", "runtime", "policy", "allocator", "threshold", "mode",
                 "repeat", "iterations", "params", "cpu", "status", "message", "wall_ns",
@@ -40,16 +41,6 @@ EXPECTED = {"cross_reference": "delayed", "weakref_cycle": "released", "global_c
             "dict_cache": "leak", "weak_dict_cache": "released", "finalizer_cycle": "delayed",
             "self_cycle": "delayed"}
 
-
-def test(fn):
-    TESTS[fn.__name__] = fn
-    return fn
-
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
 
 
 def bench(*args, env=None, timeout=600):
@@ -1069,26 +1060,11 @@ def report_and_plot_commands():
         check(rc == 1 and "samples.csv:" in se, f"malformed CSV: {rc} {se}")
 
 
-def main():
+def run(bench, name):
     global BENCH
-    if len(sys.argv) == 2 and sys.argv[1] == "--list":
-        print("\n".join(TESTS))
-        return 0
-    if len(sys.argv) != 3 or sys.argv[2] not in TESTS:
-        print(__doc__, file=sys.stderr)
-        return 2
-    BENCH = sys.argv[1]
-    try:
-        TESTS[sys.argv[2]]()
-    except Skip as e:
-        print(f"SKIP: {e}")
-        return 77
-    except AssertionError as e:
-        print(f"FAIL: {sys.argv[2]}: {e}", file=sys.stderr)
-        return 1
-    print(f"PASS: {sys.argv[2]}")
-    return 0
+    BENCH = bench
+    TESTS[name]()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(TESTS, run, __doc__))

@@ -14,24 +14,15 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from pyodide_env import Skip, need_node, pyodide_package  # noqa: E402
+from pyodide_env import need_node, pyodide_package  # noqa: E402
+from testmain import Tests, check, main  # noqa: E402
 
 BENCH = None
-TESTS = {}
+test = TESTS = Tests()
 OBJECTS = 30  # B objects per iteration (and as many A)
 ITERATIONS = 20
 SMALL = ["--scenario", "cross_reference", "--gc", "auto,forced", "--param", f"objects={OBJECTS}",
          "--param", "floats=200", "--iterations", str(ITERATIONS)]
-
-
-def test(fn):
-    TESTS[fn.__name__] = fn
-    return fn
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
 
 
 def bench(*args):
@@ -213,26 +204,11 @@ def pyodide_beside_native():
         check(is_png(os.path.join(plots, "overview.png")), "overview.png")
 
 
-def main():
+def run(bench, name):
     global BENCH
-    if len(sys.argv) == 2 and sys.argv[1] == "--list":
-        print("\n".join(TESTS))
-        return 0
-    if len(sys.argv) != 3 or sys.argv[2] not in TESTS:
-        print(__doc__, file=sys.stderr)
-        return 2
-    BENCH = sys.argv[1]
-    try:
-        TESTS[sys.argv[2]]()
-    except Skip as e:
-        print(f"SKIP: {e}")
-        return 77
-    except AssertionError as e:
-        print(f"FAIL: {sys.argv[2]}: {e}", file=sys.stderr)
-        return 1
-    print(f"PASS: {sys.argv[2]}")
-    return 0
+    BENCH = bench
+    TESTS[name]()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(TESTS, run, __doc__))

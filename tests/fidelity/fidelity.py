@@ -26,6 +26,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from pyodide_env import Skip, need_node, pyodide_package  # noqa: E402
+from testmain import main  # noqa: E402
 
 BENCH = None
 
@@ -166,26 +167,11 @@ def run_case(name):
         raise AssertionError("\n".join(failures))
 
 
-def main():
+def run(bench, name):
     global BENCH
-    if len(sys.argv) == 2 and sys.argv[1] == "--list":
-        print("\n".join(cases()))
-        return 0
-    if len(sys.argv) != 3 or sys.argv[2] not in cases():
-        print(__doc__, file=sys.stderr)
-        return 2
-    BENCH = sys.argv[1]
-    try:
-        run_case(sys.argv[2])
-    except Skip as e:
-        print(f"SKIP: {e}")
-        return 77
-    except AssertionError as e:
-        print(f"FAIL: {sys.argv[2]}: {e}", file=sys.stderr)
-        return 1
-    print(f"PASS: {sys.argv[2]}")
-    return 0
+    BENCH = bench
+    run_case(name)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(cases(), run, __doc__))

@@ -5,24 +5,18 @@ one round. Usage: perf_test.py BENCH TEST | perf_test.py --list. Exit 0 pass, 1 
 
 import csv
 import io
+import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from testmain import Tests, check, main  # noqa: E402
+
 BENCH = None
-TESTS = {}
+test = TESTS = Tests()
 HEADER = ["workload", "objects", "native_ns_per_object", "cpython_ns_per_object", "speedup"]
 WORKLOADS = ["collect_reachable", "collect_garbage", "alloc_free", "scenario_step"]
 SMALL = ["--rounds", "1", "--objects", "20000"]
-
-
-def test(fn):
-    TESTS[fn.__name__] = fn
-    return fn
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
 
 
 def bench(*args):
@@ -136,23 +130,11 @@ def help_text():
     check(" perf " in p.stdout, "bench --help does not list perf")
 
 
-def main():
+def run(bench, name):
     global BENCH
-    if len(sys.argv) == 2 and sys.argv[1] == "--list":
-        print("\n".join(TESTS))
-        return 0
-    if len(sys.argv) != 3 or sys.argv[2] not in TESTS:
-        print(f"usage: {sys.argv[0]} BENCH TEST | --list", file=sys.stderr)
-        return 2
-    BENCH = sys.argv[1]
-    try:
-        TESTS[sys.argv[2]]()
-    except AssertionError as e:
-        print(f"FAIL: {sys.argv[2]}: {e}", file=sys.stderr)
-        return 1
-    print(f"PASS: {sys.argv[2]}")
-    return 0
+    BENCH = bench
+    TESTS[name]()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(TESTS, run, f"usage: {sys.argv[0]} BENCH TEST | --list"))

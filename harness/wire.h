@@ -44,6 +44,8 @@ typedef struct wire_done {
     int32_t ok; /* 1: every iteration ran; 0: the scenario failed (message says why) */
     int32_t iter_peak_supported;
     int64_t iterations_done;
+    /* The gc figures are the last WIRE_ITER's (from the baseline): the run's iterations, not
+     * what ending the loop or the teardown made the collector do. */
     int64_t collections, collected, uncollectable, garbage, objects_scanned;
     int64_t pause_ns_total, pause_ns_median, pause_ns_p95, pause_ns_max;
     /* The run's peak RSS seen from inside: the largest VmHWM over its iterations. (The

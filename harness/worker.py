@@ -532,7 +532,7 @@ class Worker:
 
     def read_stats(self):
         """gc.get_stats()'s collections per entry, and collected and uncollectable summed, into
-        gen_collections, collected, uncollectable. Allocates a list and a dict per entry."""
+        gen_collections and totals. Allocates a list and a dict per entry."""
         stats = gc.get_stats()
         gens = self.gen_collections
         collected = uncollectable = 0

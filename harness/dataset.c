@@ -700,19 +700,30 @@ int64_t ds_last_iteration(const ds *d, size_t setting, int mode)
 
 int ds_run_growth(const ds_run *run, size_t field, double *out)
 {
+    return ds_run_growth_from(run, field, 1, out);
+}
+
+int ds_run_growth_from(const ds_run *run, size_t field, int64_t first, double *out)
+{
     *out = 0.0;
-    if (run->niters < 3)
+    size_t n = 0;
+    for (size_t i = 0; i < run->niters; i++)
+        n += run->iters[i].iteration >= first && run->iters[i].iteration >= 1;
+    if (n < 2)
         return 0;
-    size_t n = run->niters - 1;
     double *x = malloc(2 * n * sizeof *x);
     if (x == NULL)
         return -1;
     double *y = x + n;
-    for (size_t i = 0; i < n; i++) {
-        const ds_sample *s = &run->iters[i + 1];
+    size_t k = 0;
+    for (size_t i = 0; i < run->niters; i++) {
+        const ds_sample *s = &run->iters[i];
+        if (s->iteration < first || s->iteration < 1)
+            continue;
         int64_t v = *(const int64_t *)((const char *)s + field);
-        x[i] = (double)s->iteration;
-        y[i] = v == DS_MISSING ? 0.0 : (double)v;
+        x[k] = (double)s->iteration;
+        y[k] = v == DS_MISSING ? 0.0 : (double)v;
+        k++;
     }
     int rc = stats_theil_sen(x, y, n, out);
     free(x);

@@ -124,6 +124,8 @@ size_t ds_iter_stat(const ds *d, size_t setting, int mode, int64_t iteration, si
  * value counts as 0. *out is 0 with fewer than two such samples. Returns 0, or -1 when memory
  * ran out. What summary.csv's rss_growth_bytes_per_iter is made of. */
 int ds_run_growth(const ds_run *run, size_t field, double *out);
+/* As ds_run_growth, over the iteration samples first..N only (the verdict's later half). */
+int ds_run_growth_from(const ds_run *run, size_t field, int64_t first, double *out);
 
 /* The index of class `name` in d->class_names, or -1. */
 long ds_class_id(const ds *d, const char *name);

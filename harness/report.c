@@ -365,8 +365,12 @@ static void format_signed_mib(char *buf, size_t len, double bytes)
 
 /* What summary.csv says about one setting. */
 typedef struct verdict {
-    const char *verdict, *reason;
+    const char *verdict, *reason, *rule; /* rule: "" in folders written before it */
     bool by_objects; /* verdict_basis class_objects: growth is in live class instances */
+    /* the later half the verdict judged (growth[] is over it), or 0: growth[] is over
+     * iterations 1..N (a folder written before the later-half rule) */
+    double late_first;
+    bool has_late;
     bool has_growth[DS_MODES];
     double growth[DS_MODES]; /* bytes, or instances, per iteration */
     bool has_garbage;
@@ -386,8 +390,11 @@ static int find_verdict(const ds *d, size_t setting, verdict *v)
         if (!found) {
             v->verdict = csvt_get(t, row, csvt_col(t, "verdict"));
             v->reason = csvt_get(t, row, csvt_col(t, "verdict_reason"));
+            v->rule = csvt_get(t, row, csvt_col(t, "verdict_rule"));
             v->by_objects =
                 strcmp(csvt_get(t, row, csvt_col(t, "verdict_basis")), "class_objects") == 0;
+            if (summary_f64(t, row, "late_first_iteration", &v->has_late, &v->late_first) != 0)
+                return -1;
             found = 1;
         }
         int m = ds_mode_index(csvt_get(t, row, csvt_col(t, "mode")));
@@ -396,7 +403,10 @@ static int find_verdict(const ds *d, size_t setting, verdict *v)
         bool has_garbage;
         double garbage;
         const char *growth =
-            v->by_objects ? "class_objects_growth_per_iter" : "rss_growth_bytes_per_iter";
+            v->has_late ? (v->by_objects ? "class_objects_growth_late_per_iter"
+                                         : "rss_growth_late_bytes_per_iter")
+                        : (v->by_objects ? "class_objects_growth_per_iter"
+                                         : "rss_growth_bytes_per_iter");
         if (summary_f64(t, row, growth, &v->has_growth[m], &v->growth[m]) != 0 ||
             summary_f64(t, row, "garbage_growth_per_iter", &has_garbage, &garbage) != 0)
             return -1;
@@ -423,10 +433,14 @@ static void verdict_line(const ds *d, const verdict *v, int found, char *word, c
                                  : GCB_SUMMARY_CSV " has no row for this setting");
         return;
     }
+    char over[48] = "";
+    if (v->has_late)
+        snprintf(over, sizeof over, " from iteration %.0f on", v->late_first);
+    char lead[160];
+    snprintf(lead, sizeof lead, " \u2014 %s per iteration%s: ",
+             v->by_objects ? "live instances of the scenario's classes" : "growth", over);
     size_t used = 0;
-    const char *sep = v->by_objects
-                          ? " \u2014 live instances of the scenario's classes per iteration: "
-                          : " \u2014 growth per iteration: ";
+    const char *sep = lead;
     for (int m = 0; m < DS_MODES && used < LINE_LEN; m++) {
         if (!v->has_growth[m])
             continue;
@@ -455,10 +469,13 @@ static int print_verdict(FILE *out, const ds *d, size_t setting, report_format f
     char word[CELL_LEN], rest[LINE_LEN];
     verdict_line(d, &v, found, word, rest);
     bool reason = found > 0 && *v.reason;
+    bool rule = found > 0 && v.rule != NULL && *v.rule;
     if (format == REPORT_TEXT) {
         fprintf(out, "verdict: %s%s\n", word, rest);
         if (reason)
             fprintf(out, "reason: %s\n", v.reason);
+        if (rule)
+            fprintf(out, "rule: %s\n", v.rule);
         return 0;
     }
     fputs("\n**Verdict: ", out);
@@ -469,6 +486,11 @@ static int print_verdict(FILE *out, const ds *d, size_t setting, report_format f
     if (reason) {
         fputs("\nReason: ", out);
         md_puts(out, v.reason);
+        fputc('\n', out);
+    }
+    if (rule) {
+        fputs("\nRule: ", out);
+        md_puts(out, v.rule);
         fputc('\n', out);
     }
     return 0;

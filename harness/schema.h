@@ -51,7 +51,9 @@
  * the live instances of the scenario's classes); the class instances after the last iteration,
  * their growth per iteration (Theil–Sen over iterations 1..N), mean over 1..N, the most one
  * iteration added, and the growth limit (class_objects basis only), medians over repeats; the
- * collections per generation since the baseline (median). */
+ * collections per generation since the baseline (median); then the verdict's own figures:
+ * the first iteration of the later half it judges (verdict.h), the growth per iteration over
+ * that half (RSS, and class instances), and how the limit was made (verdict_rule). */
 #define GCB_SUMMARY_COLUMNS                                                                        \
     "scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeats",                  \
         "baseline_rss_bytes", "final_rss_bytes", "peak_rss_bytes", "rss_growth_bytes_per_iter",    \
@@ -63,6 +65,7 @@
         "growth_ratio_to_cpython", "cpython_peak_above_baseline_bytes", "peak_ratio_to_cpython",   \
         "rss_comparable", "verdict_basis", "class_objects_final", "class_objects_growth_per_iter", \
         "class_objects_mean", "class_objects_step_max", "class_objects_growth_limit_per_iter",     \
-        "collections_gen0", "collections_gen1", "collections_gen2"
+        "collections_gen0", "collections_gen1", "collections_gen2", "late_first_iteration",         \
+        "rss_growth_late_bytes_per_iter", "class_objects_growth_late_per_iter", "verdict_rule"
 
 #endif /* GCB_SCHEMA_H */

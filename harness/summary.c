@@ -20,14 +20,16 @@
 /* One successful run reduced to the figures the summary needs. */
 typedef struct run_figures {
     double growth;         /* RSS slope over iterations 1..N, bytes/iteration */
-    double garbage_growth; /* gc.garbage slope over iterations 1..N */
+    double late_growth;    /* RSS slope over the later half, L..N (verdict.h) */
+    double garbage_growth; /* gc.garbage slope over the later half */
+    int64_t iterations;    /* N */
     double mean_rss;       /* mean RSS over iterations 1..N */
     double footprint;      /* most memory one iteration added over the RSS before it */
     bool usable;           /* has the baseline and at least one iteration */
     /* the live instances of the scenario's classes (when the run counted them): slope over
      * iterations 1..N, mean over them, the most one iteration added, after the last */
     bool has_class;
-    double class_growth, class_mean, class_footprint;
+    double class_growth, class_late_growth, class_mean, class_footprint;
     int64_t class_final;
     int64_t gen[3]; /* collections per generation since the baseline, after the last */
 } run_figures;
@@ -36,10 +38,12 @@ typedef struct run_figures {
 typedef struct group_figures {
     size_t repeats, failed;
     double growth, growth_min, growth_max, garbage_growth, mean_rss, footprint;
+    double late_growth, late_noise; /* later half: median, half the range over repeats */
+    int64_t iterations;             /* the fewest any repeat made */
     int64_t baseline, final, peak, collections, scanned, pause_median, pause_p95, pause_max;
     int64_t wall;
     size_t class_repeats; /* successful runs that counted the scenario's classes */
-    double class_growth, class_mean, class_footprint;
+    double class_growth, class_mean, class_footprint, class_late_growth, class_late_noise;
     int64_t class_final, gen[3];
 } group_figures;
 
@@ -60,7 +64,10 @@ static void class_figures_of(const ds_run *run, run_figures *f)
         return;
     f->class_mean /= (double)known;
     f->class_final = run->iters[n].class_objects;
-    f->has_class = ds_run_growth(run, offsetof(ds_sample, class_objects), &f->class_growth) == 0;
+    f->has_class =
+        ds_run_growth(run, offsetof(ds_sample, class_objects), &f->class_growth) == 0 &&
+        ds_run_growth_from(run, offsetof(ds_sample, class_objects),
+                           verdict_late_first(f->iterations), &f->class_late_growth) == 0;
 }
 
 static run_figures figures_of(const ds_run *run)
@@ -69,6 +76,8 @@ static run_figures figures_of(const ds_run *run)
     if (run->niters < 2 || run->iters[0].iteration != 0)
         return f;
     size_t n = run->niters - 1;
+    f.iterations = run->iters[n].iteration;
+    int64_t late = verdict_late_first(f.iterations);
     for (size_t i = 1; i <= n; i++) {
         const ds_sample *s = &run->iters[i], *prev = &run->iters[i - 1];
         f.mean_rss += (double)s->rss_bytes / (double)n;
@@ -78,7 +87,8 @@ static run_figures figures_of(const ds_run *run)
             f.footprint = added;
     }
     if (ds_run_growth(run, offsetof(ds_sample, rss_bytes), &f.growth) != 0 ||
-        ds_run_growth(run, offsetof(ds_sample, garbage), &f.garbage_growth) != 0)
+        ds_run_growth_from(run, offsetof(ds_sample, rss_bytes), late, &f.late_growth) != 0 ||
+        ds_run_growth_from(run, offsetof(ds_sample, garbage), late, &f.garbage_growth) != 0)
         return f; /* out of memory: not usable */
     class_figures_of(run, &f);
     for (int g = 0; g < 3; g++)
@@ -98,7 +108,18 @@ static int64_t median_known(int64_t *v, size_t n)
 }
 
 /* Per-run figures of a group, one array per figure, n entries each. */
-enum { F_GROWTH, F_GARBAGE, F_MEAN, F_FOOT, F_CLASS_GROWTH, F_CLASS_MEAN, F_CLASS_FOOT, F_DOUBLES };
+enum {
+    F_GROWTH,
+    F_LATE,
+    F_GARBAGE,
+    F_MEAN,
+    F_FOOT,
+    F_CLASS_GROWTH,
+    F_CLASS_LATE,
+    F_CLASS_MEAN,
+    F_CLASS_FOOT,
+    F_DOUBLES
+};
 enum {
     C_BASELINE,
     C_FINAL,
@@ -143,6 +164,9 @@ static int group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
             continue;
         }
         f_[F_GROWTH][k] = f.growth;
+        f_[F_LATE][k] = f.late_growth;
+        if (k == 0 || f.iterations < gf->iterations)
+            gf->iterations = f.iterations;
         f_[F_GARBAGE][k] = f.garbage_growth;
         f_[F_MEAN][k] = f.mean_rss;
         f_[F_FOOT][k] = f.footprint;
@@ -159,6 +183,7 @@ static int group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
         if (f.has_class) {
             size_t j = gf->class_repeats++;
             f_[F_CLASS_GROWTH][j] = f.class_growth;
+            f_[F_CLASS_LATE][j] = f.class_late_growth;
             f_[F_CLASS_MEAN][j] = f.class_mean;
             f_[F_CLASS_FOOT][j] = f.class_footprint;
             c_[C_CLASS_FINAL][j] = f.class_final;
@@ -172,6 +197,8 @@ static int group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
         gf->growth = stats_median_f64(f_[F_GROWTH], k); /* sorted: min and max at the ends */
         gf->growth_min = f_[F_GROWTH][0];
         gf->growth_max = f_[F_GROWTH][k - 1];
+        gf->late_growth = stats_median_f64(f_[F_LATE], k);
+        gf->late_noise = (f_[F_LATE][k - 1] - f_[F_LATE][0]) / 2;
         gf->garbage_growth = stats_median_f64(f_[F_GARBAGE], k);
         gf->mean_rss = stats_median_f64(f_[F_MEAN], k);
         gf->footprint = stats_median_f64(f_[F_FOOT], k);
@@ -190,6 +217,8 @@ static int group_of(const ds *d, const ds_setting *s, int m, group_figures *gf)
     gf->class_final = j > 0 ? median_known(c_[C_CLASS_FINAL], j) : DS_MISSING;
     if (j > 0) {
         gf->class_growth = stats_median_f64(f_[F_CLASS_GROWTH], j);
+        gf->class_late_growth = stats_median_f64(f_[F_CLASS_LATE], j);
+        gf->class_late_noise = (f_[F_CLASS_LATE][j - 1] - f_[F_CLASS_LATE][0]) / 2;
         gf->class_mean = stats_median_f64(f_[F_CLASS_MEAN], j);
         gf->class_footprint = stats_median_f64(f_[F_CLASS_FOOT], j);
     }
@@ -281,6 +310,10 @@ static void write_basis(csvw *w, const ds_setting *s, const group_figures *g, co
     cell_objects(w, v->limit_per_iter, v->basis == VERDICT_BASIS_CLASS_OBJECTS);
     for (int k = 0; k < 3; k++)
         cell_i64(w, g->repeats > 0 ? g->gen[k] : DS_MISSING);
+    cell_i64(w, v->late_first > 0 ? v->late_first : DS_MISSING);
+    cell_i64(w, g->repeats > 0 ? llround(g->late_growth) : DS_MISSING);
+    cell_objects(w, g->class_late_growth, have);
+    csvw_str(w, v->rule);
 }
 
 static void write_row(csvw *w, const ds_setting *s, int m, const group_figures *g, const verdict *v,
@@ -331,15 +364,24 @@ static void decide(const ds_setting *s, const group_figures g[DS_MODES], verdict
     verdict_input in = {0};
     in.basis = s->rss_comparable ? VERDICT_BASIS_RSS : VERDICT_BASIS_CLASS_OBJECTS;
     in.basis_missing = true;
+    in.iterations = -1;
     for (int m = 0; m < DS_MODES; m++) {
         bool by_rss = in.basis == VERDICT_BASIS_RSS;
         double footprint = by_rss ? g[m].footprint : g[m].class_footprint;
-        in.mode[m].present = by_rss ? g[m].repeats > 0 : g[m].class_repeats > 0;
-        in.mode[m].growth_per_iter = by_rss ? g[m].growth : g[m].class_growth;
-        in.mode[m].mean = by_rss ? g[m].mean_rss : g[m].class_mean;
-        in.mode[m].garbage_growth_per_iter = g[m].garbage_growth;
+        verdict_mode *vm = &in.mode[m];
+        vm->present = by_rss ? g[m].repeats > 0 : g[m].class_repeats > 0;
+        vm->growth_per_iter = by_rss ? g[m].late_growth : g[m].class_late_growth;
+        vm->whole_growth_per_iter = by_rss ? g[m].growth : g[m].class_growth;
+        vm->noise = by_rss ? g[m].late_noise : g[m].class_late_noise;
+        vm->mean = by_rss ? g[m].mean_rss : g[m].class_mean;
+        vm->garbage_growth_per_iter = g[m].garbage_growth;
         if (footprint > in.footprint)
             in.footprint = footprint;
+        if (m < 2 && g[m].repeats > 0 && g[m].baseline != DS_MISSING &&
+            (double)g[m].baseline > in.baseline)
+            in.baseline = (double)g[m].baseline;
+        if (m < 2 && g[m].repeats > 0 && (in.iterations < 0 || g[m].iterations < in.iterations))
+            in.iterations = g[m].iterations;
         in.basis_missing = in.basis_missing && g[m].class_repeats == 0;
     }
     verdict_decide(&in, v);

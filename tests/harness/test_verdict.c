@@ -11,13 +11,23 @@
 
 #define MIB (1024.0 * 1024.0)
 
-/* forced and auto present; footprint 40 MiB, so the limit is 2 MiB/iteration */
+/* A mode that grows at the same rate over the whole run and its later half, with no noise. */
+static verdict_mode steady(double growth, double mean)
+{
+    return (verdict_mode){.present = true,
+                          .growth_per_iter = growth,
+                          .whole_growth_per_iter = growth,
+                          .mean = mean};
+}
+
+/* forced and auto present, 10 iterations; footprint 40 MiB, so the limit is 2 MiB/iteration */
 static verdict_input both(double forced_growth, double auto_growth, double auto_excess)
 {
     verdict_input in = {0};
     in.footprint = 40 * MIB;
-    in.mode[0] = (verdict_mode){true, forced_growth, 40 * MIB, 0};
-    in.mode[1] = (verdict_mode){true, auto_growth, 40 * MIB + auto_excess, 0};
+    in.iterations = 10;
+    in.mode[0] = steady(forced_growth, 40 * MIB);
+    in.mode[1] = steady(auto_growth, 40 * MIB + auto_excess);
     return in;
 }
 
@@ -69,7 +79,7 @@ static void small_footprints_use_the_floor(void **state)
     verdict_decide(&in, &v);
     assert_true(v.limit_per_iter == VERDICT_MIN_LIMIT_BYTES);
     assert_string_equal(v.name, "leak"); /* 100 KiB/iteration is more than 64 KiB */
-    in.mode[0].growth_per_iter = 60 * 1024;
+    in.mode[0].growth_per_iter = in.mode[0].whole_growth_per_iter = 60 * 1024;
     assert_string_equal(decide(in), "released");
 }
 
@@ -84,8 +94,87 @@ static void inconclusive_when_a_mode_is_missing(void **state)
     in = both(0, 10 * MIB, 0);
     in.mode[0].present = false;
     assert_string_equal(decide(in), "inconclusive"); /* auto grows: leak or delayed? */
-    in.mode[1].growth_per_iter = 0;
+    in.mode[1].growth_per_iter = in.mode[1].whole_growth_per_iter = 0;
     assert_string_equal(decide(in), "released"); /* auto flat: released */
+}
+
+/* A cache that fills in four iterations and then stays flat: the whole run's slope is 3 MiB per
+ * iteration, the later half's 0. Not a leak: bounded. */
+static void bounded_when_growth_stops(void **state)
+{
+    (void)state;
+    verdict_input in = both(0, 0, 0);
+    in.mode[0].whole_growth_per_iter = 3 * MIB;
+    in.mode[1].whole_growth_per_iter = 3 * MIB;
+    verdict v;
+    verdict_decide(&in, &v);
+    assert_string_equal(v.name, "bounded");
+    assert_int_equal(v.late_first, 6);
+    assert_non_null(strstr(v.reason, "grew +3.00 MiB/iter over iterations 1..10"));
+    assert_non_null(strstr(v.reason, "then flat over 6..10"));
+    /* only auto grew over the whole run: still bounded (it stopped), not delayed */
+    in.mode[0].whole_growth_per_iter = 0;
+    assert_string_equal(decide(in), "bounded");
+    /* still growing in the later half: a leak, whatever the whole run says */
+    in.mode[0].growth_per_iter = 3 * MIB;
+    assert_string_equal(decide(in), "leak");
+    /* under the limit over the whole run too: released */
+    in = both(0, 0, 0);
+    in.mode[0].whole_growth_per_iter = 1.9 * MIB;
+    assert_string_equal(decide(in), "released");
+}
+
+/* Fewer than 5 iterations: the later half would have fewer than 3 samples. */
+static void inconclusive_below_five_iterations(void **state)
+{
+    (void)state;
+    verdict_input in = both(38.6 * MIB, 38.6 * MIB, 0);
+    verdict v;
+    for (int64_t n = 1; n < VERDICT_MIN_ITERATIONS; n++) {
+        in.iterations = n;
+        verdict_decide(&in, &v);
+        assert_string_equal(v.name, "inconclusive");
+        assert_int_equal(v.late_first, 0);
+        assert_non_null(strstr(v.reason, "the rule needs at least 5"));
+        assert_non_null(strstr(v.reason, "--iterations 10"));
+    }
+    assert_non_null(strstr(v.reason, "4 iterations:"));
+    in.iterations = 5;
+    verdict_decide(&in, &v);
+    assert_string_equal(v.name, "leak");
+    assert_int_equal(v.late_first, 3);
+    assert_non_null(strstr(v.reason, "over iterations 3..5"));
+}
+
+/* The limit scales with the baseline and with the noise across repeats, mode by mode. */
+static void limit_scales_with_baseline_and_noise(void **state)
+{
+    (void)state;
+    verdict_input in = both(3 * MIB, 0, 0); /* 3 MiB/iter: over 5 % of 40 MiB */
+    assert_string_equal(decide(in), "leak");
+    in.baseline = 2048 * MIB; /* 0.2 % of 2 GiB: 4.1 MiB/iter */
+    verdict v;
+    verdict_decide(&in, &v);
+    assert_string_equal(v.name, "released");
+    assert_true(v.limit_per_iter > 4.09 * MIB && v.limit_per_iter < 4.1 * MIB);
+    assert_non_null(strstr(v.rule, "0.2% of baseline 4.096"));
+    assert_non_null(strstr(v.rule, "growth judged over iterations 6..10"));
+    /* repeats that disagree by 8 MiB/iter in forced mode: 3 MiB is within their noise */
+    in = both(3 * MIB, 0, 0);
+    in.mode[0].noise = 4 * MIB;
+    verdict_decide(&in, &v);
+    assert_string_equal(v.name, "released");
+    assert_true(v.limit_per_iter == 4 * MIB);
+    /* auto's noise does not widen forced mode's limit */
+    in = both(3 * MIB, 0, 0);
+    in.mode[1].noise = 4 * MIB;
+    assert_string_equal(decide(in), "leak");
+    /* the class_objects basis has no baseline term */
+    in = both(0, 0, 0);
+    in.basis = VERDICT_BASIS_CLASS_OBJECTS;
+    in.baseline = 1e12;
+    verdict_decide(&in, &v);
+    assert_null(strstr(v.rule, "baseline"));
 }
 
 /* ==== class_objects: live instances of the scenario's classes ============================== */
@@ -94,9 +183,9 @@ static void inconclusive_when_a_mode_is_missing(void **state)
  * instances, so the limit is max(0.5, 5) = 5 instances per iteration; forced holds 0 */
 static verdict_input by_objects(double forced_growth, double auto_growth, double auto_mean)
 {
-    verdict_input in = {.basis = VERDICT_BASIS_CLASS_OBJECTS, .footprint = 100};
-    in.mode[0] = (verdict_mode){true, forced_growth, 0, 0};
-    in.mode[1] = (verdict_mode){true, auto_growth, auto_mean, 0};
+    verdict_input in = {.basis = VERDICT_BASIS_CLASS_OBJECTS, .footprint = 100, .iterations = 10};
+    in.mode[0] = steady(forced_growth, 0);
+    in.mode[1] = steady(auto_growth, auto_mean);
     return in;
 }
 
@@ -137,7 +226,7 @@ static void objects_floor_is_half_an_object(void **state)
     verdict_decide(&in, &v);
     assert_true(v.limit_per_iter == VERDICT_MIN_LIMIT_OBJECTS);
     assert_string_equal(v.name, "leak"); /* one more instance every other iteration, or so */
-    in.mode[0].growth_per_iter = 0.5;
+    in.mode[0].growth_per_iter = in.mode[0].whole_growth_per_iter = 0.5;
     assert_string_equal(decide(in), "released");
 }
 
@@ -167,6 +256,9 @@ int main(void)
         cmocka_unit_test(leak_and_uncollectable_when_forced_grows),
         cmocka_unit_test(small_footprints_use_the_floor),
         cmocka_unit_test(inconclusive_when_a_mode_is_missing),
+        cmocka_unit_test(bounded_when_growth_stops),
+        cmocka_unit_test(inconclusive_below_five_iterations),
+        cmocka_unit_test(limit_scales_with_baseline_and_noise),
         cmocka_unit_test(objects_released_delayed_leak),
         cmocka_unit_test(objects_floor_is_half_an_object),
         cmocka_unit_test(objects_missing_is_inconclusive),

@@ -317,6 +317,95 @@ static int write_data_file(const char *path, const ds *d, size_t setting, const 
     return cursors == NULL ? -1 : rc;
 }
 
+/* ==== the verdict's fitted growth ========================================================== */
+
+/* The verdict judges growth over the later half of a run (verdict.h): summary.csv has, per
+ * mode, that half's first iteration L and its Theil–Sen slope (median over repeats). A
+ * setting's picture draws it as a straight dashed line over iterations L..N through the
+ * medians: slope as summary.csv says, intercept the median of (median(i) - slope * i) over
+ * i in L..N (Theil–Sen's own intercept). */
+
+/* The fitted line of mode m: its ends (x0, y0) and (x1, y1) in the data file's unit. Returns
+ * false when summary.csv has no later-half figures for it or the mode has no samples there. */
+static bool fit_line(const ds *d, size_t setting, int m, double ends[4])
+{
+    long row = report_summary_row(d, setting, m);
+    if (row < 0)
+        return false;
+    const csvt *t = &d->summary;
+    bool rss = d->settings[setting].rss_comparable, bad = false, has_l, has_g;
+    double first, slope;
+    has_l = csvt_f64(t, (size_t)row, csvt_col(t, "late_first_iteration"), &first, &bad);
+    has_g = csvt_f64(t, (size_t)row,
+                     csvt_col(t, rss ? "rss_growth_late_bytes_per_iter"
+                                     : "class_objects_growth_late_per_iter"),
+                     &slope, &bad);
+    int64_t last = ds_last_iteration(d, setting, m);
+    if (!has_l || !has_g || bad || last < (int64_t)first)
+        return false;
+    size_t field = setting_field(&d->settings[setting]), n = 0;
+    double *r = malloc((size_t)(last - (int64_t)first + 1) * sizeof *r);
+    if (r == NULL)
+        return false;
+    for (int64_t it = (int64_t)first; it <= last; it++) {
+        int64_t med, lo, hi;
+        if (ds_iter_stat(d, setting, m, it, field, &med, &lo, &hi) > 0 && med != DS_MISSING)
+            r[n++] = (double)med - slope * (double)it;
+    }
+    double b = n > 0 ? stats_median_f64(r, n) : 0;
+    free(r);
+    if (n == 0)
+        return false;
+    double scale = rss ? MIB : 1.0;
+    ends[0] = first;
+    ends[1] = (b + slope * first) / scale;
+    ends[2] = (double)last;
+    ends[3] = (b + slope * (double)last) / scale;
+    return true;
+}
+
+/* Writes path: one block per mode with a fitted line, two blank lines apart, each headed by
+ * the mode (double-quoted) and two more words, then two rows "x y"; the modes' words into words ("" when none: the file is then removed). */
+static int write_fit_file(const char *path, const ds *d, size_t setting, char *words, size_t len)
+{
+    words[0] = '\0';
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL)
+        return -1;
+    fprintf(fp, "# gcbench: the verdict's fitted growth (Theil-Sen over the later half of the "
+                "run), per mode; drawn by plots/" RSS_SCRIPT "\n");
+    size_t used = 0, blocks = 0;
+    for (int m = 0; m < DS_MODES && used < len; m++) {
+        double e[4];
+        if (!fit_line(d, setting, m, e))
+            continue;
+        fprintf(fp, "%s\"%s\" \"iteration\" \"fit\"\n%g %.6f\n%g %.6f\n", blocks ? "\n\n" : "",
+                ds_mode_names[m], e[0], e[1], e[2], e[3]);
+        used += (size_t)snprintf(words + used, len - used, "%s%s", blocks ? " " : "",
+                                 ds_mode_names[m]);
+        blocks++;
+    }
+    int rc = close_data_file(fp);
+    if (blocks == 0)
+        unlink(path);
+    return rc;
+}
+
+/* " — verdict: delayed" for a picture's title, "" when summary.csv has none. */
+static void verdict_suffix(const ds *d, size_t setting, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int m = 0; m < DS_MODES; m++) {
+        long row = report_summary_row(d, setting, m);
+        if (row < 0)
+            continue;
+        const char *v = csvt_get(&d->summary, (size_t)row, csvt_col(&d->summary, "verdict"));
+        if (*v)
+            snprintf(buf, len, " \u2014 verdict: %s", v);
+        return;
+    }
+}
+
 /* ==== tick samples ========================================================================= */
 
 /* Tick samples are the parent's reads of the worker's RSS every --interval-ms, between and
@@ -549,15 +638,22 @@ static int spawn_gnuplot(char *const argv[], pid_t *pid, int *err_fd)
     return rc;
 }
 
-/* Runs `gnuplot -c SCRIPT ARGS…` (args NULL-terminated) and waits for it; data and out name
- * the main data file and the image in messages. */
-static plot_outcome run_gnuplot(const char *script, const char *const *args, const char *data,
-                                const char *out)
+/* Runs `gnuplot [-e PRE] -c SCRIPT ARGS…` (args NULL-terminated, at most 9: gnuplot's limit;
+ * PRE, when not NULL, gnuplot commands run first: the way to hand a script more) and waits
+ * for it; data and out name the main data file and the image in messages. */
+static plot_outcome run_gnuplot(const char *script, const char *pre, const char *const *args,
+                                const char *data, const char *out)
 {
-    char *argv[16] = {"gnuplot", "-c", (char *)script};
-    size_t argc = 3;
-    for (; args[argc - 3] != NULL && argc + 1 < sizeof argv / sizeof argv[0]; argc++)
-        argv[argc] = (char *)args[argc - 3];
+    char *argv[16] = {"gnuplot"};
+    size_t argc = 1;
+    if (pre != NULL) {
+        argv[argc++] = "-e";
+        argv[argc++] = (char *)pre;
+    }
+    argv[argc++] = "-c";
+    argv[argc++] = (char *)script;
+    for (size_t i = 0; args[i] != NULL && argc + 1 < sizeof argv / sizeof argv[0]; i++)
+        argv[argc++] = (char *)args[i];
     argv[argc] = NULL;
     pid_t pid = -1;
     int err_fd = -1;
@@ -602,18 +698,43 @@ static int script_path(const plot_ctx *ctx, const char *name, char *buf, size_t 
     return -1;
 }
 
-/* Draws plots_dir/NAME.FORMAT with script and args (NULL-terminated), from data; says so
- * unless quiet. */
-static plot_outcome draw(const plot_ctx *ctx, const char *script_name, const char *const *args,
-                         const char *data, const char *out)
+/* Draws plots_dir/NAME.FORMAT with script, pre (gnuplot commands run first, or NULL) and args
+ * (NULL-terminated), from data; says so unless quiet. */
+static plot_outcome draw_with(const plot_ctx *ctx, const char *script_name, const char *pre,
+                              const char *const *args, const char *data, const char *out)
 {
     char script[PATH_MAX];
     if (script_path(ctx, script_name, script, sizeof script) != 0)
         return PLOT_FAILED;
-    plot_outcome outcome = run_gnuplot(script, args, data, out);
+    plot_outcome outcome = run_gnuplot(script, pre, args, data, out);
     if (outcome == PLOT_DONE && !ctx->quiet)
         printf("plot: %s\n", out);
     return outcome;
+}
+
+static plot_outcome draw(const plot_ctx *ctx, const char *script_name, const char *const *args,
+                         const char *data, const char *out)
+{
+    return draw_with(ctx, script_name, NULL, args, data, out);
+}
+
+/* s as a gnuplot single-quoted string into buf ('' for a quote); false when it does not fit. */
+static bool gp_quote(char *buf, size_t len, const char *s)
+{
+    size_t k = 0;
+    if (len < 3)
+        return false;
+    buf[k++] = '\'';
+    for (; *s != '\0'; s++) {
+        if (k + 4 > len)
+            return false;
+        if (*s == '\'')
+            buf[k++] = '\'';
+        buf[k++] = *s;
+    }
+    buf[k++] = '\'';
+    buf[k] = '\0';
+    return true;
 }
 
 /* ==== one setting ========================================================================== */
@@ -631,7 +752,7 @@ static plot_outcome plot_setting(plot_ctx *ctx, size_t setting)
     const ds *d = ctx->d;
     char *name = ctx->names[setting], *words = ctx->words[setting];
     char title[TITLE_LEN], data[PATH_MAX], ticks[PATH_MAX], out[PATH_MAX], tick_words[64] = "";
-    char tick_title[160] = "";
+    char tick_title[160] = "", fit[PATH_MAX], fit_words[64] = "";
     plot_name(d, setting, name, NAME_LEN);
     report_setting_title(d, setting, title, sizeof title);
     const ds_setting *set = &d->settings[setting];
@@ -649,6 +770,7 @@ static plot_outcome plot_setting(plot_ctx *ctx, size_t setting)
     snprintf(data, sizeof data, "%s/%s.dat", ctx->plots_dir, name);
     snprintf(ticks, sizeof ticks, "%s/%s-ticks.dat", ctx->plots_dir, name);
     snprintf(out, sizeof out, "%s/%s.%s", ctx->plots_dir, name, ctx->format);
+    snprintf(fit, sizeof fit, "%s/%s-fit.dat", ctx->plots_dir, name);
     plot_outcome outcome = PLOT_DONE;
     if (n == 0 || last < 0) {
         gcb_error("%s: no RSS samples to plot; skipped", title);
@@ -661,19 +783,31 @@ static plot_outcome plot_setting(plot_ctx *ctx, size_t setting)
                                 sizeof tick_title) != 0) {
         gcb_error("%s: cannot write: %s", ticks, strerror(errno));
         outcome = PLOT_FAILED;
+    } else if (write_fit_file(fit, d, setting, fit_words, sizeof fit_words) != 0) {
+        gcb_error("%s: cannot write: %s", fit, strerror(errno));
+        outcome = PLOT_FAILED;
     } else {
-        char parts[TITLE_LEN], image_title[TITLE_LEN];
+        char parts[TITLE_LEN], image_title[TITLE_LEN], head[TITLE_LEN], suffix[64];
+        verdict_suffix(d, setting, suffix, sizeof suffix);
+        snprintf(head, sizeof head, "%s%s", set->scenario, suffix);
         parts_text(set, PART_ALL, 0, parts, sizeof parts);
-        two_line_title(image_title, sizeof image_title, set->scenario, parts);
+        two_line_title(image_title, sizeof image_title, head, parts);
         const char *args[] = {data,        out,        image_title,
                               ctx->format, words,      *tick_words ? ticks : "",
                               tick_words,  tick_title, setting_ylabel(set),
                               NULL};
-        outcome = draw(ctx, RSS_SCRIPT, args, data, out);
+        /* gnuplot takes 9 arguments: the fitted lines go in as variables (rss.gp) */
+        char pre[PATH_MAX + 128], quoted[2 * PATH_MAX + 3];
+        bool fits = *fit_words && gp_quote(quoted, sizeof quoted, fit);
+        if (fits)
+            snprintf(pre, sizeof pre, "fitfile = %s; fitseries = '%s'", quoted, fit_words);
+        outcome = draw_with(ctx, RSS_SCRIPT, fits ? pre : NULL, args, data, out);
         if (outcome == PLOT_NO_GNUPLOT) {
             unlink(data);
             if (*tick_words)
                 unlink(ticks);
+            if (*fit_words)
+                unlink(fit);
         }
     }
     ctx->drawn[setting] = outcome == PLOT_DONE;

@@ -321,8 +321,7 @@ static bool summary_row_matches(const csvt *t, size_t row, const ds_setting *set
     return true;
 }
 
-/* The summary.csv row of (setting, mode), or -1 when the folder has none. */
-static long summary_row(const ds *d, size_t setting, int mode)
+long report_summary_row(const ds *d, size_t setting, int mode)
 {
     const csvt *t = &d->summary;
     for (size_t row = 0; d->has_summary && row < t->nrows; row++)
@@ -546,7 +545,7 @@ static int build_twin_table(table *t, const ds *d, size_t setting)
         snprintf(cell(t, 0, (size_t)c), CELL_LEN, "%s", titles[c]);
     size_t n = 1;
     for (int m = 0; m < DS_MODES; m++) {
-        long row = summary_row(d, setting, m);
+        long row = report_summary_row(d, setting, m);
         char cells[TWIN_COLS][CELL_LEN];
         int got = row < 0 ? 0 : twin_cells(&d->summary, (size_t)row, m, cells);
         if (got < 0)
@@ -949,7 +948,7 @@ static int build_side_table(table *t, const ds *d, const char *scenario, bool *n
         for (int m = 0; m < DS_MODES && strcmp(d->settings[s].scenario, scenario) == 0; m++) {
             if (d->settings[s].nruns[m] == 0)
                 continue;
-            long row = summary_row(d, s, m);
+            long row = report_summary_row(d, s, m);
             for (size_t k = 0; k < N_TEXT_COLS; k++)
                 if (side_cell(cell(t, r, k), &side_cols[text_order[k]], d, s, m, row, false) != 0)
                     return -1;
@@ -1026,7 +1025,7 @@ static int write_csv(FILE *out, const ds *d, const char *const *scenarios, size_
         for (int m = 0; m < DS_MODES; m++) {
             if (d->settings[s].nruns[m] == 0)
                 continue;
-            long row = summary_row(d, s, m);
+            long row = report_summary_row(d, s, m);
             for (size_t c = 0; c < N_SIDE_COLS; c++) {
                 char buf[CELL_LEN];
                 if (side_cols[c].csv == NULL)

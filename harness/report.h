@@ -109,6 +109,9 @@ void report_setting_parts(const ds *d, size_t setting, char *buf, size_t len);
  * in them. */
 void report_setting_label(const ds *d, size_t setting, char *buf, size_t len, char sep);
 
+/* The summary.csv row (in d->summary) of (setting, mode), or -1 when the folder has none. */
+long report_summary_row(const ds *d, size_t setting, int mode);
+
 /* The class whose live instances stand for a scenario's settings[0..n) in mode: of the classes
  * counted by the most of those settings (a class only some runtimes define — BWeakRef, in
  * CPython's seed004 module — does not stand for them all), the one with the most live instances

@@ -77,11 +77,14 @@ set output outfile
 set multiplot layout nrows, ncols title page_title font sprintf("DejaVu Sans,%d", 13)
 compact = 1
 ntick = 0
+nfit = 0
 do for [p=1:npanels] {
     datafile = listdir.panel_file[p]
     tickfile = datafile
     tickseries = ""
     ticktitle = ""
+    fitfile = datafile
+    fitseries = ""
     panel_title = panel_title1[p].(panel_title2[p] ne "" ? "\n".panel_title2[p] : "")
     ylabel_text = panel_ylabel[p] ne "" ? panel_ylabel[p] : "RSS (MiB)"
     if (panel_kind[p] eq "lines") {

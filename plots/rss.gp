@@ -6,6 +6,8 @@
 #
 #   gnuplot -c rss.gp DATAFILE OUTFILE TITLE FORMAT SERIES [TICKFILE TICKSERIES TICKTITLE
 #                     [YLABEL]]
+#   gnuplot -e "fitfile = 'FITFILE'; fitseries = 'FITSERIES'" -c rss.gp …   (the same, with
+#                     the verdict's fitted growth: gnuplot takes no more than 9 arguments)
 #
 #   DATAFILE  whitespace-separated; lines starting with '#' are comments; the first other line
 #             holds the column titles, double-quoted; then one line per iteration: column 1
@@ -28,6 +30,12 @@
 #   YLABEL    optional: the y axis' label (default "RSS (MiB)"); for a setting whose RSS is not
 #             comparable (Pyodide) the columns hold the live instances of the scenario's
 #             classes instead, and the label says so.
+#   FITFILE   optional (the variable fitfile): the verdict's fitted growth, one block per mode,
+#             blocks two blank lines apart, each headed by its mode (double-quoted) and two
+#             more words, then two rows "x y": the ends of a straight line over the later half
+#             of the run (the iterations the verdict judges). Drawn dashed in the mode's
+#             colour, with one key entry for them all.
+#   FITSERIES (the variable fitseries) one mode word per block of FITFILE (sets its colour).
 #
 # Example: gnuplot -c rss.gp cross_reference.dat cross_reference.png "cross_reference" png \
 #              "forced auto auto:failed"
@@ -53,6 +61,8 @@ tickseries = (ARGC >= 8) ? ARG7 : ""
 ticktitle = (ARGC >= 8) ? ARG8 : ""
 ntick = (ARGC >= 8 && ARG6 ne "") ? words(tickseries) : 0
 ylabel_text = (ARGC == 9 && ARG9 ne "") ? ARG9 : "RSS (MiB)"
+nfit = (exists("fitfile") && exists("fitseries")) ? words(fitseries) : 0
+if (nfit == 0) { fitfile = datafile; fitseries = "" }
 compact = 0
 if (words(series) < 1) {
     print "rss.gp: SERIES is empty; give one word per series (forced, auto, off, …:failed)"

@@ -7,6 +7,8 @@
 #   tickfile, ntick, tickseries, ticktitle   the tick samples' file, its number of blocks (0:
 #                none; the file is then never read), one mode word per block and the key entry
 #                of them all (see rss.gp)
+#   fitfile, nfit, fitseries   the verdict's fitted growth lines' file, its number of blocks
+#                (0: none; the file is then never read), one mode word per block (see rss.gp)
 #   compact      1 in the overview's grid: the key inside the panel, no tick samples
 #   ylabel_text  the y axis' label ("RSS (MiB)"; the live instances of the scenario's classes
 #                for a setting whose RSS is not comparable)
@@ -49,4 +51,8 @@ plot for [i=1:nseries] datafile using 1:(column(3*i)):(column(3*i+1)) \
      for [j=1:ntick] tickfile index (j-1) using 1:2 with lines linewidth 1 \
          linecolor rgb see_through(mode_colour(word(tickseries, j)), "60") notitle, \
      for [j=1:(ntick > 0)] keyentry with lines linewidth 1 linecolor rgb "#909090" \
-         title ticktitle
+         title ticktitle, \
+     for [j=1:nfit] fitfile index (j-1) using 1:2 with lines linewidth 2 dashtype 2 \
+         linecolor rgb mode_colour(word(fitseries, j)) notitle, \
+     for [j=1:(nfit > 0)] keyentry with lines linewidth 2 dashtype 2 linecolor rgb "#404040" \
+         title "verdict's growth fit (later half)"

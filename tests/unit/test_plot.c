@@ -95,6 +95,57 @@ static void test_png(void **state)
     free(dir);
 }
 
+/* The verdict's fitted growth: a straight line per mode over the later half (summary.csv's
+ * late_first_iteration..N), slope as summary.csv says, through the medians (Theil–Sen's
+ * intercept); the title names the verdict. */
+static void test_fitted_growth_line(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    char *dir = fx_mkdtemp();
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,policy,allocator,threshold,mode,repeat,iterations,params,"
+             "cpu,status,message,wall_ns,peak_rss_bytes\n"
+             "r1,fit,native,py311,pymalloc,700/10/10,forced,1,6,,0,ok,,1000,20971520\n");
+    /* 10 MiB, then +1 MiB per iteration, with iteration 5 one MiB off the line */
+    fx_write(dir, "samples.csv",
+             "run_id,kind,iteration,t_ns,rss_bytes\n"
+             "r1,iter,0,100,10485760\nr1,iter,1,200,11534336\nr1,iter,2,300,12582912\n"
+             "r1,iter,3,400,13631488\nr1,iter,4,500,14680064\nr1,iter,5,600,16777216\n"
+             "r1,iter,6,700,16777216\n");
+    fx_write(dir, "summary.csv",
+             "scenario,runtime,policy,allocator,threshold,mode,repeats,rss_growth_bytes_per_iter,"
+             "garbage_growth_per_iter,verdict,verdict_reason,late_first_iteration,"
+             "rss_growth_late_bytes_per_iter\n"
+             "fit,native,py311,pymalloc,700/10/10,forced,1,1048576,0,leak,grows,4,1048576\n");
+    ds d;
+    load(&d, dir);
+    fx_capture out;
+    fx_capture_begin(&out, STDOUT_FILENO);
+    int rc = plot_results(&d, dir, "svg", true);
+    free(fx_capture_end(&out));
+    assert_int_equal(rc, 0);
+    char *path = fx_path(dir, "plots/fit-fit.dat"); /* NAME-fit.dat; NAME: the scenario's */
+    char *text = fx_read(path, NULL);
+    assert_non_null(text);
+    /* residuals over 4..6: 14-4, 16-5, 16-6 MiB = 10, 11, 10: intercept 10 MiB */
+    assert_non_null(strstr(text, "\n\"forced\" \"iteration\" \"fit\"\n4 14.000000\n6 16.000000\n"));
+    assert_null(strstr(text, "auto"));
+    free(text);
+    free(path);
+    path = fx_path(dir, "plots/fit.svg");
+    text = fx_read(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, ">fit \u2014 verdict: leak<"));
+    assert_non_null(strstr(text, "verdict's growth fit (later half)"));
+    free(text);
+    free(path);
+    ds_free(&d);
+    fx_rmtree(dir);
+    free(dir);
+}
+
 static void test_svg_and_names(void **state)
 {
     (void)state;
@@ -351,7 +402,8 @@ static void test_side_data_files(void **state)
     free(path);
     path = fx_path(dir, "plots/side-native-py311-pymalloc-700_10_10.svg");
     text = fx_read(path, NULL);
-    assert_non_null(strstr(text, ">side<")); /* the title's two lines */
+    /* the title's two lines: the scenario with its verdict, then the setting */
+    assert_non_null(strstr(text, ">side \u2014 verdict: delayed<"));
     assert_non_null(strstr(text, ">runtime native, policy py311, allocator pymalloc, threshold "
                                  "700/10/10<"));
     assert_non_null(strstr(text, "thin: one run's RSS every 100 ms"));
@@ -638,6 +690,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_png),
         cmocka_unit_test(test_svg_and_names),
+        cmocka_unit_test(test_fitted_growth_line),
         cmocka_unit_test(test_gnuplot_not_found),
         cmocka_unit_test(test_gnuplot_fails),
         cmocka_unit_test(test_all_kinds_png),

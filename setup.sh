@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 PACKAGES="gcc meson ninja-build pkg-config python3 libhwloc-dev libcsv-dev libcmocka-dev
-libpython3.11-dev gnuplot-nox valgrind git"
+libpython3.11-dev libjansson-dev python3-jsonschema gnuplot-nox valgrind git"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

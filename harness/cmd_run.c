@@ -86,15 +86,23 @@ static const char run_usage_settings[] =
     "                                 DIR/latest to it [results]\n"
     "  --no-plot                      do not draw plots\n"
     "  --quiet                        print only errors and the results folder\n"
+    "  --fail-on VERDICT[,VERDICT...] exit 3 when a scenario's verdict is one of these:\n"
+    "                                 leak, uncollectable, delayed, bounded, inconclusive\n"
+    "                                 (for a test suite or CI) [none]\n"
     "  --python-env                   python runtime and --python interpreters: let PYTHON*\n"
     "                                 variables and the user site-packages in (isolated by\n"
     "                                 default)\n"
     "  --help                         show this help\n"
     "\n"
     "Exit status: 0 every run succeeded; 1 a run failed, crashed or was killed (the others\n"
-    "still ran); 2 bad options (nothing written); 130 interrupted (what ran is kept).\n";
+    "still ran); 2 bad options (nothing written); 3 every run succeeded and a scenario got a\n"
+    "--fail-on verdict (each named on stderr); 130 interrupted (what ran is kept).\n";
 
 enum { PIN_AUTO = -2, PIN_NONE = -1 };
+
+/* The verdicts --fail-on takes (released never fails a run). */
+static const char *const fail_names[5] = {"leak", "uncollectable", "delayed", "bounded",
+                                          "inconclusive"};
 
 #define RUN_MAX_SCENARIOS 64
 #define RUN_MAX_EXTRA (5 * PLAN_MAX_RUNTIMES + 1)
@@ -127,6 +135,8 @@ typedef struct run_cli {
     double timeout_s;
     const char *out;
     bool no_plot, quiet, python_env;
+    /* --fail-on: the verdicts (verdict_fail_names' order) that make the run exit 3 */
+    bool fail_on[5];
     char scenarios_dir[PATH_MAX]; /* the built-ins' Python twins; "" when not found */
 } run_cli;
 
@@ -718,8 +728,37 @@ enum {
     OPT_INTERPRETER_OBJECTS,
     OPT_PYTHON,
     OPT_PYODIDE,
+    OPT_FAIL_ON,
     OPT_HELP
 };
+
+/* --fail-on LIST: adds each verdict named (the option may repeat). */
+static int parse_fail_on(run_cli *c, const char *arg)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", arg);
+    char *save = NULL;
+    bool any = false;
+    for (char *w = strtok_r(buf, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save)) {
+        size_t i = 0;
+        while (i < 5 && strcmp(w, fail_names[i]) != 0)
+            i++;
+        if (i == 5) {
+            gcb_usage_error("run",
+                            "--fail-on: unknown verdict '%s' (leak, uncollectable, delayed, "
+                            "bounded, inconclusive)",
+                            w);
+            return -1;
+        }
+        c->fail_on[i] = any = true;
+    }
+    if (!any) {
+        gcb_usage_error("run", "--fail-on: name a verdict (leak, uncollectable, delayed, bounded, "
+                               "inconclusive)");
+        return -1;
+    }
+    return 0;
+}
 
 static int parse_one(run_cli *c, int opt, const char *arg)
 {
@@ -789,6 +828,8 @@ static int parse_one(run_cli *c, int opt, const char *arg)
         return parse_paths("--python", arg, c->pythons, &c->npythons);
     case OPT_PYODIDE:
         return parse_paths("--pyodide", arg, c->pyodides, &c->npyodides);
+    case OPT_FAIL_ON:
+        return parse_fail_on(c, arg);
     default:
         return -1;
     }
@@ -819,6 +860,7 @@ static int parse_run(int argc, char **argv, run_cli *c)
         {"interpreter-objects", required_argument, NULL, OPT_INTERPRETER_OBJECTS},
         {"python", required_argument, NULL, OPT_PYTHON},
         {"pyodide", required_argument, NULL, OPT_PYODIDE},
+        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -939,7 +981,35 @@ static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env
     return failed;
 }
 
-/* summary.csv, the tables on stdout and the plots, from the folder just written. */
+/* --fail-on: names on stderr each setting whose verdict is one of c->fail_on; returns how
+ * many. One line per setting (its mode rows share the verdict). */
+static size_t failing_verdicts(const run_cli *c, const ds *d)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < d->nsettings; s++) {
+        for (int m = 0; m < DS_MODES; m++) {
+            long row = report_summary_row(d, s, m);
+            if (row < 0)
+                continue;
+            const char *v = csvt_get(&d->summary, (size_t)row, csvt_col(&d->summary, "verdict"));
+            for (size_t i = 0; i < 5; i++) {
+                if (c->fail_on[i] && strcmp(v, fail_names[i]) == 0) {
+                    char title[1024];
+                    report_setting_title(d, s, title, sizeof title);
+                    gcb_error("--fail-on %s: %s: %s", v, title,
+                              csvt_get(&d->summary, (size_t)row,
+                                       csvt_col(&d->summary, "verdict_reason")));
+                    n++;
+                }
+            }
+            break;
+        }
+    }
+    return n;
+}
+
+/* summary.csv, the tables on stdout and the plots, from the folder just written. Returns 0,
+ * -1 on an error, or 1 when a setting got a --fail-on verdict. */
 static int finish(const run_cli *c, const char *dir)
 {
     char err[1024], path[PATH_MAX + 32];
@@ -958,6 +1028,8 @@ static int finish(const run_cli *c, const char *dir)
             report_print(stdout, &d, NULL, 0);
         if (!c->no_plot && plot_results(&d, dir, "png", c->quiet) != 0)
             rc = -1;
+        if (rc == 0 && failing_verdicts(c, &d) > 0)
+            rc = 1;
         ds_free(&d);
     }
     return rc;
@@ -1032,6 +1104,9 @@ static int run_planned(run_cli *c, machine *m, int argc, char **argv)
     free(runs);
     int closed = results_close(&res, c->out);
     int finished = failed >= 0 && closed == 0 ? finish(c, res.dir) : -1;
+    bool verdict_failed = finished == 1;
+    if (verdict_failed)
+        finished = 0;
     printf("results: %s\n", res.dir);
     if (interrupted) {
         gcb_error("interrupted; the runs that finished are in %s", res.dir);
@@ -1042,7 +1117,7 @@ static int run_planned(run_cli *c, machine *m, int argc, char **argv)
             gcb_error("%ld run(s) did not succeed; see %s/%s", failed, res.dir, GCB_RUNS_CSV);
         return GCB_EXIT_FAILED;
     }
-    return GCB_EXIT_OK;
+    return verdict_failed ? GCB_EXIT_VERDICT : GCB_EXIT_OK;
 }
 
 int cmd_run(int argc, char **argv)

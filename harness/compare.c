@@ -9,6 +9,7 @@
 #include "compare.h"
 
 #include <assert.h>
+#include <jansson.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -1077,6 +1078,94 @@ static int print_csv(FILE *out, const comparison *c)
     return w.failed ? -1 : 0;
 }
 
+/* ==== json ================================================================================= */
+
+static json_t *json_figure(int64_t v) { return v == DS_MISSING ? json_null() : json_integer(v); }
+
+static json_t *json_p(double p) { return isnan(p) ? json_null() : json_real(p); }
+
+/* One folder's figures of row r: present, rss_comparable, every figure (null where missing;
+ * the RSS figures null where RSS is not comparable), and, after A, ratio_to_a and p_to_a. */
+static json_t *json_entry(const comparison *c, size_t r, size_t f)
+{
+    const entry *e = entry_at(c, r, f);
+    json_t *o = json_object();
+    json_object_set_new(o, "folder", json_string((char[]){(char)('A' + f), '\0'}));
+    json_object_set_new(o, "present", json_boolean(e->present));
+    json_object_set_new(o, "rss_comparable", json_boolean(!e->rss_not_comparable));
+    json_t *ratios = json_object(), *ps = json_object();
+    for (int fig = 0; fig < N_FIGS; fig++) {
+        const char *name = figures[fig].name;
+        if (fig == FIG_VERDICT) {
+            json_object_set_new(o, name, e->present && *e->verdict ? json_string(e->verdict)
+                                                                   : json_null());
+            continue;
+        }
+        bool hidden = e->rss_not_comparable && is_rss_figure(fig);
+        json_object_set_new(o, name, e->present && !hidden ? json_figure(e->value[fig])
+                                                           : json_null());
+        if (f == 0)
+            continue;
+        double ratio;
+        if (figures[fig].ratio)
+            json_object_set_new(ratios, name,
+                                !hidden && ratio_of(c, r, f, fig, &ratio) ? json_real(ratio)
+                                                                          : json_null());
+        if (figures[fig].tested >= 0)
+            json_object_set_new(ps, name, json_p(*p_at(c, r, f, figures[fig].tested)));
+    }
+    if (f > 0) {
+        json_object_set_new(o, "ratio_to_a", ratios);
+        json_object_set_new(o, "p_to_a", ps);
+    } else {
+        json_decref(ratios);
+        json_decref(ps);
+    }
+    return o;
+}
+
+/* The whole comparison as one JSON document (schema harness/schemas/compare.schema.json). */
+static int print_json(FILE *out, const comparison *c)
+{
+    json_t *doc = json_object();
+    json_object_set_new(doc, "schema", json_string("gcbench-compare/1"));
+    json_object_set_new(doc, "alpha", json_real(ALPHA));
+    json_t *folders = json_array();
+    for (size_t f = 0; f < c->nfolders; f++) {
+        const ds *d = &c->folders[f];
+        json_t *o = json_object();
+        json_object_set_new(o, "folder", json_string((char[]){(char)('A' + f), '\0'}));
+        json_object_set_new(o, "dir", json_string(d->dir));
+        json_t *m = json_object();
+        for (size_t r = 0; r < d->machine.nrows; r++) {
+            const char *k = csvt_get(&d->machine, r, 0);
+            if (*k != '\0')
+                json_object_set_new(m, k, json_string(csvt_get(&d->machine, r, 1)));
+        }
+        json_object_set_new(o, "machine", m);
+        json_array_append_new(folders, o);
+    }
+    json_object_set_new(doc, "folders", folders);
+    json_t *rows = json_array();
+    for (size_t r = 0; r < c->nrows; r++) {
+        json_t *o = json_object();
+        for (int k = 0; k < N_KEYS; k++)
+            json_object_set_new(o, key_names[k], json_string(c->rows[r].key[k]));
+        json_object_set_new(o, "in_folders", json_integer((json_int_t)c->rows[r].nfolders));
+        json_t *entries = json_array();
+        for (size_t f = 0; f < c->nfolders; f++)
+            json_array_append_new(entries, json_entry(c, r, f));
+        json_object_set_new(o, "values", entries);
+        json_array_append_new(rows, o);
+    }
+    json_object_set_new(doc, "rows", rows);
+    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    if (rc == 0)
+        fputc('\n', out);
+    json_decref(doc);
+    return rc == 0 ? 0 : -1;
+}
+
 /* ==== public =============================================================================== */
 
 int compare_print(FILE *out, const ds *folders, size_t nfolders, compare_format format)
@@ -1086,7 +1175,9 @@ int compare_print(FILE *out, const ds *folders, size_t nfolders, compare_format 
     comparison c;
     int rc = build_comparison(&c, folders, nfolders);
     if (rc == 0)
-        rc = format == COMPARE_CSV ? print_csv(out, &c) : print_report(out, format, &c);
+        rc = format == COMPARE_CSV    ? print_csv(out, &c)
+             : format == COMPARE_JSON ? print_json(out, &c)
+                                      : print_report(out, format, &c);
     free_comparison(&c);
     return rc != 0 || ferror(out) ? -1 : 0;
 }
@@ -1094,7 +1185,7 @@ int compare_print(FILE *out, const ds *folders, size_t nfolders, compare_format 
 /* ==== bench compare ======================================================================== */
 
 static const char compare_usage[] =
-    "Usage: bench compare DIR_A DIR_B [DIR...] [--format text|markdown|csv]\n"
+    "Usage: bench compare DIR_A DIR_B [DIR...] [--format text|markdown|csv|json]\n"
     "\n"
     "Sets results folders side by side: different machines, or one machine before and\n"
     "after a change. Rows are matched on (scenario, runtime, policy, allocator, threshold,\n"
@@ -1124,7 +1215,10 @@ static const char compare_usage[] =
     "only the folders' CSV files; nothing is re-run.\n"
     "\n"
     "Options:\n"
-    "  --format FORMAT  text (the default), markdown (GitHub tables, ready to paste) or csv\n"
+    "  --format FORMAT  text (the default), markdown (GitHub tables, ready to paste), csv\n"
+    "                   or json (one document for scripts: schema share/gcbench/schemas/\n"
+    "                   compare.schema.json; every row of every folder, with its figures,\n"
+    "                   B/A ratios and p-values, null where there is none)\n"
     "  -h, --help       show this help and exit\n"
     "\n"
     "--format csv writes one row per row and figure, for every row of every folder:\n"
@@ -1151,8 +1245,9 @@ typedef struct compare_args {
 
 static int parse_format(const char *s, compare_format *out)
 {
-    static const char *const names[] = {"text", "markdown", "csv"};
-    static const compare_format formats[] = {COMPARE_TEXT, COMPARE_MARKDOWN, COMPARE_CSV};
+    static const char *const names[] = {"text", "markdown", "csv", "json"};
+    static const compare_format formats[] = {COMPARE_TEXT, COMPARE_MARKDOWN, COMPARE_CSV,
+                                             COMPARE_JSON};
     int i = gcb_parse_choice("compare", "--format", s, names, sizeof names / sizeof names[0]);
     if (i < 0)
         return -1;

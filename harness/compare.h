@@ -39,7 +39,8 @@
  * Tables hold the rows found in two folders or more; the key columns runtime, policy,
  * allocator and threshold appear only when they differ between rows (else the "all rows:"
  * line names them). "—" is a figure a folder does not have. --format markdown prints the
- * same as GitHub tables; --format csv prints one row per row and figure (see the --help
+ * same as GitHub tables; --format csv prints one row per row and figure, --format json one
+ * document (schemas/compare.schema.json; see the --help
  * text in compare.c for its columns).
  *
  * The mark: final RSS and wall time are tested, per row, with a two-sided Mann–Whitney U
@@ -56,7 +57,12 @@
 
 #include "dataset.h"
 
-typedef enum compare_format { COMPARE_TEXT, COMPARE_MARKDOWN, COMPARE_CSV } compare_format;
+typedef enum compare_format {
+    COMPARE_TEXT,
+    COMPARE_MARKDOWN,
+    COMPARE_CSV,
+    COMPARE_JSON
+} compare_format;
 
 /* The most folders one comparison takes (named A to Z). */
 #define COMPARE_MAX_FOLDERS 26

@@ -325,9 +325,9 @@ oom:
 
 /* ==== samples.csv ========================================================================== */
 
-/* KIND_TYPE rows (live objects per type at a run's last iteration) are read by no one here yet:
- * they load, and are skipped. KIND_CLASS rows become the run's classes and are summed into
- * their iteration sample's class_objects (add_class_rows). */
+/* KIND_TYPE rows (live objects and bytes of a type that grew, at an iteration) become the run's
+ * types (add_type_rows). KIND_CLASS rows become the run's classes and are summed into their
+ * iteration sample's class_objects (add_class_rows). */
 enum { KIND_ITER, KIND_TICK, KIND_TYPE, KIND_CLASS };
 
 /* samples.csv's column indexes and, per row, what the first pass learned. */
@@ -361,6 +361,7 @@ static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *er
             run->nticks++;
         } else if (strcmp(kind, "type") == 0) {
             p->row_kind[row] = KIND_TYPE;
+            run->ntypes++;
         } else if (strcmp(kind, "class") == 0) {
             p->row_kind[row] = KIND_CLASS;
             run->nclasses++;
@@ -381,9 +382,10 @@ static int alloc_run_samples(ds *d)
         run->iters = calloc(run->niters + 1, sizeof *run->iters);
         run->ticks = calloc(run->nticks + 1, sizeof *run->ticks);
         run->classes = calloc(run->nclasses + 1, sizeof *run->classes);
-        if (run->iters == NULL || run->ticks == NULL || run->classes == NULL)
+        run->types = calloc(run->ntypes + 1, sizeof *run->types);
+        if (run->iters == NULL || run->ticks == NULL || run->classes == NULL || run->types == NULL)
             return -1;
-        run->niters = run->nticks = run->nclasses = 0;
+        run->niters = run->nticks = run->nclasses = run->ntypes = 0;
     }
     return 0;
 }
@@ -532,6 +534,55 @@ static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
     return 0;
 }
 
+/* The id of type name in d->type_names, appending it when it is new; -1 when memory ran out. */
+static long intern_type(ds *d, const char *name)
+{
+    for (size_t i = 0; i < d->ntype_names; i++)
+        if (strcmp(d->type_names[i], name) == 0)
+            return (long)i;
+    char **names = realloc(d->type_names, (d->ntype_names + 1) * sizeof *names);
+    if (names == NULL)
+        return -1;
+    d->type_names = names;
+    if ((names[d->ntype_names] = strdup(name)) == NULL)
+        return -1;
+    return (long)d->ntype_names++;
+}
+
+/* Each kind "type" row becomes one of its run's types (its type_name interned in
+ * d->type_names), in samples.csv's order. A type row without an iteration or a type_name is an
+ * error; its live_bytes may be empty (DS_MISSING). */
+static int add_type_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
+{
+    const csvt *t = p->t;
+    int col_live = csvt_col(t, "live_objects"), col_bytes = csvt_col(t, "live_bytes");
+    int col_name = csvt_col(t, "type_name");
+    for (size_t row = 0; row < t->nrows; row++) {
+        if (p->row_kind[row] != KIND_TYPE)
+            continue;
+        ds_run *run = &d->runs[p->row_run[row]];
+        ds_type_count c = {0};
+        if (parse_num(t, row, p->cols[0], &c.iteration, err, errlen) != 0 ||
+            parse_num(t, row, col_live, &c.live_objects, err, errlen) != 0 ||
+            parse_num(t, row, col_bytes, &c.live_bytes, err, errlen) != 0)
+            return -1;
+        const char *name = csvt_get(t, row, col_name);
+        if (c.iteration == DS_MISSING || *name == '\0') {
+            snprintf(err, errlen, "%s:%zu: a type row without an iteration or a type_name",
+                     t->path, t->lines[row]);
+            return -1;
+        }
+        long id = intern_type(d, name);
+        if (id < 0) {
+            snprintf(err, errlen, "%s: out of memory", t->path);
+            return -1;
+        }
+        c.type_id = (size_t)id;
+        run->types[run->ntypes++] = c;
+    }
+    return 0;
+}
+
 static int load_samples(ds *d, const id_table *ids, char *err, size_t errlen)
 {
     char path[4096];
@@ -561,7 +612,7 @@ static int load_samples(ds *d, const id_table *ids, char *err, size_t errlen)
         goto out;
     }
     if (fill_samples(d, &p, err, errlen) != 0 || sort_samples(d, path, err, errlen) != 0 ||
-        add_class_rows(d, &p, err, errlen) != 0)
+        add_class_rows(d, &p, err, errlen) != 0 || add_type_rows(d, &p, err, errlen) != 0)
         goto out;
     rc = 0;
 out:
@@ -619,10 +670,14 @@ void ds_free(ds *d)
         free(d->runs[i].iters);
         free(d->runs[i].ticks);
         free(d->runs[i].classes);
+        free(d->runs[i].types);
     }
     for (size_t i = 0; i < d->nclass_names; i++)
         free(d->class_names[i]);
     free(d->class_names);
+    for (size_t i = 0; i < d->ntype_names; i++)
+        free(d->type_names[i]);
+    free(d->type_names);
     for (size_t s = 0; d->settings != NULL && s < d->nsettings; s++)
         for (int m = 0; m < DS_MODES; m++)
             free(d->settings[s].runs[m]);

@@ -59,6 +59,15 @@ typedef struct ds_class_count {
     int64_t live_objects; /* DS_MISSING when the cell is empty */
 } ds_class_count;
 
+/* One kind "type" row of samples.csv: the live objects and bytes of a type that grew over its
+ * run (the worker's census sends the most-grown), at one iteration. type_id indexes
+ * ds.type_names (module-qualified: "myapp.ReportService", "list"). */
+typedef struct ds_type_count {
+    int64_t iteration;
+    size_t type_id;
+    int64_t live_objects, live_bytes; /* DS_MISSING when the cell is empty */
+} ds_type_count;
+
 /* One row of runs.csv with its samples. Strings are never NULL ("" when absent). */
 typedef struct ds_run {
     const char *run_id, *scenario, *runtime, *policy, *allocator, *threshold, *mode;
@@ -79,6 +88,8 @@ typedef struct ds_run {
     size_t nticks;
     ds_class_count *classes; /* kind "class", sorted by iteration, then samples.csv order */
     size_t nclasses;
+    ds_type_count *types; /* kind "type", in samples.csv's order */
+    size_t ntypes;
 } ds_run;
 
 typedef struct ds_setting {
@@ -103,6 +114,9 @@ typedef struct ds {
      * samples.csv (a scenario's classes in definition order); owned */
     char **class_names;
     size_t nclass_names;
+    /* the names of the types of kind "type" rows, in order of first appearance; owned */
+    char **type_names;
+    size_t ntype_names;
 } ds;
 
 /* Loads DIR/runs.csv and DIR/samples.csv (required), DIR/machine.csv and DIR/summary.csv

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "growth.h"
 #include "schema.h"
 #include "stats.h"
 #include "util.h"
@@ -492,6 +493,90 @@ static int print_verdict(FILE *out, const ds *d, size_t setting, report_format f
         md_puts(out, v.rule);
         fputc('\n', out);
     }
+    return 0;
+}
+
+/* ==== growth by type ======================================================================= */
+
+#define GROWTH_TOP 5 /* types per mode the report shows */
+
+/* "+8.13 MiB", "+3.9 KiB", "+120 B": a signed size. */
+static void format_signed_size(char *buf, size_t len, double bytes)
+{
+    double a = fabs(bytes);
+    char num[64];
+    const char *unit = a >= 1048576.0 ? "MiB" : a >= 1024.0 ? "KiB" : "B";
+    double scale = a >= 1048576.0 ? 1048576.0 : a >= 1024.0 ? 1024.0 : 1.0;
+    format_fixed(num, sizeof num, bytes / scale, scale == 1.0 ? 0 : scale == 1024.0 ? 1 : 2, true);
+    snprintf(buf, len, "%s %s", num, unit);
+}
+
+static bool setting_has_types(const ds *d, size_t setting)
+{
+    const ds_setting *set = &d->settings[setting];
+    for (int m = 0; m < DS_MODES; m++)
+        for (size_t i = 0; i < set->nruns[m]; i++)
+            if (d->runs[set->runs[m][i]].ntypes > 0)
+                return true;
+    return false;
+}
+
+/* "growth by type …" and a table: per mode, the GROWTH_TOP types that grow most (growth.h),
+ * with objects and bytes per iteration and the objects after the last iteration; nothing when
+ * the runs sent no type rows. Returns 0, or -1 when memory ran out. */
+static int print_type_growth(FILE *out, const ds *d, size_t setting, report_format format)
+{
+    if (!setting_has_types(d, setting))
+        return 0;
+    growth_type g[DS_MODES][GROWTH_TOP];
+    long n[DS_MODES] = {0};
+    size_t rows = 0;
+    int64_t first = -1, last = -1;
+    for (int m = 0; m < DS_MODES; m++) {
+        n[m] = growth_types(d, setting, m, g[m], GROWTH_TOP);
+        if (n[m] < 0)
+            return -1;
+        rows += (size_t)n[m];
+        if (n[m] > 0)
+            first = g[m][0].first, last = g[m][0].last;
+    }
+    const ds_setting *set = &d->settings[setting];
+    const char *what = strcmp(set->runtime, "native") == 0
+                           ? "every object of the runtime"
+                           : "the objects the collector tracks: containers and instances";
+    char head[LINE_LEN];
+    if (rows == 0)
+        snprintf(head, sizeof head, "growth by type: no type grows (%s)", what);
+    else
+        snprintf(head, sizeof head, "growth by type, per iteration over iterations %lld..%lld (%s):",
+                 (long long)first, (long long)last, what);
+    if (format == REPORT_MARKDOWN) {
+        fputs("\n", out);
+        md_puts(out, head);
+        fputs("\n\n", out);
+    } else {
+        fprintf(out, "%s\n", head);
+    }
+    if (rows == 0)
+        return 0;
+    table t;
+    if (table_init(&t, rows + 1, 5) != 0)
+        return -1;
+    const char *hdr[] = {"mode", "type", "objects/iter", "bytes/iter", "objects at end"};
+    for (size_t c = 0; c < 5; c++)
+        snprintf(cell(&t, 0, c), CELL_LEN, "%s", hdr[c]);
+    t.left[0] = t.left[1] = true;
+    size_t r = 1;
+    for (int m = 0; m < DS_MODES; m++)
+        for (long i = 0; i < n[m]; i++, r++) {
+            snprintf(cell(&t, r, 0), CELL_LEN, "%s", i == 0 ? ds_mode_titles[m] : "");
+            snprintf(cell(&t, r, 1), CELL_LEN, "%s", g[m][i].name);
+            format_fixed(cell(&t, r, 2), CELL_LEN, g[m][i].objects_per_iter, 1, true);
+            format_signed_size(cell(&t, r, 3), CELL_LEN, g[m][i].bytes_per_iter);
+            snprintf(cell(&t, r, 4), CELL_LEN, "%lld", (long long)g[m][i].final_objects);
+        }
+    table_print(out, &t, format);
+    free(t.cells);
     return 0;
 }
 
@@ -1277,7 +1362,8 @@ static int print_setting(FILE *out, const ds *d, size_t setting, report_format f
         table_print(out, &t, format);
         free(t.cells);
     }
-    if (print_verdict(out, d, setting, format) != 0 || print_twin(out, d, setting, format) != 0)
+    if (print_verdict(out, d, setting, format) != 0 ||
+        print_type_growth(out, d, setting, format) != 0 || print_twin(out, d, setting, format) != 0)
         return -1;
     print_failed_runs(out, d, setting, format);
     return 0;
@@ -1325,6 +1411,8 @@ int report_write(FILE *out, const ds *d, report_format format, const char *const
 {
     if (format == REPORT_CSV)
         return write_csv(out, d, scenarios, nscenarios);
+    if (format == REPORT_JSON)
+        return report_write_json(out, d, scenarios, nscenarios);
     bool first = true;
     for (size_t s = 0; s < d->nsettings; s++) {
         bool seen = false; /* the scenario was printed with an earlier setting */
@@ -1346,7 +1434,7 @@ int report_print(FILE *out, const ds *d, const char *const *scenarios, size_t ns
 /* ==== bench report ========================================================================= */
 
 static const char report_usage[] =
-    "Usage: bench report DIR [--format text|markdown|csv] [--scenario NAME[,NAME...]]\n"
+    "Usage: bench report DIR [--format text|markdown|csv|json] [--scenario NAME[,NAME...]]\n"
     "\n"
     "Prints, for each scenario and setting (runtime, policy, allocator, threshold) in the\n"
     "results folder DIR, the table of seed 004: one row per iteration (\"start\" is the\n"
@@ -1392,10 +1480,19 @@ static const char report_usage[] =
     "               collections_gen0, collections_gen1, collections_gen2\n"
     "             medians over the repeats that succeeded, as summary.csv has them; MiB,\n"
     "             ms, s and ratios with three decimals; an empty cell where summary.csv\n"
-    "             has no figure.\n"
+    "             has no figure.\n";
+
+/* The rest of the help (one string would exceed what C11 compilers must accept). */
+static const char report_usage_more[] =
+    "  json       one JSON document for scripts and CI (schema: share/gcbench/schemas/\n"
+    "             report.schema.json; README \"JSON output\"): per setting its verdict,\n"
+    "             reason and rule, and per mode every summary.csv figure (numbers as\n"
+    "             numbers, empty as null), the RSS after each iteration (median, min, max;\n"
+    "             live instances where RSS is not comparable), the types that grow and the\n"
+    "             failed runs.\n"
     "\n"
     "Options:\n"
-    "  --format FORMAT          text (the default), markdown or csv\n"
+    "  --format FORMAT          text (the default), markdown, csv or json\n"
     "  --scenario NAME[,NAME...]\n"
     "                           only these scenarios (as named in DIR/runs.csv); may be\n"
     "                           given more than once\n"
@@ -1448,8 +1545,9 @@ static int add_scenarios(report_args *a, const char *list)
 /* Sets a->format from --format's value. Returns 0, or -1 after a usage error. */
 static int parse_format(report_args *a, const char *format)
 {
-    static const char *const names[] = {"text", "markdown", "csv"};
-    static const report_format formats[] = {REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV};
+    static const char *const names[] = {"text", "markdown", "csv", "json"};
+    static const report_format formats[] = {REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV,
+                                            REPORT_JSON};
     int i = gcb_parse_choice("report", "--format", format, names, sizeof names / sizeof names[0]);
     if (i < 0)
         return -1;
@@ -1557,6 +1655,7 @@ int report_main(int argc, char **argv)
     }
     if (a.help) {
         fputs(report_usage, stdout);
+        fputs(report_usage_more, stdout);
         free_args(&a);
         return GCB_EXIT_OK;
     }

@@ -65,7 +65,7 @@
 
 #include "dataset.h"
 
-typedef enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV } report_format;
+typedef enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV, REPORT_JSON } report_format;
 
 /* The header of `bench report --format csv`: one row per (scenario, setting, mode) of the
  * folder, the figures from summary.csv (empty cells where it has none, and in the RSS columns
@@ -89,6 +89,10 @@ int report_main(int argc, char **argv);
  * when writing to out failed or summary.csv holds a malformed number ("bench: FILE:LINE: …" on
  * stderr). */
 int report_print(FILE *out, const ds *d, const char *const *scenarios, size_t nscenarios);
+
+/* The folder as one JSON document (report_json.c; schema harness/schemas/report.schema.json).
+ * Returns 0, or -1 after a message. */
+int report_write_json(FILE *out, const ds *d, const char *const *scenarios, size_t nscenarios);
 
 /* report_print in the given format; returns the same. */
 int report_write(FILE *out, const ds *d, report_format format, const char *const *scenarios,

@@ -8,7 +8,14 @@
 #include <stdint.h>
 
 /* Exit codes (DESIGN.md §5). */
-enum { GCB_EXIT_OK = 0, GCB_EXIT_FAILED = 1, GCB_EXIT_USAGE = 2, GCB_EXIT_INTERRUPTED = 130 };
+/* 3: bench run --fail-on: a scenario got one of the named verdicts (every run succeeded). */
+enum {
+    GCB_EXIT_OK = 0,
+    GCB_EXIT_FAILED = 1,
+    GCB_EXIT_USAGE = 2,
+    GCB_EXIT_VERDICT = 3,
+    GCB_EXIT_INTERRUPTED = 130
+};
 
 /* "bench: <message>\n" on stderr. */
 void gcb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

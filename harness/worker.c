@@ -162,18 +162,33 @@ static void n_sample(void *ctx, wire_iter *s)
 
 static void n_mark_types(void *ctx) { gcr_types_mark(((native *)ctx)->rt); }
 
+/* Whether name is one of the scenario's classes (gcr_classes_stats). */
+static bool is_class(gcr_runtime *rt, const char *name)
+{
+    gcr_type_stat cls[32];
+    size_t n = gcr_classes_stats(rt, cls, 32);
+    for (size_t i = 0; i < n && i < 32; i++)
+        if (strcmp(cls[i].name, name) == 0)
+            return true;
+    return false;
+}
+
 static size_t n_types(void *ctx, wire_type *out, size_t max)
 {
-    gcr_type_stat top[16];
-    size_t cap = max < 16 ? max : 16;
-    size_t n = gcr_types_stats(((native *)ctx)->rt, top, cap); /* how many types are live */
+    native *nat = ctx;
+    gcr_type_stat top[256];
+    size_t cap = max < 256 ? max : 256;
+    size_t n = gcr_types_stats(nat->rt, top, cap); /* how many types are live */
     n = n < cap ? n : cap;
     for (size_t i = 0; i < n; i++) {
         memset(&out[i], 0, sizeof out[i]);
         out[i].live_objects = (int64_t)top[i].live_objects;
         out[i].live_bytes = (int64_t)top[i].live_bytes;
         out[i].growth_objects = top[i].growth_objects;
-        snprintf(out[i].name, sizeof out[i].name, "%s", top[i].name);
+        if (is_class(nat->rt, top[i].name)) /* as CPython's module.Class */
+            snprintf(out[i].name, sizeof out[i].name, "%s.%s", nat->scenario->name, top[i].name);
+        else
+            snprintf(out[i].name, sizeof out[i].name, "%s", top[i].name);
     }
     return n;
 }

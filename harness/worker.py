@@ -500,8 +500,11 @@ class Worker:
         self.class_names = []
         self.class_counts = array.array("q")
         self.class_base = array.array("q")
-        # live objects per type name at the baseline (objgraph's show_growth)
-        self.type_mark = {}
+        # The census of every sample: live objects and bytes per type of what the collector
+        # tracks (gc.get_objects()), kept as a history of changes, from which the types that
+        # grow are sent at the end (Census). Made here, before the baseline, as are the types
+        # setup() registers: a sample then makes no container.
+        self.census = Census()
         # the baseline's cumulative counters
         # collections, collected, uncollectable, pause, gen0..2
         self.base = array.array("q", [0, 0, 0, 0, 0, 0, 0])
@@ -567,6 +570,12 @@ class Worker:
             self.class_names.append(self.wire.type_name(cls.__name__))
             self.class_counts.append(0)
             self.class_base.append(0)
+            self.census.slot(cls)
+        for o in gc.get_objects():  # the types alive now: a sample need not name them
+            self.census.slot(type(o))
+        o = None
+        self.census.reserve(a.iterations)
+        self.census.own_arrays(self)
 
     # -- samples
 
@@ -605,12 +614,33 @@ class Worker:
         heap = len(objs)
         index = self.class_index
         counts = self.class_counts
+        census = self.census
+        cache = census.cache
+        tcount = census.objects
+        tbytes = census.bytes
+        head = census.gc_head
+        own = census.own
+        own_type = census.array_type
         for i in range(heap):
-            t = type(objs[i])
+            o = objs[i]
+            t = type(o)
             if t in index:
                 counts[index[t]] += 1
-        if k == 0:
-            self.mark_types(objs, heap)
+            if t is own_type and id(o) in own:
+                continue
+            if t in cache:
+                j = cache[t]
+            else:
+                j = census.slot(t)
+                cache[t] = j
+            tcount[j] += 1
+            try:
+                tbytes[j] += t.__sizeof__(o) + head
+            except Exception:
+                pass
+        o = t = None
+        cache.clear()
+        census.record()
         objs = None
         pause = clock[1]
         peak = hwm if self.peak_ok else -1
@@ -679,32 +709,16 @@ class Worker:
         if enabled:
             gc.enable()
 
-    def mark_types(self, objs, n):
-        """Live objects per type name at the baseline, into the dict made before it."""
-        mark = self.type_mark
-        for i in range(n):
-            name = type(objs[i]).__name__
-            if name in mark:
-                mark[name] += 1
-            else:
-                mark[name] = 1
-
-    def send_types(self, iteration, top=10):
-        """WIRE_TYPE records: the types with the most live objects (objgraph's
-        show_most_common_types), their bytes and growth since the baseline."""
+    def send_types(self):
+        """WIRE_TYPE records: the types that grew, at every iteration (Census.growing)."""
         enabled = gc.isenabled()
         gc.disable()
-        counts, sizes = {}, {}
-        for o in gc.get_objects():
-            name = type(o).__name__
-            counts[name] = counts.get(name, 0) + 1
-            sizes[name] = sizes.get(name, 0) + sys.getsizeof(o)
-        ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)[:top]
         w = self.wire
-        for name, n in ranked:
-            self.send(w.pack_type(w.kind_type, iteration, n, sizes[name],
-                                        n - self.type_mark.get(name, 0), w.type_name(name)))
-        del counts, sizes, ranked
+        for name, series in self.census.growing():
+            wname = w.type_name(name)
+            base = series[0][1]
+            for k, n, size in series:
+                self.send(w.pack_type(w.kind_type, k, n, size, n - base, wname))
         if enabled:
             gc.enable()
 
@@ -803,7 +817,7 @@ class Worker:
             self.sample(0, 0, 0, 0, 0)
             done, message = self.iterations()
             ok = done == self.a.iterations
-            self.send_types(done)
+            self.send_types()
             fn = getattr(self.module, "teardown", None)
             if fn is not None:
                 try:
@@ -812,6 +826,165 @@ class Worker:
                     _report(_format_exc())  # on stderr; the run's outcome stands
         self.send_done(done, ok, message)
         return 0 if ok else 1
+
+
+class Census:
+    """Live objects and bytes per type, of the objects the collector tracks, at every sample:
+    what objgraph's show_growth counts, per iteration. A type is known by its module-qualified
+    name ("myapp.reports.ReportService"; a builtin's bare: "list"), never held by a reference
+    (a class made per call and dropped must die as it would without us, and types of one name
+    count together, as objgraph counts them). Bytes are sys.getsizeof's, computed without its
+    argument tuple: type(o).__sizeof__(o) plus the collector's header.
+
+    A sample counts into objects and bytes (indexed by slot), looking each type up in cache
+    (cleared after the sample, so it holds no type), then record() keeps what changed since the
+    last sample (slot, objects, bytes) in arrays: a history that grows by the types that
+    changed, not by every type. Nothing of it is a container the collector counts, except the
+    str names of types met for the first time after setup (not tracked either)."""
+
+    TOP_OBJECTS = 10  # the most-grown types by objects sent …
+    TOP_BYTES = 5  # … and by bytes (at most 15 types)
+    MAX_SAMPLES = 500  # samples sent per type at most (evenly spread, the last always)
+    SLOT_ROOM = 256  # room for types first met after setup, before the arrays must grow
+    CHANGE_ROOM = 64  # changes per sample reserved (for at most 1000 samples)
+
+    def __init__(self):
+        # Every array is reserved at setup (reserve) and written by index, never appended to
+        # during the run: a buffer grown while the scenario's objects fill pymalloc's arenas
+        # would pin an arena, as a kept int would (Worker's note).
+        self.n = array.array("q", [0, 0, 0])  # slots, changes, samples used
+        self.slots = {}  # name -> slot
+        self.names = []  # per slot (None beyond n[0])
+        self.cache = {}  # type -> slot, during one sample
+        self.objects = array.array("q")  # this sample's, per slot
+        self.bytes = array.array("q")
+        self.prev_objects = array.array("q")
+        self.prev_bytes = array.array("q")
+        self.d_slot = array.array("q")  # the history: what changed, sample after sample
+        self.d_objects = array.array("q")
+        self.d_bytes = array.array("q")
+        self.d_end = array.array("q")  # per sample: the end of its changes in d_*
+        self.gc_head = sys.getsizeof([]) - [].__sizeof__()
+        # the worker's own arrays (tracked by the collector since 3.10): not the scenario's
+        self.own = set()
+        self.array_type = array.array
+
+    def own_arrays(self, holder):
+        """Leaves holder's array attributes (and this census') out of the census."""
+        for value in list(vars(holder).values()) + list(vars(self).values()):
+            if type(value) is array.array:
+                self.own.add(id(value))
+
+    def reserve(self, iterations):
+        """Room for SLOT_ROOM more types and the changes of iterations + 1 samples."""
+        room = self.n[0] + self.SLOT_ROOM - len(self.objects)
+        if room > 0:
+            self._grow_slots(room)
+        changes = self.CHANGE_ROOM * (min(iterations, 1000) + 1)
+        if changes > len(self.d_slot):
+            self._grow_changes(changes - len(self.d_slot))
+        if iterations + 1 > len(self.d_end):
+            self.d_end.extend(array.array("q", [0]) * (iterations + 1 - len(self.d_end)))
+
+    def _grow_slots(self, k):
+        zeros = array.array("q", [0]) * k
+        for a in (self.objects, self.bytes, self.prev_objects, self.prev_bytes):
+            a.extend(zeros)
+        self.names.extend([None] * k)
+
+    def _grow_changes(self, k):
+        zeros = array.array("q", [0]) * k
+        for a in (self.d_slot, self.d_objects, self.d_bytes):
+            a.extend(zeros)
+
+    def slot(self, t):
+        """The slot of type t's name, made the first time it is met."""
+        try:
+            mod = t.__module__
+            qual = t.__qualname__
+        except Exception:
+            mod = qual = None
+        if type(qual) is not str:
+            qual = "?"
+        if type(mod) is not str or mod == "builtins":
+            name = qual
+        else:
+            name = mod + "." + qual
+        if name in self.slots:
+            return self.slots[name]
+        n = self.n
+        j = n[0]
+        if j == len(self.objects):  # out of room: rare, after setup
+            self._grow_slots(self.SLOT_ROOM)
+        self.slots[name] = j
+        self.names[j] = name
+        n[0] = j + 1
+        return j
+
+    def record(self):
+        """Ends a sample: keeps what changed since the last, zeroes the counts."""
+        objects, size = self.objects, self.bytes
+        po, pb = self.prev_objects, self.prev_bytes
+        n = self.n
+        c = n[1]
+        for j in range(n[0]):
+            k = objects[j]
+            b = size[j]
+            if k != po[j] or b != pb[j]:
+                if c == len(self.d_slot):  # out of room: doubles
+                    self._grow_changes(c)
+                self.d_slot[c] = j
+                self.d_objects[c] = k
+                self.d_bytes[c] = b
+                c += 1
+                po[j] = k
+                pb[j] = b
+            objects[j] = 0
+            size[j] = 0
+        n[1] = c
+        if n[2] == len(self.d_end):
+            self.d_end.extend(array.array("q", [0]) * (n[2] + 1))
+        self.d_end[n[2]] = c
+        n[2] += 1
+
+    def growing(self):
+        """[(name, [(iteration, objects, bytes), ...]), ...]: the types whose live objects or
+        bytes after the last sample exceed the baseline's, most grown first (the top
+        TOP_OBJECTS by objects, then the top TOP_BYTES by bytes not already in), each with
+        its figures at every sample (at most MAX_SAMPLES of them)."""
+        nslots = self.n[0]
+        nsamples = self.n[2]
+        cur_o = [0] * nslots
+        cur_b = [0] * nslots
+        base_o = base_b = None
+        every = []  # per sample: (objects, bytes) lists, for the samples sent
+        stride = max(1, -(-nsamples // self.MAX_SAMPLES))
+        start = 0
+        for k in range(nsamples):
+            end = self.d_end[k]
+            for i in range(start, end):
+                j = self.d_slot[i]
+                cur_o[j] = self.d_objects[i]
+                cur_b[j] = self.d_bytes[i]
+            start = end
+            if k == 0:
+                base_o, base_b = list(cur_o), list(cur_b)
+            if k % stride == 0 or k == nsamples - 1:
+                every.append((k, list(cur_o), list(cur_b)))
+        if not every or base_o is None:
+            return []
+        last_o, last_b = every[-1][1], every[-1][2]
+        grown_o = [(last_o[j] - base_o[j], j) for j in range(nslots) if last_o[j] > base_o[j]]
+        grown_b = [(last_b[j] - base_b[j], j) for j in range(nslots) if last_b[j] > base_b[j]]
+        grown_o.sort(key=lambda g: (-g[0], self.names[g[1]]))
+        grown_b.sort(key=lambda g: (-g[0], self.names[g[1]]))
+        chosen = [j for _, j in grown_o[:self.TOP_OBJECTS]]
+        for _, j in grown_b:
+            if len(chosen) >= self.TOP_OBJECTS + self.TOP_BYTES:
+                break
+            if j not in chosen:
+                chosen.append(j)
+        return [(self.names[j], [(k, o[j], b[j]) for k, o, b in every]) for j in chosen]
 
 
 class _Injected(Exception):

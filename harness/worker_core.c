@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "census.h"
 #include "procfs.h"
 #include "stats.h"
 #include "util.h"
@@ -189,7 +190,11 @@ typedef struct run_state {
     wire_iter base;     /* the runtime's cumulative counters at the baseline */
     wire_iter last;     /* the last boundary sample sent (counted from the baseline) */
     size_t last_pauses; /* pauses.len at the last boundary sample */
+    census types;       /* live objects and bytes per type at every sample */
+    wire_type *type_buf; /* WK_MAX_TYPES entries for b->types (NULL: no census) */
 } run_state;
+
+#define WK_MAX_TYPES 256 /* types per sample the census reads at most */
 
 /* Cumulative counters count from the baseline: an interpreter's start-up and the setup are
  * not the run's. (Levels — counts, garbage, live objects — stay as they are.) */
@@ -255,21 +260,22 @@ static void send_iter(run_state *st, int64_t k, wire_iter *s)
     m.u.iter = *s;
     send_msg(st->a->fd, &m);
     send_classes(st, k);
-}
-
-#define WK_TOP_TYPES 10
-
-static void send_types(run_state *st, int64_t iteration)
-{
-    wire_type top[WK_TOP_TYPES];
-    size_t n = st->b->types(st->b->ctx, top, WK_TOP_TYPES);
-    for (size_t i = 0; i < n && i < WK_TOP_TYPES; i++) {
-        wire_msg m = {.kind = WIRE_TYPE};
-        m.u.type = top[i];
-        m.u.type.iteration = iteration;
-        send_msg(st->a->fd, &m);
+    if (st->type_buf != NULL) {
+        size_t n = st->b->types(st->b->ctx, st->type_buf, WK_MAX_TYPES);
+        census_record(&st->types, st->type_buf, n < WK_MAX_TYPES ? n : WK_MAX_TYPES);
     }
 }
+
+static void send_type(void *ctx, const wire_type *t)
+{
+    const run_state *st = ctx;
+    wire_msg m = {.kind = WIRE_TYPE};
+    m.u.type = *t;
+    send_msg(st->a->fd, &m);
+}
+
+/* WIRE_TYPE records: the types that grew, at every sample (census_send). */
+static void send_types(run_state *st) { census_send(&st->types, send_type, st); }
 
 /* DONE: the gc figures of the last boundary sample (see wk_run), a failed setup's zeros. */
 static void send_done(run_state *st, int64_t done, bool ok, const char *message)
@@ -330,6 +336,7 @@ int wk_run(const wk_args *a, const wk_backend *b)
 {
     signal(SIGPIPE, SIG_IGN);
     run_state st = {.a = a, .b = b, .peak_ok = procfs_reset_peak() == 0, .run_peak = -1};
+    st.type_buf = b->types != NULL ? malloc(WK_MAX_TYPES * sizeof *st.type_buf) : NULL;
     char err[2048] = "";
     int64_t done = 0;
     bool ok = b->setup(b->ctx, &st.pauses, err, sizeof err) == 0;
@@ -344,11 +351,13 @@ int wk_run(const wk_args *a, const wk_backend *b)
         send_iter(&st, 0, &baseline);
         done = run_iterations(&st, err, sizeof err);
         ok = done == a->iterations;
-        send_types(&st, done);
+        send_types(&st);
         if (b->teardown != NULL)
             b->teardown(b->ctx);
     }
     send_done(&st, done, ok, err);
     free(st.pauses.ns);
+    free(st.type_buf);
+    census_free(&st.types);
     return ok ? 0 : 1;
 }

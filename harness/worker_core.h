@@ -71,7 +71,8 @@ typedef struct wk_backend {
     void (*sample)(void *ctx, wire_iter *s);
     /* Marks the per-type baseline (after setup). */
     void (*mark_types)(void *ctx);
-    /* The types with the most live objects: fills out, returns how many (<= max). */
+    /* The live types, most live objects first, names module-qualified (a scenario's class as
+     * "SCENARIO.Class"): fills out, returns how many (<= max). May be NULL. */
     size_t (*types)(void *ctx, wire_type *out, size_t max);
     /* The scenario's own classes and their live instances (growth since mark_types), in the
      * order they were defined: fills out, returns how many (<= max). May be NULL. */
@@ -83,7 +84,8 @@ typedef struct wk_backend {
 } wk_backend;
 
 /* Runs setup, a full collection (as seed 004 does before each test), the baseline sample, the
- * iterations (with the forced collection and the samples), the per-type record and teardown,
+ * iterations (with the forced collection and the samples, each with its per-type census), the
+ * types that grew (census.h) and teardown,
  * and sends DONE. DONE's gc figures (collections, collected, uncollectable, garbage, objects
  * scanned, pauses) are the last boundary sample's: what the iterations did, not what the
  * loop's own ending or the teardown made the collector do. Returns the exit status. */

@@ -1,0 +1,118 @@
+/* growth.c — the types that grow per setting and mode (see growth.h). */
+#include "growth.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "verdict.h"
+
+/* The first iteration the verdict judges in a run of n iterations. */
+static int64_t first_judged(int64_t n)
+{
+    return n >= VERDICT_MIN_ITERATIONS ? verdict_late_first(n) : 1;
+}
+
+/* The slope of type_id's objects (bytes when bytes) in run over iterations first..: Theil–Sen
+ * over its rows there; 0 with fewer than two. x, y: room for run->ntypes. */
+static int run_slope(const ds_run *run, size_t type_id, int64_t first, bool bytes, double *x,
+                     double *y, double *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < run->ntypes; i++) {
+        const ds_type_count *c = &run->types[i];
+        int64_t v = bytes ? c->live_bytes : c->live_objects;
+        if (c->type_id != type_id || c->iteration < first || v == DS_MISSING)
+            continue;
+        x[n] = (double)c->iteration;
+        y[n++] = (double)v;
+    }
+    *out = 0;
+    return n < 2 ? 0 : stats_theil_sen(x, y, n, out);
+}
+
+/* The figures of type_id at run's last row of it (false when the run has none). */
+static bool run_final(const ds_run *run, size_t type_id, int64_t *objects, int64_t *bytes)
+{
+    int64_t at = -1;
+    for (size_t i = 0; i < run->ntypes; i++) {
+        const ds_type_count *c = &run->types[i];
+        if (c->type_id == type_id && c->iteration > at) {
+            at = c->iteration;
+            *objects = c->live_objects;
+            *bytes = c->live_bytes;
+        }
+    }
+    return at >= 0;
+}
+
+static int by_growth(const void *a, const void *b)
+{
+    const growth_type *x = a, *y = b;
+    if (x->objects_per_iter != y->objects_per_iter)
+        return x->objects_per_iter > y->objects_per_iter ? -1 : 1;
+    if (x->bytes_per_iter != y->bytes_per_iter)
+        return x->bytes_per_iter > y->bytes_per_iter ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+long growth_types(const ds *d, size_t setting, int mode, growth_type *out, size_t max)
+{
+    const ds_setting *set = &d->settings[setting];
+    size_t nr = set->nruns[mode], most = 1;
+    for (size_t r = 0; r < nr; r++)
+        if (d->runs[set->runs[mode][r]].ntypes > most)
+            most = d->runs[set->runs[mode][r]].ntypes;
+    size_t nt = d->ntype_names;
+    growth_type *all = calloc(nt + 1, sizeof *all);
+    double *buf = malloc((2 * most + 2 * nr + 2) * sizeof *buf);
+    int64_t *fin = malloc((2 * nr + 2) * sizeof *fin);
+    if (all == NULL || buf == NULL || fin == NULL) {
+        free(all), free(buf), free(fin);
+        return -1;
+    }
+    double *x = buf, *y = buf + most, *so = buf + 2 * most, *sb = so + nr + 1;
+    int64_t *fo = fin, *fb = fin + nr + 1;
+    size_t n = 0;
+    long rc = 0;
+    for (size_t t = 0; t < nt && rc == 0; t++) {
+        size_t k = 0, kf = 0;
+        int64_t first = -1, last = -1;
+        for (size_t r = 0; r < nr; r++) {
+            const ds_run *run = &d->runs[set->runs[mode][r]];
+            if (!run->ok || run->niters < 2)
+                continue;
+            int64_t nit = run->iters[run->niters - 1].iteration;
+            int64_t f = first_judged(nit);
+            if (run_slope(run, t, f, false, x, y, &so[k]) != 0 ||
+                run_slope(run, t, f, true, x, y, &sb[k]) != 0) {
+                rc = -1;
+                break;
+            }
+            k++;
+            if (run_final(run, t, &fo[kf], &fb[kf]))
+                kf++;
+            first = f;
+            last = nit;
+        }
+        if (rc != 0 || k == 0 || kf == 0)
+            continue;
+        growth_type g = {.name = d->type_names[t],
+                         .objects_per_iter = stats_median_f64(so, k),
+                         .bytes_per_iter = stats_median_f64(sb, k),
+                         .final_objects = stats_median_i64(fo, kf),
+                         .final_bytes = stats_median_i64(fb, kf),
+                         .first = first,
+                         .last = last};
+        if (g.objects_per_iter > 0 || g.bytes_per_iter > 0)
+            all[n++] = g;
+    }
+    if (rc == 0) {
+        qsort(all, n, sizeof *all, by_growth);
+        rc = (long)(n < max ? n : max);
+        memcpy(out, all, (size_t)rc * sizeof *out);
+    }
+    free(all), free(buf), free(fin);
+    return rc;
+}

@@ -86,6 +86,10 @@ static const char run_usage_settings[] =
     "                                 DIR/latest to it [results]\n"
     "  --no-plot                      do not draw plots\n"
     "  --quiet                        print only errors and the results folder\n"
+    "  --trace-alloc N                also make one traced run per CPython setting and mode\n"
+    "                                 (tracemalloc, N frames): the allocation sites whose\n"
+    "                                 retained size grows, in samples.csv (kind site) and\n"
+    "                                 the report; its RSS and times enter no summary [off]\n"
     "  --fail-on VERDICT[,VERDICT...] exit 3 when a scenario's verdict is one of these:\n"
     "                                 leak, uncollectable, delayed, bounded, inconclusive\n"
     "                                 (for a test suite or CI) [none]\n"
@@ -677,6 +681,14 @@ static int check_runtimes(run_cli *c, bool policy_given)
                                "CPython itself");
         return -1;
     }
+    bool traceable = false;
+    for (size_t i = 0; i < c->plan.nruntimes; i++)
+        traceable = traceable || plan_can_trace(&c->plan.runtimes[i]);
+    if (c->plan.trace_frames > 0 && !traceable) {
+        gcb_usage_error("run", "--trace-alloc traces CPython's allocations (tracemalloc); add "
+                               "--runtime python or --python PATH");
+        return -1;
+    }
     return 0;
 }
 
@@ -729,6 +741,7 @@ enum {
     OPT_PYTHON,
     OPT_PYODIDE,
     OPT_FAIL_ON,
+    OPT_TRACE_ALLOC,
     OPT_HELP
 };
 
@@ -830,6 +843,13 @@ static int parse_one(run_cli *c, int opt, const char *arg)
         return parse_paths("--pyodide", arg, c->pyodides, &c->npyodides);
     case OPT_FAIL_ON:
         return parse_fail_on(c, arg);
+    case OPT_TRACE_ALLOC: {
+        int64_t v;
+        if (parse_number("--trace-alloc", arg, 1, 100, &v) != 0)
+            return -1;
+        c->plan.trace_frames = (int)v;
+        return 0;
+    }
     default:
         return -1;
     }
@@ -861,6 +881,7 @@ static int parse_run(int argc, char **argv, run_cli *c)
         {"python", required_argument, NULL, OPT_PYTHON},
         {"pyodide", required_argument, NULL, OPT_PYODIDE},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"trace-alloc", required_argument, NULL, OPT_TRACE_ALLOC},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };

@@ -4,7 +4,8 @@
  * Invariants after a successful ds_load:
  * - every ds_run's strings point into d->runs_csv's cells (never NULL, "" when absent);
  * - every run's mode_index is 0..2 and setting < d->nsettings;
- * - every run appears in exactly one settings[s].runs[m], which lists runs by repeat
+ * - every run appears in exactly one settings[s].runs[m] (traced runs, runs.csv's
+ *   trace_alloc_frames > 0: in settings[s].traced[m] instead), which lists runs by repeat
  *   (then by their order in runs.csv);
  * - a run's iters are sorted by iteration with no iteration twice; its ticks by t_ns; its
  *   classes (kind "class" rows) by iteration, then class id, each at an iteration it has an
@@ -67,6 +68,7 @@ static const num_field run_fields[] = {
     {"pause_ns_p95", offsetof(ds_run, pause_ns_p95)},
     {"pause_ns_max", offsetof(ds_run, pause_ns_max)},
     {"interpreter_objects", offsetof(ds_run, interpreter_objects)},
+    {"trace_alloc_frames", offsetof(ds_run, trace_frames)},
 };
 #define N_RUN_FIELDS (sizeof run_fields / sizeof run_fields[0])
 
@@ -255,22 +257,30 @@ static int group_runs(ds *d)
     if (d->settings == NULL)
         return -1;
     for (size_t i = 0; i < d->nruns; i++) {
-        d->runs[i].setting = find_or_add_setting(d, &d->runs[i]);
-        d->settings[d->runs[i].setting].nruns[d->runs[i].mode_index]++;
-        if (!d->runs[i].rss_comparable)
-            d->settings[d->runs[i].setting].rss_comparable = false;
+        ds_run *r = &d->runs[i];
+        r->setting = find_or_add_setting(d, r);
+        if (r->trace_frames > 0)
+            d->settings[r->setting].ntraced[r->mode_index]++;
+        else
+            d->settings[r->setting].nruns[r->mode_index]++;
+        if (!r->rss_comparable)
+            d->settings[r->setting].rss_comparable = false;
     }
     for (size_t s = 0; s < d->nsettings; s++)
         for (int m = 0; m < DS_MODES; m++) {
-            d->settings[s].runs[m] = calloc(d->settings[s].nruns[m] + 1, sizeof(size_t));
-            if (d->settings[s].runs[m] == NULL)
+            ds_setting *set = &d->settings[s];
+            set->runs[m] = calloc(set->nruns[m] + 1, sizeof(size_t));
+            set->traced[m] = calloc(set->ntraced[m] + 1, sizeof(size_t));
+            if (set->runs[m] == NULL || set->traced[m] == NULL)
                 return -1;
-            d->settings[s].nruns[m] = 0;
+            set->nruns[m] = set->ntraced[m] = 0;
         }
     for (size_t i = 0; i < d->nruns; i++) {
         ds_setting *set = &d->settings[d->runs[i].setting];
         int m = d->runs[i].mode_index;
-        size_t *list = set->runs[m], n = set->nruns[m]++;
+        bool traced = d->runs[i].trace_frames > 0;
+        size_t *list = traced ? set->traced[m] : set->runs[m];
+        size_t n = traced ? set->ntraced[m]++ : set->nruns[m]++;
         while (n > 0 && d->runs[list[n - 1]].repeat > d->runs[i].repeat) {
             list[n] = list[n - 1];
             n--;
@@ -328,7 +338,7 @@ oom:
 /* KIND_TYPE rows (live objects and bytes of a type that grew, at an iteration) become the run's
  * types (add_type_rows). KIND_CLASS rows become the run's classes and are summed into their
  * iteration sample's class_objects (add_class_rows). */
-enum { KIND_ITER, KIND_TICK, KIND_TYPE, KIND_CLASS };
+enum { KIND_ITER, KIND_TICK, KIND_TYPE, KIND_CLASS, KIND_SITE };
 
 /* samples.csv's column indexes and, per row, what the first pass learned. */
 typedef struct sample_pass {
@@ -362,11 +372,14 @@ static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *er
         } else if (strcmp(kind, "type") == 0) {
             p->row_kind[row] = KIND_TYPE;
             run->ntypes++;
+        } else if (strcmp(kind, "site") == 0) {
+            p->row_kind[row] = KIND_SITE;
+            run->nsites++;
         } else if (strcmp(kind, "class") == 0) {
             p->row_kind[row] = KIND_CLASS;
             run->nclasses++;
         } else {
-            snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter, tick, type or class",
+            snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter, tick, type, class or site",
                      t->path, t->lines[row], kind);
             return -1;
         }
@@ -383,9 +396,11 @@ static int alloc_run_samples(ds *d)
         run->ticks = calloc(run->nticks + 1, sizeof *run->ticks);
         run->classes = calloc(run->nclasses + 1, sizeof *run->classes);
         run->types = calloc(run->ntypes + 1, sizeof *run->types);
-        if (run->iters == NULL || run->ticks == NULL || run->classes == NULL || run->types == NULL)
+        run->sites = calloc(run->nsites + 1, sizeof *run->sites);
+        if (run->iters == NULL || run->ticks == NULL || run->classes == NULL ||
+            run->types == NULL || run->sites == NULL)
             return -1;
-        run->niters = run->nticks = run->nclasses = run->ntypes = 0;
+        run->niters = run->nticks = run->nclasses = run->ntypes = run->nsites = 0;
     }
     return 0;
 }
@@ -396,7 +411,7 @@ static int fill_samples(ds *d, const sample_pass *p, char *err, size_t errlen)
     const csvt *t = p->t;
     for (size_t row = 0; row < t->nrows; row++) {
         ds_run *run = &d->runs[p->row_run[row]];
-        if (p->row_kind[row] == KIND_TYPE || p->row_kind[row] == KIND_CLASS)
+        if (p->row_kind[row] != KIND_ITER && p->row_kind[row] != KIND_TICK)
             continue;
         ds_sample *s =
             p->row_kind[row] == KIND_ITER ? &run->iters[run->niters++] : &run->ticks[run->nticks++];
@@ -534,32 +549,35 @@ static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
     return 0;
 }
 
-/* The id of type name in d->type_names, appending it when it is new; -1 when memory ran out. */
-static long intern_type(ds *d, const char *name)
+/* The id of name in (*names)[0..*n), appending it when it is new; -1 when memory ran out. */
+static long intern_name(char ***names, size_t *n, const char *name)
 {
-    for (size_t i = 0; i < d->ntype_names; i++)
-        if (strcmp(d->type_names[i], name) == 0)
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*names)[i], name) == 0)
             return (long)i;
-    char **names = realloc(d->type_names, (d->ntype_names + 1) * sizeof *names);
-    if (names == NULL)
+    char **grown = realloc(*names, (*n + 1) * sizeof *grown);
+    if (grown == NULL)
         return -1;
-    d->type_names = names;
-    if ((names[d->ntype_names] = strdup(name)) == NULL)
+    *names = grown;
+    if ((grown[*n] = strdup(name)) == NULL)
         return -1;
-    return (long)d->ntype_names++;
+    return (long)(*n)++;
 }
 
 /* Each kind "type" row becomes one of its run's types (its type_name interned in
- * d->type_names), in samples.csv's order. A type row without an iteration or a type_name is an
- * error; its live_bytes may be empty (DS_MISSING). */
+ * d->type_names), each kind "site" row one of its sites (alloc_site, in d->site_names), in
+ * samples.csv's order. Such a row without an iteration or a name is an error; its live_bytes
+ * may be empty (DS_MISSING). */
 static int add_type_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
 {
     const csvt *t = p->t;
     int col_live = csvt_col(t, "live_objects"), col_bytes = csvt_col(t, "live_bytes");
-    int col_name = csvt_col(t, "type_name");
+    int col_type = csvt_col(t, "type_name"), col_site = csvt_col(t, "alloc_site");
     for (size_t row = 0; row < t->nrows; row++) {
-        if (p->row_kind[row] != KIND_TYPE)
+        bool site = p->row_kind[row] == KIND_SITE;
+        if (p->row_kind[row] != KIND_TYPE && !site)
             continue;
+        int col_name = site ? col_site : col_type;
         ds_run *run = &d->runs[p->row_run[row]];
         ds_type_count c = {0};
         if (parse_num(t, row, p->cols[0], &c.iteration, err, errlen) != 0 ||
@@ -568,17 +586,21 @@ static int add_type_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
             return -1;
         const char *name = csvt_get(t, row, col_name);
         if (c.iteration == DS_MISSING || *name == '\0') {
-            snprintf(err, errlen, "%s:%zu: a type row without an iteration or a type_name",
-                     t->path, t->lines[row]);
+            snprintf(err, errlen, "%s:%zu: a %s row without an iteration or %s", t->path,
+                     t->lines[row], site ? "site" : "type", site ? "an alloc_site" : "a type_name");
             return -1;
         }
-        long id = intern_type(d, name);
+        long id = site ? intern_name(&d->site_names, &d->nsite_names, name)
+                       : intern_name(&d->type_names, &d->ntype_names, name);
         if (id < 0) {
             snprintf(err, errlen, "%s: out of memory", t->path);
             return -1;
         }
         c.type_id = (size_t)id;
-        run->types[run->ntypes++] = c;
+        if (site)
+            run->sites[run->nsites++] = c;
+        else
+            run->types[run->ntypes++] = c;
     }
     return 0;
 }
@@ -671,6 +693,7 @@ void ds_free(ds *d)
         free(d->runs[i].ticks);
         free(d->runs[i].classes);
         free(d->runs[i].types);
+        free(d->runs[i].sites);
     }
     for (size_t i = 0; i < d->nclass_names; i++)
         free(d->class_names[i]);
@@ -678,9 +701,14 @@ void ds_free(ds *d)
     for (size_t i = 0; i < d->ntype_names; i++)
         free(d->type_names[i]);
     free(d->type_names);
+    for (size_t i = 0; i < d->nsite_names; i++)
+        free(d->site_names[i]);
+    free(d->site_names);
     for (size_t s = 0; d->settings != NULL && s < d->nsettings; s++)
-        for (int m = 0; m < DS_MODES; m++)
+        for (int m = 0; m < DS_MODES; m++) {
             free(d->settings[s].runs[m]);
+            free(d->settings[s].traced[m]);
+        }
     free(d->runs);
     free(d->settings);
     csvt_free(&d->machine);

@@ -90,6 +90,12 @@ typedef struct ds_run {
     size_t nclasses;
     ds_type_count *types; /* kind "type", in samples.csv's order */
     size_t ntypes;
+    /* kind "site" (a traced run): type_id indexes ds.site_names; in samples.csv's order */
+    ds_type_count *sites;
+    size_t nsites;
+    /* runs.csv's trace_alloc_frames: > 0 for a traced run (tracemalloc), which is in its
+     * setting's traced[], never in runs[]: its RSS and times enter no figure */
+    int64_t trace_frames;
 } ds_run;
 
 typedef struct ds_setting {
@@ -97,6 +103,9 @@ typedef struct ds_setting {
     /* runs[m] lists the indexes (into ds.runs) of this setting's runs in mode m, by repeat */
     size_t *runs[DS_MODES];
     size_t nruns[DS_MODES];
+    /* traced[m]: the setting's traced runs in mode m (--trace-alloc), by repeat */
+    size_t *traced[DS_MODES];
+    size_t ntraced[DS_MODES];
     bool rss_comparable; /* every run of the setting is (ds_run.rss_comparable) */
 } ds_setting;
 
@@ -117,6 +126,9 @@ typedef struct ds {
     /* the names of the types of kind "type" rows, in order of first appearance; owned */
     char **type_names;
     size_t ntype_names;
+    /* the allocation sites of kind "site" rows, in order of first appearance; owned */
+    char **site_names;
+    size_t nsite_names;
 } ds;
 
 /* Loads DIR/runs.csv and DIR/samples.csv (required), DIR/machine.csv and DIR/summary.csv

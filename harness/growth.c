@@ -14,14 +14,26 @@ static int64_t first_judged(int64_t n)
     return n >= VERDICT_MIN_ITERATIONS ? verdict_late_first(n) : 1;
 }
 
-/* The slope of type_id's objects (bytes when bytes) in run over iterations first..: Theil–Sen
- * over its rows there; 0 with fewer than two. x, y: room for run->ntypes. */
-static int run_slope(const ds_run *run, size_t type_id, int64_t first, bool bytes, double *x,
-                     double *y, double *out)
+/* What is counted: a run's types (census) or its allocation sites (a traced run). */
+typedef struct source {
+    bool sites;
+} source;
+
+static const ds_type_count *rows_of(const ds_run *run, source src, size_t *n)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < run->ntypes; i++) {
-        const ds_type_count *c = &run->types[i];
+    *n = src.sites ? run->nsites : run->ntypes;
+    return src.sites ? run->sites : run->types;
+}
+
+/* The slope of type_id's objects (bytes when bytes) in run over iterations first..: Theil–Sen
+ * over its rows there; 0 with fewer than two. x, y: room for the run's rows. */
+static int run_slope(const ds_run *run, source src, size_t type_id, int64_t first, bool bytes,
+                     double *x, double *y, double *out)
+{
+    size_t n = 0, nrows;
+    const ds_type_count *rows = rows_of(run, src, &nrows);
+    for (size_t i = 0; i < nrows; i++) {
+        const ds_type_count *c = &rows[i];
         int64_t v = bytes ? c->live_bytes : c->live_objects;
         if (c->type_id != type_id || c->iteration < first || v == DS_MISSING)
             continue;
@@ -33,11 +45,14 @@ static int run_slope(const ds_run *run, size_t type_id, int64_t first, bool byte
 }
 
 /* The figures of type_id at run's last row of it (false when the run has none). */
-static bool run_final(const ds_run *run, size_t type_id, int64_t *objects, int64_t *bytes)
+static bool run_final(const ds_run *run, source src, size_t type_id, int64_t *objects,
+                      int64_t *bytes)
 {
     int64_t at = -1;
-    for (size_t i = 0; i < run->ntypes; i++) {
-        const ds_type_count *c = &run->types[i];
+    size_t nrows;
+    const ds_type_count *rows = rows_of(run, src, &nrows);
+    for (size_t i = 0; i < nrows; i++) {
+        const ds_type_count *c = &rows[i];
         if (c->type_id == type_id && c->iteration > at) {
             at = c->iteration;
             *objects = c->live_objects;
@@ -45,6 +60,16 @@ static bool run_final(const ds_run *run, size_t type_id, int64_t *objects, int64
         }
     }
     return at >= 0;
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+    const growth_type *x = a, *y = b;
+    if (x->bytes_per_iter != y->bytes_per_iter)
+        return x->bytes_per_iter > y->bytes_per_iter ? -1 : 1;
+    if (x->objects_per_iter != y->objects_per_iter)
+        return x->objects_per_iter > y->objects_per_iter ? -1 : 1;
+    return strcmp(x->name, y->name);
 }
 
 static int by_growth(const void *a, const void *b)
@@ -57,14 +82,19 @@ static int by_growth(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-long growth_types(const ds *d, size_t setting, int mode, growth_type *out, size_t max)
+static long growth_of(const ds *d, size_t setting, int mode, source src, growth_type *out,
+                      size_t max)
 {
     const ds_setting *set = &d->settings[setting];
-    size_t nr = set->nruns[mode], most = 1;
-    for (size_t r = 0; r < nr; r++)
-        if (d->runs[set->runs[mode][r]].ntypes > most)
-            most = d->runs[set->runs[mode][r]].ntypes;
-    size_t nt = d->ntype_names;
+    const size_t *list = src.sites ? set->traced[mode] : set->runs[mode];
+    size_t nr = src.sites ? set->ntraced[mode] : set->nruns[mode], most = 1;
+    for (size_t r = 0; r < nr; r++) {
+        size_t n;
+        rows_of(&d->runs[list[r]], src, &n);
+        most = n > most ? n : most;
+    }
+    size_t nt = src.sites ? d->nsite_names : d->ntype_names;
+    char *const *names = src.sites ? d->site_names : d->type_names;
     growth_type *all = calloc(nt + 1, sizeof *all);
     double *buf = malloc((2 * most + 2 * nr + 2) * sizeof *buf);
     int64_t *fin = malloc((2 * nr + 2) * sizeof *fin);
@@ -80,25 +110,25 @@ long growth_types(const ds *d, size_t setting, int mode, growth_type *out, size_
         size_t k = 0, kf = 0;
         int64_t first = -1, last = -1;
         for (size_t r = 0; r < nr; r++) {
-            const ds_run *run = &d->runs[set->runs[mode][r]];
+            const ds_run *run = &d->runs[list[r]];
             if (!run->ok || run->niters < 2)
                 continue;
             int64_t nit = run->iters[run->niters - 1].iteration;
             int64_t f = first_judged(nit);
-            if (run_slope(run, t, f, false, x, y, &so[k]) != 0 ||
-                run_slope(run, t, f, true, x, y, &sb[k]) != 0) {
+            if (run_slope(run, src, t, f, false, x, y, &so[k]) != 0 ||
+                run_slope(run, src, t, f, true, x, y, &sb[k]) != 0) {
                 rc = -1;
                 break;
             }
             k++;
-            if (run_final(run, t, &fo[kf], &fb[kf]))
+            if (run_final(run, src, t, &fo[kf], &fb[kf]))
                 kf++;
             first = f;
             last = nit;
         }
         if (rc != 0 || k == 0 || kf == 0)
             continue;
-        growth_type g = {.name = d->type_names[t],
+        growth_type g = {.name = names[t],
                          .objects_per_iter = stats_median_f64(so, k),
                          .bytes_per_iter = stats_median_f64(sb, k),
                          .final_objects = stats_median_i64(fo, kf),
@@ -109,10 +139,20 @@ long growth_types(const ds *d, size_t setting, int mode, growth_type *out, size_
             all[n++] = g;
     }
     if (rc == 0) {
-        qsort(all, n, sizeof *all, by_growth);
+        qsort(all, n, sizeof *all, src.sites ? by_bytes : by_growth);
         rc = (long)(n < max ? n : max);
         memcpy(out, all, (size_t)rc * sizeof *out);
     }
     free(all), free(buf), free(fin);
     return rc;
+}
+
+long growth_types(const ds *d, size_t setting, int mode, growth_type *out, size_t max)
+{
+    return growth_of(d, setting, mode, (source){.sites = false}, out, max);
+}
+
+long growth_sites(const ds *d, size_t setting, int mode, growth_type *out, size_t max)
+{
+    return growth_of(d, setting, mode, (source){.sites = true}, out, max);
 }

@@ -31,4 +31,9 @@ typedef struct growth_type {
  * how many were written, or -1 when memory ran out. */
 long growth_types(const ds *d, size_t setting, int mode, growth_type *out, size_t max);
 
+/* The same for the allocation sites of the setting's traced runs in mode (--trace-alloc:
+ * samples.csv's kind=site rows; objects are tracemalloc's blocks, bytes the retained size), most
+ * bytes per iteration first. */
+long growth_sites(const ds *d, size_t setting, int mode, growth_type *out, size_t max);
+
 #endif /* GCB_GROWTH_H */

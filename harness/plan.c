@@ -102,18 +102,25 @@ static bool runs_in(const plan_options *o, const plan_scenario *s, size_t rt)
     return o->runtimes[rt].kind == PLAN_NATIVE ? s->native != NULL : s->py_path[0] != '\0';
 }
 
+bool plan_can_trace(const plan_runtime *rt)
+{
+    return rt->kind == PLAN_PYTHON || rt->kind == PLAN_INTERPRETER;
+}
+
 plan_run *plan_expand(const plan_options *o, size_t *count)
 {
     size_t nsettings = o->nthresholds > 0 ? o->nthresholds : 1;
     size_t npolicies = o->npolicies > 0 ? o->npolicies : 1;
-    size_t nmodes = 0, nruntimes = 0;
+    size_t nmodes = 0, nruntimes = 0, ntraced = 0;
     for (int m = 0; m < PLAN_MODES; m++)
         nmodes += o->modes[m];
     for (size_t s = 0; s < o->nscenarios; s++)
         for (size_t rt = 0; rt < o->nruntimes; rt++)
-            if (runs_in(o, &o->scenarios[s], rt))
+            if (runs_in(o, &o->scenarios[s], rt)) {
                 nruntimes += o->runtimes[rt].kind == PLAN_NATIVE ? npolicies : 1;
-    size_t n = nruntimes * nsettings * (size_t)o->repeat * nmodes;
+                ntraced += o->trace_frames > 0 && plan_can_trace(&o->runtimes[rt]);
+            }
+    size_t n = (nruntimes * (size_t)o->repeat + ntraced) * nsettings * nmodes;
     plan_run *runs = calloc(n ? n : 1, sizeof *runs);
     if (runs == NULL)
         return NULL;
@@ -123,9 +130,10 @@ plan_run *plan_expand(const plan_options *o, size_t *count)
             if (!runs_in(o, &o->scenarios[s], rt))
                 continue;
             size_t np = o->runtimes[rt].kind == PLAN_NATIVE ? npolicies : 1;
+            bool traced = o->trace_frames > 0 && plan_can_trace(&o->runtimes[rt]);
             for (size_t p = 0; p < np; p++)
                 for (size_t t = 0; t < nsettings; t++)
-                    for (int64_t rep = 1; rep <= o->repeat; rep++)
+                    for (int64_t rep = 1; rep <= o->repeat + traced; rep++)
                         for (int m = 0; m < PLAN_MODES; m++) {
                             if (!o->modes[m])
                                 continue;
@@ -144,8 +152,10 @@ plan_run *plan_expand(const plan_options *o, size_t *count)
                             fill_params(o, r);
                             fill_threshold(o, t, r);
                             r->mode = (plan_mode)m;
-                            r->repeat = rep;
                             r->iterations = o->iterations;
+                            /* the traced run comes after the repeats, as repeat 1 of its own */
+                            r->trace_frames = rep > o->repeat ? o->trace_frames : 0;
+                            r->repeat = rep > o->repeat ? 1 : rep;
                         }
         }
     *count = n;

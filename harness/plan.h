@@ -79,6 +79,9 @@ typedef struct plan_options {
     size_t npolicies;
     /* --interpreter-objects; -1: each policy's own (gcr_policy_interpreter_objects) */
     int64_t interpreter_objects;
+    /* --trace-alloc N: besides the measured runs, one traced run (tracemalloc, N frames) per
+     * CPython setting and mode; 0: none */
+    int trace_frames;
 } plan_options;
 
 typedef struct plan_run {
@@ -95,7 +98,14 @@ typedef struct plan_run {
     int64_t repeat; /* 1-based */
     int64_t iterations;
     gcr_config config;
+    /* > 0: a traced run (tracemalloc with this many frames): its own run, recorded as such,
+     * whose RSS and timings never enter a summary (tracing changes both) */
+    int trace_frames;
 } plan_run;
+
+/* Whether runs in r's runtime can be traced (--trace-alloc): the CPythons on this machine
+ * (embedded, --python). */
+bool plan_can_trace(const plan_runtime *rt);
 
 /* The runtime r runs in. */
 const plan_runtime *plan_run_runtime(const plan_run *r);
@@ -114,8 +124,9 @@ plan_runtime *plan_add_runtime(plan_options *o, plan_kind kind, const char *name
 const plan_runtime *plan_find_runtime(const plan_options *o, const char *name);
 
 /* Expands options into runs (malloc'd, *count of them), ordered scenario, runtime, policy
- * (native runs), setting, repeat, mode, so that a setting's modes run back to back. Returns
- * NULL when memory ran out. */
+ * (native runs), setting, repeat, mode, so that a setting's modes run back to back; with
+ * --trace-alloc, each traceable setting's traced runs (one per mode) after its repeats.
+ * Returns NULL when memory ran out. */
 plan_run *plan_expand(const plan_options *o, size_t *count);
 
 #endif /* GCB_PLAN_H */

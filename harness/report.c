@@ -511,29 +511,36 @@ static void format_signed_size(char *buf, size_t len, double bytes)
     snprintf(buf, len, "%s %s", num, unit);
 }
 
-static bool setting_has_types(const ds *d, size_t setting)
+/* Whether the setting's runs sent type rows (sites: its traced runs sent site rows). */
+static bool setting_has_rows(const ds *d, size_t setting, bool sites)
 {
     const ds_setting *set = &d->settings[setting];
-    for (int m = 0; m < DS_MODES; m++)
-        for (size_t i = 0; i < set->nruns[m]; i++)
-            if (d->runs[set->runs[m][i]].ntypes > 0)
+    for (int m = 0; m < DS_MODES; m++) {
+        size_t n = sites ? set->ntraced[m] : set->nruns[m];
+        for (size_t i = 0; i < n; i++) {
+            const ds_run *run = &d->runs[sites ? set->traced[m][i] : set->runs[m][i]];
+            if ((sites ? run->nsites : run->ntypes) > 0)
                 return true;
+        }
+    }
     return false;
 }
 
-/* "growth by type …" and a table: per mode, the GROWTH_TOP types that grow most (growth.h),
- * with objects and bytes per iteration and the objects after the last iteration; nothing when
- * the runs sent no type rows. Returns 0, or -1 when memory ran out. */
-static int print_type_growth(FILE *out, const ds *d, size_t setting, report_format format)
+/* "growth by type …" (or, for sites, "allocation sites …") and a table: per mode, the
+ * GROWTH_TOP types (sites) that grow most (growth.h), with objects (blocks) and bytes per
+ * iteration and the objects (bytes) after the last iteration; nothing when the runs sent no
+ * such rows. Returns 0, or -1 when memory ran out. */
+static int print_growth(FILE *out, const ds *d, size_t setting, report_format format, bool sites)
 {
-    if (!setting_has_types(d, setting))
+    if (!setting_has_rows(d, setting, sites))
         return 0;
     growth_type g[DS_MODES][GROWTH_TOP];
     long n[DS_MODES] = {0};
     size_t rows = 0;
     int64_t first = -1, last = -1;
     for (int m = 0; m < DS_MODES; m++) {
-        n[m] = growth_types(d, setting, m, g[m], GROWTH_TOP);
+        n[m] = sites ? growth_sites(d, setting, m, g[m], GROWTH_TOP)
+                     : growth_types(d, setting, m, g[m], GROWTH_TOP);
         if (n[m] < 0)
             return -1;
         rows += (size_t)n[m];
@@ -541,14 +548,16 @@ static int print_type_growth(FILE *out, const ds *d, size_t setting, report_form
             first = g[m][0].first, last = g[m][0].last;
     }
     const ds_setting *set = &d->settings[setting];
-    const char *what = strcmp(set->runtime, "native") == 0
+    const char *what = sites ? "tracemalloc, retained bytes, in a traced run of its own"
+                       : strcmp(set->runtime, "native") == 0
                            ? "every object of the runtime"
                            : "the objects the collector tracks: containers and instances";
+    const char *title = sites ? "allocation sites" : "growth by type";
     char head[LINE_LEN];
     if (rows == 0)
-        snprintf(head, sizeof head, "growth by type: no type grows (%s)", what);
+        snprintf(head, sizeof head, "%s: none grows (%s)", title, what);
     else
-        snprintf(head, sizeof head, "growth by type, per iteration over iterations %lld..%lld (%s):",
+        snprintf(head, sizeof head, "%s, per iteration over iterations %lld..%lld (%s):", title,
                  (long long)first, (long long)last, what);
     if (format == REPORT_MARKDOWN) {
         fputs("\n", out);
@@ -562,7 +571,9 @@ static int print_type_growth(FILE *out, const ds *d, size_t setting, report_form
     table t;
     if (table_init(&t, rows + 1, 5) != 0)
         return -1;
-    const char *hdr[] = {"mode", "type", "objects/iter", "bytes/iter", "objects at end"};
+    const char *hdr_types[] = {"mode", "type", "objects/iter", "bytes/iter", "objects at end"};
+    const char *hdr_sites[] = {"mode", "site", "bytes/iter", "blocks/iter", "bytes at end"};
+    const char *const *hdr = sites ? hdr_sites : hdr_types;
     for (size_t c = 0; c < 5; c++)
         snprintf(cell(&t, 0, c), CELL_LEN, "%s", hdr[c]);
     t.left[0] = t.left[1] = true;
@@ -571,9 +582,15 @@ static int print_type_growth(FILE *out, const ds *d, size_t setting, report_form
         for (long i = 0; i < n[m]; i++, r++) {
             snprintf(cell(&t, r, 0), CELL_LEN, "%s", i == 0 ? ds_mode_titles[m] : "");
             snprintf(cell(&t, r, 1), CELL_LEN, "%s", g[m][i].name);
-            format_fixed(cell(&t, r, 2), CELL_LEN, g[m][i].objects_per_iter, 1, true);
-            format_signed_size(cell(&t, r, 3), CELL_LEN, g[m][i].bytes_per_iter);
-            snprintf(cell(&t, r, 4), CELL_LEN, "%lld", (long long)g[m][i].final_objects);
+            if (sites) {
+                format_signed_size(cell(&t, r, 2), CELL_LEN, g[m][i].bytes_per_iter);
+                format_fixed(cell(&t, r, 3), CELL_LEN, g[m][i].objects_per_iter, 1, true);
+                snprintf(cell(&t, r, 4), CELL_LEN, "%lld", (long long)g[m][i].final_bytes);
+            } else {
+                format_fixed(cell(&t, r, 2), CELL_LEN, g[m][i].objects_per_iter, 1, true);
+                format_signed_size(cell(&t, r, 3), CELL_LEN, g[m][i].bytes_per_iter);
+                snprintf(cell(&t, r, 4), CELL_LEN, "%lld", (long long)g[m][i].final_objects);
+            }
         }
     table_print(out, &t, format);
     free(t.cells);
@@ -1363,7 +1380,8 @@ static int print_setting(FILE *out, const ds *d, size_t setting, report_format f
         free(t.cells);
     }
     if (print_verdict(out, d, setting, format) != 0 ||
-        print_type_growth(out, d, setting, format) != 0 || print_twin(out, d, setting, format) != 0)
+        print_growth(out, d, setting, format, false) != 0 ||
+        print_growth(out, d, setting, format, true) != 0 || print_twin(out, d, setting, format) != 0)
         return -1;
     print_failed_runs(out, d, setting, format);
     return 0;

@@ -88,10 +88,12 @@ static json_t *iterations_array(const ds *d, size_t setting, int mode)
     return a;
 }
 
-static json_t *types_array(const ds *d, size_t setting, int mode, int *rc)
+/* The types that grow (sites: the allocation sites of the traced runs), as objects. */
+static json_t *types_array(const ds *d, size_t setting, int mode, bool sites, int *rc)
 {
     growth_type g[JSON_TYPES_TOP];
-    long n = growth_types(d, setting, mode, g, JSON_TYPES_TOP);
+    long n = sites ? growth_sites(d, setting, mode, g, JSON_TYPES_TOP)
+                   : growth_types(d, setting, mode, g, JSON_TYPES_TOP);
     json_t *a = json_array();
     if (n < 0) {
         *rc = -1;
@@ -166,7 +168,8 @@ static json_t *setting_object(const ds *d, size_t setting, int *rc)
         json_object_set_new(mo, "title", json_string(ds_mode_titles[m]));
         json_object_set_new(mo, "summary", summary_object(d, setting, m));
         json_object_set_new(mo, "iterations", iterations_array(d, setting, m));
-        json_object_set_new(mo, "types", types_array(d, setting, m, rc));
+        json_object_set_new(mo, "types", types_array(d, setting, m, false, rc));
+        json_object_set_new(mo, "alloc_sites", types_array(d, setting, m, true, rc));
         json_object_set_new(mo, "failed_runs", failed_runs(d, setting, m));
         json_array_append_new(modes, mo);
     }

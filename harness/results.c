@@ -122,6 +122,7 @@ int results_add_run(results *res, const plan_run *r, int cpu, const run_result *
         csvw_i64(w, (int64_t)r->config.interpreter_objects);
     else
         csvw_empty(w);
+    csvw_i64(w, r->trace_frames);
     return csvw_end_row(w);
 }
 

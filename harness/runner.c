@@ -73,14 +73,17 @@ static void write_iter(const runner_env *env, const plan_run *r, const watch *w,
     for (int g = 0; g < 3; g++)
         csvw_count(c, s->collections_gen[g]);
     csvw_count(c, s->heap_objects);
+    csvw_empty(c); /* alloc_site */
     csvw_end_row(c);
 }
 
-/* A kind "type" row (one type's live objects after the last iteration) or "class" row (one
- * of the scenario's classes after an iteration). */
+/* A kind "type" row (one of the types that grew, at an iteration), "class" row (one of the
+ * scenario's classes after an iteration) or "site" row (an allocation site of a traced run, at
+ * an iteration: its name goes to alloc_site, not type_name). */
 static void write_type(const runner_env *env, const plan_run *r, const char *kind,
                        const wire_type *t)
 {
+    bool site = strcmp(kind, "site") == 0;
     csvw *c = env->samples;
     csvw_str(c, r->run_id);
     csvw_str(c, kind);
@@ -91,9 +94,16 @@ static void write_type(const runner_env *env, const plan_run *r, const char *kin
     csvw_count(c, t->live_bytes);
     for (int i = 0; i < 19; i++) /* collections … blocks_in_use */
         csvw_empty(c);
-    csvw_str(c, t->name);
+    if (site)
+        csvw_empty(c);
+    else
+        csvw_str(c, t->name);
     csvw_i64(c, t->growth_objects);
     for (int i = 0; i < 4; i++) /* collections_gen0 … heap_objects */
+        csvw_empty(c);
+    if (site)
+        csvw_str(c, t->name);
+    else
         csvw_empty(c);
     csvw_end_row(c);
 }
@@ -113,7 +123,7 @@ static void write_tick(const runner_env *env, const plan_run *r, const watch *w,
     for (int i = 0; i < 8; i++) /* iter_peak … pause_ns: not measured by a tick */
         csvw_empty(c);
     csvw_i64(c, m->rss_file_bytes);
-    for (int i = 0; i < 19; i++) /* counts … heap_objects */
+    for (int i = 0; i < 20; i++) /* counts … heap_objects, alloc_site */
         csvw_empty(c);
     csvw_end_row(c);
 }
@@ -171,8 +181,13 @@ static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w
         write_iter(env, r, w, s);
         check_rss(env, w,
                   s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes);
-    } else if (w->msg.kind == WIRE_TYPE || w->msg.kind == WIRE_CLASS) {
-        write_type(env, r, w->msg.kind == WIRE_TYPE ? "type" : "class", &w->msg.u.type);
+    } else if (w->msg.kind == WIRE_TYPE || w->msg.kind == WIRE_CLASS ||
+               w->msg.kind == WIRE_SITE) {
+        write_type(env, r,
+                   w->msg.kind == WIRE_TYPE    ? "type"
+                   : w->msg.kind == WIRE_CLASS ? "class"
+                                               : "site",
+                   &w->msg.u.type);
     } else if (w->msg.kind == WIRE_DONE) {
         out->done = w->msg.u.done;
         out->have_done = true;
@@ -305,6 +320,8 @@ static const char *build_argv(const plan_run *r, const runner_env *env, argv_buf
             if (s == NULL || scn_param_index(s, o->param_keys[i]) >= 0)
                 arg(b, "--param=%s=%s", o->param_keys[i], o->param_values[i]);
     }
+    if (r->trace_frames > 0)
+        arg(b, "--trace-alloc=%d", r->trace_frames);
     b->argv[b->argc] = NULL;
     return path;
 }

@@ -27,15 +27,19 @@
         "baseline_rss_bytes", "final_rss_bytes", "iterations_done", "collections", "collected",    \
         "uncollectable", "garbage", "objects_scanned", "pause_ns_total", "pause_ns_median",        \
         "pause_ns_p95", "pause_ns_max", "user_cpu_ns", "sys_cpu_ns", "iter_peak_supported",        \
-        "exit_code", "signal", "rusage_maxrss_bytes", "rss_comparable", "interpreter_objects"
+        "exit_code", "signal", "rusage_maxrss_bytes", "rss_comparable", "interpreter_objects",    \
+        "trace_alloc_frames"
 
 /* samples.csv: one row per sample. kind "iter" rows are boundary samples taken by the worker
  * (iteration 0 = after setup, before the first step; iteration k = after step k and, in
  * forced mode, its collection); kind "tick" rows are the parent's /proc/PID/statm reads, with
- * the iteration in progress and only the RSS columns filled; kind "type" rows are the types
- * with the most live objects after the last iteration (type_name, live_objects, live_bytes,
- * type_growth_objects since the baseline); kind "class" rows, after each boundary sample,
- * the live instances of each class the scenario defines (the same four columns). */
+ * the iteration in progress and only the RSS columns filled; kind "type" rows are, at every
+ * iteration, the types that grew most over the run (type_name, module-qualified; live_objects,
+ * live_bytes, type_growth_objects since the baseline); kind "class" rows, after each boundary
+ * sample, the live instances of each class the scenario defines (the same four columns); kind
+ * "site" rows (traced runs only: runs.csv's trace_alloc_frames > 0), at every iteration, the
+ * allocation sites whose retained size grew most (alloc_site "file:line", innermost frame
+ * first; live_bytes retained, live_objects blocks). */
 #define GCB_SAMPLES_COLUMNS                                                                        \
     "run_id", "kind", "iteration", "t_ns", "rss_bytes", "rss_anon_bytes", "iter_peak_rss_bytes",   \
         "live_objects", "live_bytes", "collections", "collected", "uncollectable", "garbage",      \
@@ -43,7 +47,7 @@
         "gc_wall_ns", "gc_cpu_ns", "objects_scanned", "arenas_current", "arenas_allocated_total",  \
         "arenas_reclaimed_total", "arenas_highwater", "blocks_in_use", "type_name",                \
         "type_growth_objects", "collections_gen0", "collections_gen1", "collections_gen2",         \
-        "heap_objects"
+        "heap_objects", "alloc_site"
 
 /* summary.csv: one row per (scenario, runtime, policy, allocator, threshold, mode). The last
  * columns: rss_comparable (the setting's runs' RSS is comparable: 1, or 0 in Pyodide);

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-enum { WIRE_ITER = 1, WIRE_DONE = 2, WIRE_TYPE = 3, WIRE_CLASS = 4 };
+enum { WIRE_ITER = 1, WIRE_DONE = 2, WIRE_TYPE = 3, WIRE_CLASS = 4, WIRE_SITE = 5 };
 
 typedef struct wire_iter {
     int64_t iteration;
@@ -31,13 +31,17 @@ typedef struct wire_iter {
     int64_t heap_objects; /* containers the collector tracks (len(gc.get_objects())) */
 } wire_iter;
 
-/* WIRE_TYPE: one type's live objects after the last iteration, and its growth since the
- * baseline. WIRE_CLASS: one of the scenario's own classes after iteration `iteration`: its
- * live instances (live_bytes -1 when not measured), growth since the baseline. */
+/* WIRE_TYPE: one of the types that grew most over the run (census.h), at iteration
+ * `iteration`: its live objects and bytes, growth in objects since the baseline. WIRE_CLASS:
+ * one of the scenario's own classes after iteration `iteration`: its live instances
+ * (live_bytes -1 when not measured), growth since the baseline. WIRE_SITE (a traced run): one
+ * of the allocation sites whose retained size grew most, at iteration `iteration`: its blocks
+ * (live_objects), retained bytes, growth in bytes since the baseline (growth_objects), and the
+ * site ("file:line", innermost frame first, " < " between frames) as name. */
 typedef struct wire_type {
     int64_t iteration;
     int64_t live_objects, live_bytes, growth_objects;
-    char name[128];
+    char name[512];
 } wire_type;
 
 typedef struct wire_done {

@@ -43,6 +43,8 @@ static void resolve(native *n, const wk_args *a, gcr_config *config)
     if (a->allocator != NULL && gcr_allocator_parse(a->allocator, &config->allocator) != 0)
         wk_die_usage("unknown allocator '%s'", a->allocator);
     config->interpreter_objects = (size_t)a->interpreter_objects;
+    if (a->trace_frames > 0)
+        wk_die_usage("the native runtime has no --trace-alloc (tracemalloc is CPython's)");
 }
 
 static void on_collection(void *ctx, gcr_gc_phase phase, const gcr_gc_info *info)

@@ -6,6 +6,7 @@ same exit status:
 
   worker.py --fd N --file PATH --mode forced|auto|off --iterations N [--threshold T0,T1,T2]
             [--allocator A] [--policy cpython] [--param KEY=VALUE]... [--python-env]
+            [--trace-alloc FRAMES]
 
   setup -> gc.collect() -> baseline sample (iteration 0) -> for each iteration: step, in forced
   mode gc.collect(), the boundary sample -> the top types -> teardown -> DONE.
@@ -154,6 +155,7 @@ class Wire:
         self.kind_done = wire.KIND["DONE"]
         self.kind_type = wire.KIND["TYPE"]
         self.kind_class = wire.KIND["CLASS"]
+        self.kind_site = wire.KIND["SITE"]
         self._iter = _struct_for(wire.ITER)
         self._done = _struct_for(wire.DONE)
         self._type = _struct_for(wire.TYPE)
@@ -322,13 +324,14 @@ class Args:
         self.allocator = None
         self.params = []  # (key, text), as given
         self.python_env = False
+        self.trace_frames = 0  # --trace-alloc: tracemalloc's frames (a traced run)
 
 
 def parse_args(argv):
     """worker_core.h's command line into an Args; Usage on a bad one."""
     a = Args()
     valued = ("--fd", "--scenario", "--file", "--mode", "--iterations", "--threshold",
-              "--policy", "--allocator", "--param")
+              "--policy", "--allocator", "--param", "--trace-alloc")
     i = 0
     while i < len(argv):
         opt, value = argv[i], None
@@ -371,6 +374,8 @@ def parse_args(argv):
             a.params.append((key, text))
         elif opt == "--python-env" and value is None:
             a.python_env = True
+        elif opt == "--trace-alloc":
+            a.trace_frames = _whole(opt, value, 1)
         else:
             raise Usage("bad argument '%s'" % argv[i - 1])
     if a.fd < 0 or a.file is None or a.mode is None or a.iterations == 0:
@@ -505,6 +510,7 @@ class Worker:
         # grow are sent at the end (Census). Made here, before the baseline, as are the types
         # setup() registers: a sample then makes no container.
         self.census = Census()
+        self.tracer = None  # a traced run's Tracer
         # the baseline's cumulative counters
         # collections, collected, uncollectable, pause, gen0..2
         self.base = array.array("q", [0, 0, 0, 0, 0, 0, 0])
@@ -561,6 +567,8 @@ class Worker:
         gc.callbacks.append(self.on_gc)
         if a.mode == "off":
             gc.disable()
+        if a.trace_frames > 0:  # before the scenario loads: its setup's allocations count too
+            self.tracer = Tracer(a.trace_frames, a.file)
         self.module, self.params = load_scenario(a.file, a.params)
         fn = getattr(self.module, "setup", None)
         if fn is not None:
@@ -706,6 +714,8 @@ class Worker:
                 class_base[i] = n
             self.send(w.pack_type(w.kind_class, k, n, -1, n - class_base[i], names[i]))
             counts[i] = 0
+        if self.tracer is not None:
+            self.tracer.sample()
         if enabled:
             gc.enable()
 
@@ -719,6 +729,12 @@ class Worker:
             base = series[0][1]
             for k, n, size in series:
                 self.send(w.pack_type(w.kind_type, k, n, size, n - base, wname))
+        if self.tracer is not None:
+            for name, series in self.tracer.growing():
+                wname = w.type_name(name)
+                base = series[0][2]
+                for k, n, size in series:
+                    self.send(w.pack_type(w.kind_site, k, n, size, size - base, wname))
         if enabled:
             gc.enable()
 
@@ -985,6 +1001,76 @@ class Census:
             if j not in chosen:
                 chosen.append(j)
         return [(self.names[j], [(k, o[j], b[j]) for k, o, b in every]) for j in chosen]
+
+
+class Tracer:
+    """A traced run's allocation sites (bench run --trace-alloc N): tracemalloc started with N
+    frames before the scenario loads; after every sample a snapshot, its traces grouped by
+    traceback (N frames) into sites, with their retained bytes and blocks; at the end the sites
+    whose retained size grew most. A site reads "FILE:LINE", innermost frame first, " < "
+    between frames; FILE relative to the scenario's folder when it is in it. The worker's own
+    allocations (this file) and tracemalloc's are left out. Tracing costs memory and time: it
+    runs only in traced runs, whose figures enter no summary."""
+
+    TOP = 10
+    MAX_SAMPLES = 500
+
+    def __init__(self, frames, scenario_file):
+        import tracemalloc
+
+        self.tm = tracemalloc
+        self.folder = os.path.dirname(os.path.abspath(scenario_file)) + os.sep
+        self.filters = [tracemalloc.Filter(False, tracemalloc.__file__),
+                        tracemalloc.Filter(False, os.path.abspath(__file__)),
+                        tracemalloc.Filter(False, "<unknown>")]
+        self.history = []  # per sample: {site: (bytes, blocks)}
+        self.names = {}  # traceback -> site text
+        tracemalloc.start(frames)
+        # filter_traces compiles its patterns (fnmatch, re) the first time, and caches them:
+        # done here, that is the baseline's, not growth
+        tracemalloc.take_snapshot().filter_traces(self.filters).statistics("traceback")
+
+    def site(self, traceback):
+        text = self.names.get(traceback)
+        if text is None:
+            parts = []
+            for frame in traceback:  # innermost first
+                name = frame.filename
+                if name.startswith(self.folder):
+                    name = name[len(self.folder):]
+                parts.append("%s:%d" % (name, frame.lineno))
+            text = self.names[traceback] = " < ".join(parts)
+        return text
+
+    def sample(self):
+        snapshot = self.tm.take_snapshot().filter_traces(self.filters)
+        sites = {}
+        for stat in snapshot.statistics("traceback"):
+            key = self.site(stat.traceback)
+            size, blocks = sites.get(key, (0, 0))
+            sites[key] = (size + stat.size, blocks + stat.count)
+        self.history.append(sites)
+
+    def growing(self):
+        """[(site, [(iteration, blocks, bytes), ...]), ...]: the TOP sites whose retained bytes
+        after the last sample exceed the baseline's, most grown first, at every sample (at most
+        MAX_SAMPLES of them)."""
+        if not self.history:
+            return []
+        first, last = self.history[0], self.history[-1]
+        grown = [(size - first.get(key, (0, 0))[0], key) for key, (size, _) in last.items()]
+        grown = sorted([g for g in grown if g[0] > 0], key=lambda g: (-g[0], g[1]))[:self.TOP]
+        n = len(self.history)
+        stride = max(1, -(-n // self.MAX_SAMPLES))
+        out = []
+        for _, key in grown:
+            series = []
+            for k in range(n):
+                if k % stride == 0 or k == n - 1:
+                    size, blocks = self.history[k].get(key, (0, 0))
+                    series.append((k, blocks, size))
+            out.append((key, series))
+        return out
 
 
 class _Injected(Exception):

@@ -64,6 +64,7 @@ void wk_parse_args(int argc, char **argv, wk_args *a)
         {"param", required_argument, NULL, 'k'},
         {"python-env", no_argument, NULL, 'E'},
         {"interpreter-objects", required_argument, NULL, 'I'},
+        {"trace-alloc", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -112,6 +113,10 @@ void wk_parse_args(int argc, char **argv, wk_args *a)
         case 'I':
             if (gcb_parse_i64(optarg, 0, INT64_MAX, &a->interpreter_objects) != 0)
                 wk_die_usage("bad --interpreter-objects '%s'", optarg);
+            break;
+        case 'T':
+            if (gcb_parse_i64(optarg, 1, 1000, &a->trace_frames) != 0)
+                wk_die_usage("bad --trace-alloc '%s'", optarg);
             break;
         default:
             wk_die_usage("bad arguments");

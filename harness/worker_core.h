@@ -5,7 +5,7 @@
  *
  *   WORKER --fd N (--scenario NAME | --file PATH) --mode forced|auto|off --iterations N
  *          [--threshold T0,T1,T2] [--policy P] [--allocator A] [--param KEY=VALUE]…
- *          [--python-env] [--interpreter-objects N]
+ *          [--python-env] [--interpreter-objects N] [--trace-alloc FRAMES]
  *
  * Exit status: 0 every iteration ran; 1 the scenario failed (the DONE record says why);
  * 2 bad arguments (a bug in bench: the message goes to stderr).
@@ -41,6 +41,7 @@ typedef struct wk_args {
     size_t nparams;
     bool python_env;             /* python: let PYTHON* variables and the user site in */
     int64_t interpreter_objects; /* native: gcr_config.interpreter_objects */
+    int64_t trace_frames;        /* python: tracemalloc's frames in a traced run (0: none) */
 } wk_args;
 
 /* Parses argv into a, or prints the problem and exits 2. */

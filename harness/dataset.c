@@ -338,7 +338,7 @@ oom:
 /* KIND_TYPE rows (live objects and bytes of a type that grew, at an iteration) become the run's
  * types (add_type_rows). KIND_CLASS rows become the run's classes and are summed into their
  * iteration sample's class_objects (add_class_rows). */
-enum { KIND_ITER, KIND_TICK, KIND_TYPE, KIND_CLASS, KIND_SITE };
+enum { KIND_ITER, KIND_TICK, KIND_TYPE, KIND_CLASS, KIND_SITE, KIND_HOLDER };
 
 /* samples.csv's column indexes and, per row, what the first pass learned. */
 typedef struct sample_pass {
@@ -375,11 +375,14 @@ static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *er
         } else if (strcmp(kind, "site") == 0) {
             p->row_kind[row] = KIND_SITE;
             run->nsites++;
+        } else if (strcmp(kind, "holder") == 0) {
+            p->row_kind[row] = KIND_HOLDER;
         } else if (strcmp(kind, "class") == 0) {
             p->row_kind[row] = KIND_CLASS;
             run->nclasses++;
         } else {
-            snprintf(err, errlen, "%s:%zu: kind is '%s'; expected iter, tick, type, class or site",
+            snprintf(err, errlen,
+                     "%s:%zu: kind is '%s'; expected iter, tick, type, class, site or holder",
                      t->path, t->lines[row], kind);
             return -1;
         }
@@ -573,7 +576,18 @@ static int add_type_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
     const csvt *t = p->t;
     int col_live = csvt_col(t, "live_objects"), col_bytes = csvt_col(t, "live_bytes");
     int col_type = csvt_col(t, "type_name"), col_site = csvt_col(t, "alloc_site");
+    int col_holder = csvt_col(t, "holder_chain");
     for (size_t row = 0; row < t->nrows; row++) {
+        if (p->row_kind[row] == KIND_HOLDER) {
+            ds_run *run = &d->runs[p->row_run[row]];
+            const char *chain = csvt_get(t, row, col_holder);
+            if (*chain != '\0' && run->holder_chain == NULL &&
+                (run->holder_chain = strdup(chain)) == NULL) {
+                snprintf(err, errlen, "%s: out of memory", t->path);
+                return -1;
+            }
+            continue;
+        }
         bool site = p->row_kind[row] == KIND_SITE;
         if (p->row_kind[row] != KIND_TYPE && !site)
             continue;
@@ -694,6 +708,7 @@ void ds_free(ds *d)
         free(d->runs[i].classes);
         free(d->runs[i].types);
         free(d->runs[i].sites);
+        free(d->runs[i].holder_chain);
     }
     for (size_t i = 0; i < d->nclass_names; i++)
         free(d->class_names[i]);

@@ -96,6 +96,9 @@ typedef struct ds_run {
     /* runs.csv's trace_alloc_frames: > 0 for a traced run (tracemalloc), which is in its
      * setting's traced[], never in runs[]: its RSS and times enter no figure */
     int64_t trace_frames;
+    /* kind "holder": who holds the fastest-growing type after the run (a chain of referrers
+     * from a root); NULL when the run sent none; owned */
+    char *holder_chain;
 } ds_run;
 
 typedef struct ds_setting {

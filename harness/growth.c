@@ -72,11 +72,16 @@ static int by_bytes(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* Most objects per iteration first; on a tie a type of the program (module-qualified) before a
+ * builtin (list, dict, tuple: usually its parts), then most bytes, then by name. */
 static int by_growth(const void *a, const void *b)
 {
     const growth_type *x = a, *y = b;
     if (x->objects_per_iter != y->objects_per_iter)
         return x->objects_per_iter > y->objects_per_iter ? -1 : 1;
+    bool xq = strchr(x->name, '.') != NULL, yq = strchr(y->name, '.') != NULL;
+    if (xq != yq)
+        return xq ? -1 : 1;
     if (x->bytes_per_iter != y->bytes_per_iter)
         return x->bytes_per_iter > y->bytes_per_iter ? -1 : 1;
     return strcmp(x->name, y->name);
@@ -155,4 +160,16 @@ long growth_types(const ds *d, size_t setting, int mode, growth_type *out, size_
 long growth_sites(const ds *d, size_t setting, int mode, growth_type *out, size_t max)
 {
     return growth_of(d, setting, mode, (source){.sites = true}, out, max);
+}
+
+const char *growth_holder(const ds *d, size_t setting)
+{
+    const ds_setting *set = &d->settings[setting];
+    for (int m = 0; m < DS_MODES; m++)
+        for (size_t i = 0; i < set->nruns[m]; i++) {
+            const ds_run *run = &d->runs[set->runs[m][i]];
+            if (run->ok && run->holder_chain != NULL)
+                return run->holder_chain;
+        }
+    return NULL;
 }

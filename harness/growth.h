@@ -27,7 +27,8 @@ typedef struct growth_type {
 } growth_type;
 
 /* The types of (setting, mode) that grow — objects or bytes per iteration above zero — most
- * objects per iteration first (then bytes, then name), at most max of them into out. Returns
+ * objects per iteration first (on a tie the program's own types, module-qualified, before
+ * builtins; then bytes, then name), at most max of them into out. Returns
  * how many were written, or -1 when memory ran out. */
 long growth_types(const ds *d, size_t setting, int mode, growth_type *out, size_t max);
 
@@ -35,5 +36,10 @@ long growth_types(const ds *d, size_t setting, int mode, growth_type *out, size_
  * samples.csv's kind=site rows; objects are tracemalloc's blocks, bytes the retained size), most
  * bytes per iteration first. */
 long growth_sites(const ds *d, size_t setting, int mode, growth_type *out, size_t max);
+
+/* Who holds the fastest-growing type: the chain of referrers the setting's first successful
+ * run that sent one found (forced mode: samples.csv's kind=holder row), from a root — a module
+ * global, a class attribute, gc.garbage, a frame — to a surviving instance; NULL when none. */
+const char *growth_holder(const ds *d, size_t setting);
 
 #endif /* GCB_GROWTH_H */

@@ -597,6 +597,29 @@ static int print_growth(FILE *out, const ds *d, size_t setting, report_format fo
     return 0;
 }
 
+/* "held by: CHAIN" under a leak or uncollectable verdict, when a run found one. */
+static void print_holder(FILE *out, const ds *d, size_t setting, report_format format)
+{
+    const char *chain = growth_holder(d, setting);
+    long row = -1;
+    for (int m = 0; m < DS_MODES && row < 0; m++)
+        row = report_summary_row(d, setting, m);
+    if (chain == NULL || row < 0)
+        return;
+    const char *v = csvt_get(&d->summary, (size_t)row, csvt_col(&d->summary, "verdict"));
+    if (strcmp(v, "leak") != 0 && strcmp(v, "uncollectable") != 0)
+        return;
+    if (format == REPORT_MARKDOWN) {
+        fputs("\nHeld by (one chain of referrers, root first, to a surviving instance of the "
+              "fastest-growing type): `",
+              out);
+        fputs(chain, out);
+        fputs("`\n", out);
+    } else {
+        fprintf(out, "held by: %s\n", chain);
+    }
+}
+
 /* ==== native beside CPython ================================================================ */
 
 #define TWIN_COLS 7
@@ -1381,7 +1404,10 @@ static int print_setting(FILE *out, const ds *d, size_t setting, report_format f
     }
     if (print_verdict(out, d, setting, format) != 0 ||
         print_growth(out, d, setting, format, false) != 0 ||
-        print_growth(out, d, setting, format, true) != 0 || print_twin(out, d, setting, format) != 0)
+        print_growth(out, d, setting, format, true) != 0)
+        return -1;
+    print_holder(out, d, setting, format);
+    if (print_twin(out, d, setting, format) != 0)
         return -1;
     print_failed_runs(out, d, setting, format);
     return 0;

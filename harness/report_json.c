@@ -159,6 +159,8 @@ static json_t *setting_object(const ds *d, size_t setting, int *rc)
     json_object_set_new(o, "verdict_basis", setting_text(d, setting, "verdict_basis"));
     json_object_set_new(o, "reason", setting_text(d, setting, "verdict_reason"));
     json_object_set_new(o, "rule", setting_text(d, setting, "verdict_rule"));
+    const char *chain = growth_holder(d, setting);
+    json_object_set_new(o, "holder_chain", chain != NULL ? json_string(chain) : json_null());
     json_t *modes = json_array();
     for (int m = 0; m < DS_MODES; m++) {
         if (set->nruns[m] == 0)

@@ -74,16 +74,18 @@ static void write_iter(const runner_env *env, const plan_run *r, const watch *w,
         csvw_count(c, s->collections_gen[g]);
     csvw_count(c, s->heap_objects);
     csvw_empty(c); /* alloc_site */
+    csvw_empty(c); /* holder_chain */
     csvw_end_row(c);
 }
 
 /* A kind "type" row (one of the types that grew, at an iteration), "class" row (one of the
- * scenario's classes after an iteration) or "site" row (an allocation site of a traced run, at
- * an iteration: its name goes to alloc_site, not type_name). */
+ * scenario's classes after an iteration), "site" row (an allocation site of a traced run, at
+ * an iteration: its name goes to alloc_site, not type_name) or "holder" row (a chain of
+ * referrers: to holder_chain). */
 static void write_type(const runner_env *env, const plan_run *r, const char *kind,
                        const wire_type *t)
 {
-    bool site = strcmp(kind, "site") == 0;
+    bool site = strcmp(kind, "site") == 0, holder = strcmp(kind, "holder") == 0;
     csvw *c = env->samples;
     csvw_str(c, r->run_id);
     csvw_str(c, kind);
@@ -94,7 +96,7 @@ static void write_type(const runner_env *env, const plan_run *r, const char *kin
     csvw_count(c, t->live_bytes);
     for (int i = 0; i < 19; i++) /* collections … blocks_in_use */
         csvw_empty(c);
-    if (site)
+    if (site || holder)
         csvw_empty(c);
     else
         csvw_str(c, t->name);
@@ -102,6 +104,10 @@ static void write_type(const runner_env *env, const plan_run *r, const char *kin
     for (int i = 0; i < 4; i++) /* collections_gen0 … heap_objects */
         csvw_empty(c);
     if (site)
+        csvw_str(c, t->name);
+    else
+        csvw_empty(c);
+    if (holder)
         csvw_str(c, t->name);
     else
         csvw_empty(c);
@@ -123,7 +129,7 @@ static void write_tick(const runner_env *env, const plan_run *r, const watch *w,
     for (int i = 0; i < 8; i++) /* iter_peak … pause_ns: not measured by a tick */
         csvw_empty(c);
     csvw_i64(c, m->rss_file_bytes);
-    for (int i = 0; i < 20; i++) /* counts … heap_objects, alloc_site */
+    for (int i = 0; i < 21; i++) /* counts … heap_objects, alloc_site, holder_chain */
         csvw_empty(c);
     csvw_end_row(c);
 }
@@ -182,11 +188,12 @@ static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w
         check_rss(env, w,
                   s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes);
     } else if (w->msg.kind == WIRE_TYPE || w->msg.kind == WIRE_CLASS ||
-               w->msg.kind == WIRE_SITE) {
+               w->msg.kind == WIRE_SITE || w->msg.kind == WIRE_HOLDER) {
         write_type(env, r,
                    w->msg.kind == WIRE_TYPE    ? "type"
                    : w->msg.kind == WIRE_CLASS ? "class"
-                                               : "site",
+                   : w->msg.kind == WIRE_SITE  ? "site"
+                                               : "holder",
                    &w->msg.u.type);
     } else if (w->msg.kind == WIRE_DONE) {
         out->done = w->msg.u.done;

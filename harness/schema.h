@@ -39,7 +39,9 @@
  * sample, the live instances of each class the scenario defines (the same four columns); kind
  * "site" rows (traced runs only: runs.csv's trace_alloc_frames > 0), at every iteration, the
  * allocation sites whose retained size grew most (alloc_site "file:line", innermost frame
- * first; live_bytes retained, live_objects blocks). */
+ * first; live_bytes retained, live_objects blocks); a kind "holder" row (forced-mode runs whose
+ * types grew), after the run: who holds the fastest-growing type, as one chain of referrers
+ * from a root (holder_chain). */
 #define GCB_SAMPLES_COLUMNS                                                                        \
     "run_id", "kind", "iteration", "t_ns", "rss_bytes", "rss_anon_bytes", "iter_peak_rss_bytes",   \
         "live_objects", "live_bytes", "collections", "collected", "uncollectable", "garbage",      \
@@ -47,7 +49,7 @@
         "gc_wall_ns", "gc_cpu_ns", "objects_scanned", "arenas_current", "arenas_allocated_total",  \
         "arenas_reclaimed_total", "arenas_highwater", "blocks_in_use", "type_name",                \
         "type_growth_objects", "collections_gen0", "collections_gen1", "collections_gen2",         \
-        "heap_objects", "alloc_site"
+        "heap_objects", "alloc_site", "holder_chain"
 
 /* summary.csv: one row per (scenario, runtime, policy, allocator, threshold, mode). The last
  * columns: rss_comparable (the setting's runs' RSS is comparable: 1, or 0 in Pyodide);

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-enum { WIRE_ITER = 1, WIRE_DONE = 2, WIRE_TYPE = 3, WIRE_CLASS = 4, WIRE_SITE = 5 };
+enum { WIRE_ITER = 1, WIRE_DONE = 2, WIRE_TYPE = 3, WIRE_CLASS = 4, WIRE_SITE = 5, WIRE_HOLDER = 6 };
 
 typedef struct wire_iter {
     int64_t iteration;
@@ -37,7 +37,9 @@ typedef struct wire_iter {
  * (live_bytes -1 when not measured), growth since the baseline. WIRE_SITE (a traced run): one
  * of the allocation sites whose retained size grew most, at iteration `iteration`: its blocks
  * (live_objects), retained bytes, growth in bytes since the baseline (growth_objects), and the
- * site ("file:line", innermost frame first, " < " between frames) as name. */
+ * site ("file:line", innermost frame first, " < " between frames) as name. WIRE_HOLDER (after a
+ * forced-mode run): who holds the fastest-growing type — one chain of referrers from a root to
+ * a surviving instance, as name ("global _cache (myapp) -> list[3] -> myapp.Report"). */
 typedef struct wire_type {
     int64_t iteration;
     int64_t live_objects, live_bytes, growth_objects;

@@ -9,7 +9,7 @@
  *
  *   SIZEOF_MSG   sizeof(wire_msg): every record is exactly this many bytes
  *   BYTE_ORDER   "<" or ">": struct's prefix for this machine's byte order
- *   KIND         {"ITER": 1, "DONE": 2, "TYPE": 3, "CLASS": 4, "SITE": 5}
+ *   KIND         {"ITER": 1, "DONE": 2, "TYPE": 3, "CLASS": 4, "SITE": 5, "HOLDER": 6}
  *   HEADER, ITER, DONE, TYPE
  *                tuples of (name, offset in wire_msg, element size, element count, "i" signed |
  *                "u" unsigned | "s" NUL-ended text), in offset order
@@ -134,8 +134,9 @@ int main(void)
     printf("# (name, offset in wire_msg, element size, element count, type)\n");
     printf("SIZEOF_MSG = %zu\n", sizeof(wire_msg));
     printf("BYTE_ORDER = \"%s\"\n", order);
-    printf("KIND = {\"ITER\": %d, \"DONE\": %d, \"TYPE\": %d, \"CLASS\": %d, \"SITE\": %d}\n",
-           WIRE_ITER, WIRE_DONE, WIRE_TYPE, WIRE_CLASS, WIRE_SITE);
+    printf("KIND = {\"ITER\": %d, \"DONE\": %d, \"TYPE\": %d, \"CLASS\": %d, \"SITE\": %d, "
+           "\"HOLDER\": %d}\n",
+           WIRE_ITER, WIRE_DONE, WIRE_TYPE, WIRE_CLASS, WIRE_SITE, WIRE_HOLDER);
     PRINT("HEADER", header);
     PRINT("ITER", iter);
     PRINT("DONE", done);

@@ -156,6 +156,7 @@ class Wire:
         self.kind_type = wire.KIND["TYPE"]
         self.kind_class = wire.KIND["CLASS"]
         self.kind_site = wire.KIND["SITE"]
+        self.kind_holder = wire.KIND["HOLDER"]
         self._iter = _struct_for(wire.ITER)
         self._done = _struct_for(wire.DONE)
         self._type = _struct_for(wire.TYPE)
@@ -738,6 +739,38 @@ class Worker:
         if enabled:
             gc.enable()
 
+    def send_holder(self):
+        """WIRE_HOLDER: who holds the fastest-growing type after a forced-mode run (the first
+        of Census.growing's that the scenario's code defines, else the first): one chain of
+        referrers from a surviving instance to what keeps it alive (holder_chain). Made after
+        the last sample: nothing it allocates is measured."""
+        grown = self.census.growing()
+        if not grown:
+            return
+        names = [name for name, _ in grown]
+        pick = names[0]
+        for name in names:
+            if "." in name:  # module-qualified: not a builtin
+                pick = name
+                break
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            target = None
+            for o in gc.get_objects():
+                if Census.name_of(type(o)) == pick:
+                    target = o  # the last found: among the youngest
+            o = None
+            chain = holder_chain(target) if target is not None else None
+        except Exception:
+            chain = None
+        target = None
+        if chain:
+            w = self.wire
+            self.send(w.pack_type(w.kind_holder, self.a.iterations, 0, -1, 0, w.type_name(chain)))
+        if enabled:
+            gc.enable()
+
     def send_done(self, done, ok, message):
         """DONE, with the last boundary sample's gc figures (worker_core.c's wk_run): what the
         iterations did, not what the loop's ending (a tuple returned can start a collection)
@@ -834,6 +867,8 @@ class Worker:
             done, message = self.iterations()
             ok = done == self.a.iterations
             self.send_types()
+            if self.a.mode == "forced" and ok:
+                self.send_holder()
             fn = getattr(self.module, "teardown", None)
             if fn is not None:
                 try:
@@ -913,8 +948,9 @@ class Census:
         for a in (self.d_slot, self.d_objects, self.d_bytes):
             a.extend(zeros)
 
-    def slot(self, t):
-        """The slot of type t's name, made the first time it is met."""
+    @staticmethod
+    def name_of(t):
+        """A type's module-qualified name ("myapp.ReportService"; a builtin's bare: "list")."""
         try:
             mod = t.__module__
             qual = t.__qualname__
@@ -923,9 +959,12 @@ class Census:
         if type(qual) is not str:
             qual = "?"
         if type(mod) is not str or mod == "builtins":
-            name = qual
-        else:
-            name = mod + "." + qual
+            return qual
+        return mod + "." + qual
+
+    def slot(self, t):
+        """The slot of type t's name, made the first time it is met."""
+        name = Census.name_of(t)
         if name in self.slots:
             return self.slots[name]
         n = self.n
@@ -1001,6 +1040,106 @@ class Census:
             if j not in chosen:
                 chosen.append(j)
         return [(self.names[j], [(k, o[j], b[j]) for k, o, b in every]) for j in chosen]
+
+
+def _short(value, width=24):
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 1] + "\u2026"
+
+
+def _key_of(d, value):
+    """The key under which dict d holds value (as text), or "?"."""
+    for k, v in d.items():
+        if v is value:
+            return str(k)
+    return "?"
+
+
+def _edge(container, child):
+    """How container refers to child, for a chain: "[key]", "[3]", ".attr", or ""."""
+    try:
+        if type(container) is dict:
+            for k, v in container.items():
+                if v is child:
+                    return "[%s]" % _short(k)
+                if k is child:
+                    return "[key]"
+        elif type(container) in (list, tuple):
+            for i, v in enumerate(container):
+                if v is child:
+                    return "[%d]" % i
+        elif hasattr(container, "__dict__") and type(vars(container)) is dict:
+            for k, v in vars(container).items():
+                if v is child:
+                    return "." + str(k)
+    except Exception:
+        pass
+    return ""
+
+
+def holder_chain(target, max_expanded=400):
+    """One chain of referrers from target to what keeps it alive, as objgraph's
+    find_backref_chain finds it (breadth first over gc.get_referrers, so the shortest): a
+    module global, a class attribute, gc.garbage, or a frame of the scenario's code. Returns
+    "global _cache (myapp) -> list[12] -> myapp.ReportService", or None when no root is found
+    within max_expanded objects. The worker's own frames and this search's objects are not
+    referrers."""
+    import types
+
+    here = os.path.abspath(__file__)
+    modules = {}
+    for name, m in list(sys.modules.items()):
+        d = getattr(m, "__dict__", None)
+        if type(d) is dict:
+            modules[id(d)] = name
+    down = {id(target): None}  # id(referrer) -> the object it refers to, toward target
+    keep = {id(target): target}
+    queue = [target]
+    ignore = {id(down), id(keep), id(queue), id(modules)}
+    frame = sys._getframe()
+    ignore.add(id(frame))
+    i = 0
+    while i < len(queue) and i < max_expanded:
+        obj = queue[i]
+        i += 1
+        refs = gc.get_referrers(obj)
+        ignore.add(id(refs))
+        for r in refs:
+            rid = id(r)
+            if rid in down or rid in ignore:
+                continue
+            root = None
+            if type(r) is types.FrameType:
+                if os.path.abspath(r.f_code.co_filename) == here:
+                    continue
+                root = "frame %s (%s:%d)" % (r.f_code.co_name, r.f_code.co_filename, r.f_lineno)
+            elif rid in modules:
+                root = "global %s (%s)" % (_key_of(r, obj), modules[rid])
+            elif r is gc.garbage:
+                root = "gc.garbage" + _edge(r, obj)
+            elif type(r) is dict and "__module__" in r and ("__weakref__" in r or "__dict__" in r):
+                for owner in gc.get_referrers(r):
+                    if isinstance(owner, type) and owner.__dict__ == r:
+                        root = "class attribute %s.%s" % (Census.name_of(owner), _key_of(r, obj))
+                        break
+                owner = None
+            if root is not None:
+                path = [obj]
+                while down[id(path[-1])] is not None:
+                    path.append(down[id(path[-1])])
+                parts = [root]
+                for k in range(len(path)):
+                    label = Census.name_of(type(path[k]))
+                    if k + 1 < len(path):
+                        label += _edge(path[k], path[k + 1])
+                    parts.append(label)
+                refs = path = None
+                return " -> ".join(parts)
+            down[rid] = obj
+            keep[rid] = r
+            queue.append(r)
+        refs = None
+    return None
 
 
 class Tracer:

@@ -1117,7 +1117,7 @@ def holder_chain(target, max_expanded=400):
                 root = "global %s (%s)" % (_key_of(r, obj), modules[rid])
             elif r is gc.garbage:
                 root = "gc.garbage" + _edge(r, obj)
-            elif type(r) is dict and "__module__" in r and ("__weakref__" in r or "__dict__" in r):
+            elif type(r) is dict and "__module__" in r:  # perhaps a class's namespace
                 for owner in gc.get_referrers(r):
                     if isinstance(owner, type) and owner.__dict__ == r:
                         root = "class attribute %s.%s" % (Census.name_of(owner), _key_of(r, obj))

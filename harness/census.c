@@ -155,6 +155,37 @@ out:
     free(g);
 }
 
+bool census_top(const census *c, char *name, size_t len)
+{
+    if (c->failed || c->nsamples == 0 || c->ntypes == 0)
+        return false;
+    size_t nt = c->ntypes;
+    int64_t *o = calloc(3 * nt, sizeof *o);
+    if (o == NULL)
+        return false;
+    int64_t *b = o + nt, *base = o + 2 * nt;
+    replay(c, 0, o, b);
+    memcpy(base, o, nt * sizeof *o);
+    for (size_t k = 1; k < c->nsamples; k++)
+        replay(c, k, o, b);
+    size_t best = nt, best_any = nt;
+    for (size_t s = 0; s < nt; s++) {
+        int64_t g = o[s] - base[s];
+        if (g <= 0)
+            continue;
+        if (best_any == nt || g > o[best_any] - base[best_any])
+            best_any = s;
+        if (strchr(c->names[s], '.') != NULL && (best == nt || g > o[best] - base[best]))
+            best = s;
+    }
+    if (best == nt)
+        best = best_any;
+    if (best < nt)
+        snprintf(name, len, "%s", c->names[best]);
+    free(o);
+    return best < nt;
+}
+
 void census_free(census *c)
 {
     free(c->names);

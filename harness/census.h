@@ -46,6 +46,11 @@ void census_record(census *c, const wire_type *types, size_t n);
  * by objects, then the top CENSUS_TOP_BYTES by bytes not already in — most grown first. */
 void census_send(const census *c, void (*send)(void *ctx, const wire_type *t), void *ctx);
 
+/* The name of the type whose live objects grew most from the baseline to the last sample —
+ * among the program's own (module-qualified: a '.' in the name) when any of them grew — into
+ * name; false when none grew. */
+bool census_top(const census *c, char *name, size_t len);
+
 void census_free(census *c);
 
 #endif /* GCB_CENSUS_H */

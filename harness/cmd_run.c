@@ -965,10 +965,12 @@ static void print_progress(const run_cli *c, size_t i, size_t n, const plan_run 
     char peak[32], runtime[96];
     gcb_fmt_mib(peak, sizeof peak, rr->peak_rss_bytes);
     fprintf(stderr,
-            "bench: [%zu/%zu] %s %s %s %s repeat %lld: %s (%lld/%lld iterations, %.2f s, "
+            "bench: [%zu/%zu] %s %s %s %s %s %lld: %s (%lld/%lld iterations, %.2f s, "
             "peak %s MiB)%s%s\n",
             i + 1, n, r->scenario->name, progress_runtime(r, runtime, sizeof runtime),
-            r->threshold_text, plan_mode_names[r->mode], (long long)r->repeat, rr->status,
+            r->threshold_text, plan_mode_names[r->mode],
+            r->trace_frames > 0 ? "traced run" : "repeat", (long long)r->repeat,
+            rr->status,
             (long long)rr->iterations_done, (long long)r->iterations, (double)rr->wall_ns / 1e9,
             peak, ok ? "" : ": ", ok ? "" : rr->message);
 }

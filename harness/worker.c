@@ -211,6 +211,99 @@ static size_t n_classes(void *ctx, wire_type *out, size_t max)
     return n;
 }
 
+#define HOLDER_MAX_NODES 400 /* objects whose referrers the search asks for, at most */
+#define HOLDER_MAX_ROOTS 8
+
+/* The search's own lists (get_objects', get_referrers'): never a referrer of anything real. */
+typedef struct own_lists {
+    gcr_object *list[HOLDER_MAX_NODES + 1];
+    size_t n;
+} own_lists;
+
+static bool is_own(const own_lists *own, const gcr_object *o)
+{
+    for (size_t i = 0; i < own->n; i++)
+        if (own->list[i] == o)
+            return true;
+    return false;
+}
+
+/* A type's name as the census gives it: a scenario's class as "SCENARIO.Class". */
+static void qualified(const native *n, const gcr_object *o, char *buf, size_t len)
+{
+    const char *t = gcr_type_name(o);
+    if (is_class(n->rt, t))
+        snprintf(buf, len, "%s.%s", n->scenario->name, t);
+    else
+        snprintf(buf, len, "%s", t);
+}
+
+/* Breadth first over gc.get_referrers from the youngest live instance of type_name to one
+ * of the scenario's named roots (scn_scenario.roots), as worker.py's holder_chain does in
+ * CPython: "global _global_cache (global_cache) -> list -> global_cache.B". */
+static int n_holder(void *ctx, const char *type_name, char *buf, size_t len)
+{
+    native *n = ctx;
+    scn_root roots[HOLDER_MAX_ROOTS];
+    size_t nroots = n->scenario->roots != NULL
+                        ? n->scenario->roots(n->state, roots, HOLDER_MAX_ROOTS)
+                        : 0;
+    if (nroots == 0)
+        return -1;
+    nroots = nroots < HOLDER_MAX_ROOTS ? nroots : HOLDER_MAX_ROOTS;
+    own_lists own = {.n = 0};
+    gcr_object *all = gcr_gc_get_objects(n->rt, -1);
+    if (all == NULL)
+        return -1;
+    own.list[own.n++] = all;
+    gcr_object *target = NULL;
+    char name[256];
+    for (size_t i = 0; i < gcr_list_len(all); i++) {
+        gcr_object *o = gcr_list_get(all, i);
+        qualified(n, o, name, sizeof name);
+        if (strcmp(name, type_name) == 0)
+            target = o; /* the last found: among the youngest */
+    }
+    /* node[i] refers to node[down[i]]; node 0 is the target */
+    gcr_object *node[HOLDER_MAX_NODES * 4];
+    size_t down[HOLDER_MAX_NODES * 4], nn = 0, root_at = 0, found = SIZE_MAX;
+    if (target != NULL)
+        node[nn++] = target, down[0] = SIZE_MAX;
+    for (size_t i = 0; i < nn && found == SIZE_MAX && own.n <= HOLDER_MAX_NODES; i++) {
+        gcr_object *refs = gcr_gc_get_referrers(n->rt, &node[i], 1);
+        if (refs == NULL)
+            break;
+        own.list[own.n++] = refs;
+        for (size_t k = 0; k < gcr_list_len(refs) && found == SIZE_MAX; k++) {
+            gcr_object *r = gcr_list_get(refs, k);
+            bool seen = is_own(&own, r);
+            for (size_t j = 0; j < nn && !seen; j++)
+                seen = node[j] == r;
+            if (seen || nn == sizeof node / sizeof node[0])
+                continue;
+            node[nn] = r;
+            down[nn] = i;
+            for (size_t q = 0; q < nroots && found == SIZE_MAX; q++)
+                if (roots[q].object == r)
+                    found = nn, root_at = q;
+            nn++;
+        }
+    }
+    int rc = -1;
+    if (found != SIZE_MAX) {
+        qualified(n, roots[root_at].object, name, sizeof name);
+        size_t used = (size_t)snprintf(buf, len, "%s -> %s", roots[root_at].name, name);
+        for (size_t i = down[found]; i != SIZE_MAX && used < len; i = down[i]) {
+            qualified(n, node[i], name, sizeof name);
+            used += (size_t)snprintf(buf + used, len - used, " -> %s", name);
+        }
+        rc = 0;
+    }
+    for (size_t i = 0; i < own.n; i++)
+        gcr_decref(n->rt, own.list[i]);
+    return rc;
+}
+
 static void n_params(void *ctx, char *buf, size_t len)
 {
     native *n = ctx;
@@ -249,6 +342,7 @@ int main(int argc, char **argv)
         .types = n_types,
         .classes = n_classes,
         .params = n_params,
+        .holder = n_holder,
         .teardown = n_teardown,
     };
     int rc = wk_run(&a, &backend);

@@ -357,6 +357,16 @@ int wk_run(const wk_args *a, const wk_backend *b)
         done = run_iterations(&st, err, sizeof err);
         ok = done == a->iterations;
         send_types(&st);
+        char name[sizeof(wire_type){0}.name], chain[sizeof(wire_type){0}.name];
+        if (ok && a->mode == WK_FORCED && b->holder != NULL &&
+            census_top(&st.types, name, sizeof name) &&
+            b->holder(b->ctx, name, chain, sizeof chain) == 0) {
+            wire_msg m = {.kind = WIRE_HOLDER};
+            m.u.type.iteration = done;
+            m.u.type.live_bytes = -1;
+            snprintf(m.u.type.name, sizeof m.u.type.name, "%s", chain);
+            send_msg(a->fd, &m);
+        }
         if (b->teardown != NULL)
             b->teardown(b->ctx);
     }

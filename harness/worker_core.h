@@ -80,6 +80,10 @@ typedef struct wk_backend {
     size_t (*classes)(void *ctx, wire_type *out, size_t max);
     /* The effective parameters as "k=v;k=v" into buf. */
     void (*params)(void *ctx, char *buf, size_t len);
+    /* Who holds type_name (the census' fastest-growing type): one chain of referrers from a
+     * root to a live instance into buf ("global _x (mod) -> list -> mod.B"); 0, or -1 when
+     * none was found. Called after the last sample of a forced-mode run. May be NULL. */
+    int (*holder)(void *ctx, const char *type_name, char *buf, size_t len);
     /* The scenario's teardown (may be NULL). */
     void (*teardown)(void *ctx);
 } wk_backend;

@@ -88,6 +88,16 @@ void dict_cache_teardown(gcr_runtime *rt, const scn_values *p, void *st)
     free(s);
 }
 
+size_t dict_cache_roots(void *st, scn_root *out, size_t max)
+{
+    const state *s = st;
+    if (max > 0)
+        out[0] = (scn_root){s->weak ? "global dict_leak (weak_dict_cache)"
+                                    : "global dict_leak (dict_cache)",
+                            s->cache};
+    return 1;
+}
+
 const scn_scenario scn_dict_cache = {
     .name = "dict_cache",
     .summary = "an 8 MB array per iteration stored in a module-level dict under a uuid key",
@@ -99,4 +109,5 @@ const scn_scenario scn_dict_cache = {
     .setup = dict_cache_setup,
     .step = dict_cache_step,
     .teardown = dict_cache_teardown,
+    .roots = dict_cache_roots,
 };

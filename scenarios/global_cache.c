@@ -57,6 +57,15 @@ static void teardown(gcr_runtime *rt, const scn_values *p, void *st)
     free(s);
 }
 
+/* The twin's module-level list. */
+static size_t roots(void *st, scn_root *out, size_t max)
+{
+    const state *s = st;
+    if (max > 0)
+        out[0] = (scn_root){"global _global_cache (global_cache)", s->global_cache};
+    return 1;
+}
+
 const scn_scenario scn_global_cache = {
     .name = "global_cache",
     .summary = "the cross_reference objects kept in a module-level list that only grows",
@@ -68,4 +77,5 @@ const scn_scenario scn_global_cache = {
     .setup = setup,
     .step = step,
     .teardown = teardown,
+    .roots = roots,
 };

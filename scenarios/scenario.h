@@ -8,6 +8,10 @@
  *   teardown(rt, params, state) once, after the last iteration (may be NULL); must drop
  *                               every reference the scenario holds, so that closing the
  *                               runtime finds nothing but what the collector never freed.
+ *   roots(state, out, max)      the objects the scenario holds as its twin's module globals
+ *                               would (may be NULL), each named as Python names a root
+ *                               ("global _global_cache (global_cache)"): where a chain of
+ *                               referrers (who holds a leak) ends.
  *
  * Each returns 0, or -1 with a message in err (errlen bytes) when it cannot go on (memory
  * ran out). Parameters are integers with defaults that reproduce the seed's sizes; the
@@ -33,6 +37,12 @@ typedef struct scn_values {
     long v[SCN_MAX_PARAMS];
 } scn_values;
 
+/* A root of the scenario's objects, as its Python twin holds it: a module global. */
+typedef struct scn_root {
+    const char *name; /* "global NAME (module)" */
+    gcr_object *object;
+} scn_root;
+
 typedef struct scn_scenario {
     const char *name;
     const char *summary;  /* one line, for `bench list` */
@@ -43,6 +53,8 @@ typedef struct scn_scenario {
     int (*setup)(gcr_runtime *rt, const scn_values *p, void **state, char *err, size_t errlen);
     int (*step)(gcr_runtime *rt, const scn_values *p, void *state, char *err, size_t errlen);
     void (*teardown)(gcr_runtime *rt, const scn_values *p, void *state);
+    /* fills out (at most max), returns how many roots the scenario holds; may be NULL */
+    size_t (*roots)(void *state, scn_root *out, size_t max);
 } scn_scenario;
 
 /* All built-in scenarios, in a stable order; *count receives their number. */

@@ -14,4 +14,5 @@ const scn_scenario scn_weak_dict_cache = {
     .setup = dict_cache_setup_weak,
     .step = dict_cache_step,
     .teardown = dict_cache_teardown,
+    .roots = dict_cache_roots,
 };

@@ -868,7 +868,7 @@ static void test_bad_options(void **state)
          "bench: compare needs two results folders or more (1 given); e.g. bench compare "
          "results/before results/after\n"},
         {{"a", "b", "--format=xml", NULL},
-         "bench: --format 'xml' is not one of text, markdown or csv\n"},
+         "bench: --format 'xml' is not one of text, markdown, csv or json\n"},
         {{"a", "b", "--format", NULL}, "bench: option '--format' needs a value\n"},
         {{"--bogus", "a", "b", NULL}, "bench: unknown option '--bogus'\n"},
     };
@@ -893,8 +893,9 @@ static void test_bad_options(void **state)
 
     r = run_compare((const char *[]){"--help", NULL});
     assert_string_equal(r.err, "");
-    const char *usage = "Usage: bench compare DIR_A DIR_B [DIR...] [--format text|markdown|csv]\n";
+    const char *usage = "Usage: bench compare DIR_A DIR_B [DIR...] [--format text|markdown|csv|json]\n";
     assert_true(strncmp(r.out, usage, strlen(usage)) == 0);
+    assert_non_null(strstr(r.out, "compare.schema.json"));
     assert_non_null(strstr(r.out, "value_b, ratio_b_a, p_b_a"));
     assert_int_equal(r.rc, 0);
     free_result(&r);

@@ -37,10 +37,10 @@ def records(worker):
     rec = bytes(w.pack_type(w.kind_class, 7, 300, -1, 299, w.type_name("BWeakRef")))
     out.append((rec, dict(kind=str(w.kind_class), iteration="7", live_objects="300",
                           live_bytes="-1", growth_objects="299", name="BWeakRef")))
-    long_name = "x" * 300
+    long_name = "x" * 600
     rec = bytes(w.pack_type(w.kind_type, 9, 5, 6, -7, w.type_name(long_name)))
     out.append((rec, dict(kind=str(w.kind_type), iteration="9", live_objects="5",
-                          live_bytes="6", growth_objects="-7", name="x" * 127)))
+                          live_bytes="6", growth_objects="-7", name="x" * 511)))
     return w, out
 
 

@@ -608,7 +608,7 @@ static void test_main_ok_and_help(void **state)
 
     r = run_report((const char *[]){"report", "--help", NULL});
     assert_int_equal(r.rc, 0);
-    assert_non_null(strstr(r.out, "Usage: bench report DIR [--format text|markdown|csv]"));
+    assert_non_null(strstr(r.out, "Usage: bench report DIR [--format text|markdown|csv|json]"));
     assert_non_null(strstr(r.out, "rss_growth_mib_per_iter"));
     assert_non_null(strstr(r.out, "--scenario"));
     free_result(&r);
@@ -685,7 +685,7 @@ static void test_main_usage_errors(void **state)
     fx_write_tiny(dir);
     cli_result r = run_report((const char *[]){"report", dir, "--format", "html", NULL});
     assert_int_equal(r.rc, 2);
-    assert_non_null(strstr(r.err, "bench: --format 'html' is not one of text, markdown or csv\n"));
+    assert_non_null(strstr(r.err, "bench: --format 'html' is not one of text, markdown, csv or json\n"));
     assert_string_equal(r.out, "");
     free_result(&r);
 

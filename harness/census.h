@@ -16,8 +16,8 @@
 
 #include "wire.h"
 
-#define CENSUS_TOP_OBJECTS 10 /* the most-grown types by objects sent … */
-#define CENSUS_TOP_BYTES 5    /* … and by bytes, not already in */
+#define CENSUS_TOP_OBJECTS 10  /* the most-grown types by objects sent … */
+#define CENSUS_TOP_BYTES 5     /* … and by bytes, not already in */
 #define CENSUS_MAX_SAMPLES 500 /* samples sent per type at most: evenly spread, the last always */
 
 typedef struct census_change {

@@ -969,8 +969,7 @@ static void print_progress(const run_cli *c, size_t i, size_t n, const plan_run 
             "peak %s MiB)%s%s\n",
             i + 1, n, r->scenario->name, progress_runtime(r, runtime, sizeof runtime),
             r->threshold_text, plan_mode_names[r->mode],
-            r->trace_frames > 0 ? "traced run" : "repeat", (long long)r->repeat,
-            rr->status,
+            r->trace_frames > 0 ? "traced run" : "repeat", (long long)r->repeat, rr->status,
             (long long)rr->iterations_done, (long long)r->iterations, (double)rr->wall_ns / 1e9,
             peak, ok ? "" : ": ", ok ? "" : rr->message);
 }

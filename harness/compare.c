@@ -1097,13 +1097,13 @@ static json_t *json_entry(const comparison *c, size_t r, size_t f)
     for (int fig = 0; fig < N_FIGS; fig++) {
         const char *name = figures[fig].name;
         if (fig == FIG_VERDICT) {
-            json_object_set_new(o, name, e->present && *e->verdict ? json_string(e->verdict)
-                                                                   : json_null());
+            json_object_set_new(o, name,
+                                e->present && *e->verdict ? json_string(e->verdict) : json_null());
             continue;
         }
         bool hidden = e->rss_not_comparable && is_rss_figure(fig);
-        json_object_set_new(o, name, e->present && !hidden ? json_figure(e->value[fig])
-                                                           : json_null());
+        json_object_set_new(o, name,
+                            e->present && !hidden ? json_figure(e->value[fig]) : json_null());
         if (f == 0)
             continue;
         double ratio;

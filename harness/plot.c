@@ -336,10 +336,10 @@ static bool fit_line(const ds *d, size_t setting, int m, double ends[4])
     bool rss = d->settings[setting].rss_comparable, bad = false, has_l, has_g;
     double first, slope;
     has_l = csvt_f64(t, (size_t)row, csvt_col(t, "late_first_iteration"), &first, &bad);
-    has_g = csvt_f64(t, (size_t)row,
-                     csvt_col(t, rss ? "rss_growth_late_bytes_per_iter"
-                                     : "class_objects_growth_late_per_iter"),
-                     &slope, &bad);
+    has_g = csvt_f64(
+        t, (size_t)row,
+        csvt_col(t, rss ? "rss_growth_late_bytes_per_iter" : "class_objects_growth_late_per_iter"),
+        &slope, &bad);
     int64_t last = ds_last_iteration(d, setting, m);
     if (!has_l || !has_g || bad || last < (int64_t)first)
         return false;
@@ -365,7 +365,8 @@ static bool fit_line(const ds *d, size_t setting, int m, double ends[4])
 }
 
 /* Writes path: one block per mode with a fitted line, two blank lines apart, each headed by
- * the mode (double-quoted) and two more words, then two rows "x y"; the modes' words into words ("" when none: the file is then removed). */
+ * the mode (double-quoted) and two more words, then two rows "x y"; the modes' words into words (""
+ * when none: the file is then removed). */
 static int write_fit_file(const char *path, const ds *d, size_t setting, char *words, size_t len)
 {
     words[0] = '\0';
@@ -381,8 +382,8 @@ static int write_fit_file(const char *path, const ds *d, size_t setting, char *w
             continue;
         fprintf(fp, "%s\"%s\" \"iteration\" \"fit\"\n%g %.6f\n%g %.6f\n", blocks ? "\n\n" : "",
                 ds_mode_names[m], e[0], e[1], e[2], e[3]);
-        used += (size_t)snprintf(words + used, len - used, "%s%s", blocks ? " " : "",
-                                 ds_mode_names[m]);
+        used +=
+            (size_t)snprintf(words + used, len - used, "%s%s", blocks ? " " : "", ds_mode_names[m]);
         blocks++;
     }
     int rc = close_data_file(fp);

@@ -402,11 +402,10 @@ static int find_verdict(const ds *d, size_t setting, verdict *v)
             continue;
         bool has_garbage;
         double garbage;
-        const char *growth =
-            v->has_late ? (v->by_objects ? "class_objects_growth_late_per_iter"
-                                         : "rss_growth_late_bytes_per_iter")
-                        : (v->by_objects ? "class_objects_growth_per_iter"
-                                         : "rss_growth_bytes_per_iter");
+        const char *growth = v->has_late ? (v->by_objects ? "class_objects_growth_late_per_iter"
+                                                          : "rss_growth_late_bytes_per_iter")
+                                         : (v->by_objects ? "class_objects_growth_per_iter"
+                                                          : "rss_growth_bytes_per_iter");
         if (summary_f64(t, row, growth, &v->has_growth[m], &v->growth[m]) != 0 ||
             summary_f64(t, row, "garbage_growth_per_iter", &has_garbage, &garbage) != 0)
             return -1;
@@ -992,8 +991,7 @@ static int side_cell(char *buf, const side_col *col, const ds *d, size_t setting
          * 3.14.4 time increments that gc.get_stats() does not count.) */
         bool any;
         double longest;
-        if (summary_f64(t, (size_t)row, "pause_ns_max", &any, &longest) == 0 && any &&
-            longest == 0)
+        if (summary_f64(t, (size_t)row, "pause_ns_max", &any, &longest) == 0 && any && longest == 0)
             return 0;
     }
     int decimals = csv ? 3 : 2;
@@ -1590,8 +1588,7 @@ static int add_scenarios(report_args *a, const char *list)
 static int parse_format(report_args *a, const char *format)
 {
     static const char *const names[] = {"text", "markdown", "csv", "json"};
-    static const report_format formats[] = {REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV,
-                                            REPORT_JSON};
+    static const report_format formats[] = {REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV, REPORT_JSON};
     int i = gcb_parse_choice("report", "--format", format, names, sizeof names / sizeof names[0]);
     if (i < 0)
         return -1;

@@ -34,8 +34,8 @@ static json_t *typed_cell(const char *s)
 /* An int64 figure, null when missing. */
 static json_t *figure(int64_t v) { return v == DS_MISSING ? json_null() : json_integer(v); }
 
-static const char *const key_columns[] = {"scenario", "runtime", "policy", "allocator",
-                                          "threshold", "mode"};
+static const char *const key_columns[] = {"scenario",  "runtime",   "policy",
+                                          "allocator", "threshold", "mode"};
 
 static bool is_key_column(const char *name)
 {
@@ -64,8 +64,8 @@ static json_t *summary_object(const ds *d, size_t setting, int mode)
 static json_t *iterations_array(const ds *d, size_t setting, int mode)
 {
     const ds_setting *set = &d->settings[setting];
-    size_t field = set->rss_comparable ? offsetof(ds_sample, rss_bytes)
-                                       : offsetof(ds_sample, class_objects);
+    size_t field =
+        set->rss_comparable ? offsetof(ds_sample, rss_bytes) : offsetof(ds_sample, class_objects);
     const char *name = set->rss_comparable ? "rss_bytes" : "class_objects";
     char min_name[32], max_name[32];
     snprintf(min_name, sizeof min_name, "%s_min", name);
@@ -201,7 +201,8 @@ int report_write_json(FILE *out, const ds *d, const char *const *scenarios, size
             json_array_append_new(settings, setting_object(d, s, &rc));
     }
     json_object_set_new(doc, "settings", settings);
-    if (rc == 0 && json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) != 0)
+    if (rc == 0 &&
+        json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) != 0)
         rc = -1;
     if (rc == 0)
         fputc('\n', out);

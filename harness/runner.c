@@ -187,8 +187,8 @@ static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w
         write_iter(env, r, w, s);
         check_rss(env, w,
                   s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes);
-    } else if (w->msg.kind == WIRE_TYPE || w->msg.kind == WIRE_CLASS ||
-               w->msg.kind == WIRE_SITE || w->msg.kind == WIRE_HOLDER) {
+    } else if (w->msg.kind == WIRE_TYPE || w->msg.kind == WIRE_CLASS || w->msg.kind == WIRE_SITE ||
+               w->msg.kind == WIRE_HOLDER) {
         write_type(env, r,
                    w->msg.kind == WIRE_TYPE    ? "type"
                    : w->msg.kind == WIRE_CLASS ? "class"

@@ -27,7 +27,7 @@
         "baseline_rss_bytes", "final_rss_bytes", "iterations_done", "collections", "collected",    \
         "uncollectable", "garbage", "objects_scanned", "pause_ns_total", "pause_ns_median",        \
         "pause_ns_p95", "pause_ns_max", "user_cpu_ns", "sys_cpu_ns", "iter_peak_supported",        \
-        "exit_code", "signal", "rusage_maxrss_bytes", "rss_comparable", "interpreter_objects",    \
+        "exit_code", "signal", "rusage_maxrss_bytes", "rss_comparable", "interpreter_objects",     \
         "trace_alloc_frames"
 
 /* samples.csv: one row per sample. kind "iter" rows are boundary samples taken by the worker
@@ -71,7 +71,7 @@
         "growth_ratio_to_cpython", "cpython_peak_above_baseline_bytes", "peak_ratio_to_cpython",   \
         "rss_comparable", "verdict_basis", "class_objects_final", "class_objects_growth_per_iter", \
         "class_objects_mean", "class_objects_step_max", "class_objects_growth_limit_per_iter",     \
-        "collections_gen0", "collections_gen1", "collections_gen2", "late_first_iteration",         \
+        "collections_gen0", "collections_gen1", "collections_gen2", "late_first_iteration",        \
         "rss_growth_late_bytes_per_iter", "class_objects_growth_late_per_iter", "verdict_rule"
 
 #endif /* GCB_SCHEMA_H */

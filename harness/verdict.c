@@ -34,8 +34,8 @@ static double common_limit(const verdict_input *in, const basis_words *w, verdic
                           in->mode[1].present ? in->mode[1].noise : 0);
     int dp = w->decimals + 1;
     double sc = w->scale;
-    int n = snprintf(out->rule, sizeof out->rule,
-                     "limit = max(floor %.*f, 5%% of step %.*f", dp, w->floor / sc, dp, step / sc);
+    int n = snprintf(out->rule, sizeof out->rule, "limit = max(floor %.*f, 5%% of step %.*f", dp,
+                     w->floor / sc, dp, step / sc);
     if (w->baseline_share > 0 && n > 0 && (size_t)n < sizeof out->rule)
         n += snprintf(out->rule + n, sizeof out->rule - (size_t)n, ", 0.2%% of baseline %.*f", dp,
                       base / sc);
@@ -51,8 +51,8 @@ void verdict_decide(const verdict_input *in, verdict *out)
     const basis_words *w = &words_of[in->basis == VERDICT_BASIS_CLASS_OBJECTS];
     const verdict_mode *forced = &in->mode[0], *autom = &in->mode[1];
     out->basis = in->basis;
-    out->late_first = in->iterations >= VERDICT_MIN_ITERATIONS ? verdict_late_first(in->iterations)
-                                                                 : 0;
+    out->late_first =
+        in->iterations >= VERDICT_MIN_ITERATIONS ? verdict_late_first(in->iterations) : 0;
     out->rule[0] = '\0';
     double limit = common_limit(in, w, out);
     double flimit = larger(limit, forced->noise), alimit = larger(limit, autom->noise);
@@ -74,8 +74,8 @@ void verdict_decide(const verdict_input *in, verdict *out)
                  "%lld iteration%s: the rule needs at least %d (growth is judged over the later "
                  "half of the run, at least 3 samples, so that a warm-up or a one-time step is not "
                  "read as growth); run with --iterations %d or more",
-                 (long long)in->iterations, in->iterations == 1 ? "" : "s",
-                 VERDICT_MIN_ITERATIONS, 2 * VERDICT_MIN_ITERATIONS);
+                 (long long)in->iterations, in->iterations == 1 ? "" : "s", VERDICT_MIN_ITERATIONS,
+                 2 * VERDICT_MIN_ITERATIONS);
         return;
     }
     if (!forced->present) {
@@ -102,8 +102,7 @@ void verdict_decide(const verdict_input *in, verdict *out)
                  "%sgrows %+.*f %s/iter even with forced collection, over iterations %lld..%lld "
                  "(limit %.*f)%s",
                  pre, dp, forced->growth_per_iter / sc, u, (long long)out->late_first,
-                 (long long)in->iterations, dp, flimit / sc,
-                 garbage ? "; gc.garbage grows" : "");
+                 (long long)in->iterations, dp, flimit / sc, garbage ? "; gc.garbage grows" : "");
         return;
     }
     if (!autom->present) {
@@ -124,9 +123,9 @@ void verdict_decide(const verdict_input *in, verdict *out)
                  excess / sc, u, dp, alimit / sc);
         return;
     }
-    const verdict_mode *grew = forced->whole_growth_per_iter > flimit ? forced
+    const verdict_mode *grew = forced->whole_growth_per_iter > flimit  ? forced
                                : autom->whole_growth_per_iter > alimit ? autom
-                                                                        : NULL;
+                                                                       : NULL;
     if (grew != NULL) {
         out->name = "bounded";
         snprintf(out->reason, sizeof out->reason,

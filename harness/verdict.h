@@ -49,9 +49,9 @@ extern const char *const verdict_basis_names[2];
 
 /* One mode's figures, in the basis' unit (bytes, or objects). */
 typedef struct verdict_mode {
-    bool present;           /* the mode was run and has at least one successful run */
-    double growth_per_iter; /* the later half's slope (iterations L..N) */
-    double mean;            /* over iterations 1..N */
+    bool present;                   /* the mode was run and has at least one successful run */
+    double growth_per_iter;         /* the later half's slope (iterations L..N) */
+    double mean;                    /* over iterations 1..N */
     double garbage_growth_per_iter; /* len(gc.garbage), later half */
     double whole_growth_per_iter;   /* iterations 1..N */
     double noise;                   /* half the range of the repeats' later-half slopes */
@@ -61,8 +61,8 @@ typedef struct verdict_mode {
 typedef struct verdict_input {
     verdict_basis basis;
     verdict_mode mode[3];
-    double footprint; /* the most one iteration added, in the basis' unit */
-    double baseline;  /* rss: the baseline RSS (bytes); class_objects: unused */
+    double footprint;   /* the most one iteration added, in the basis' unit */
+    double baseline;    /* rss: the baseline RSS (bytes); class_objects: unused */
     int64_t iterations; /* the fewest iterations a successful run of the setting made */
     /* class_objects only: no successful run counted any instance of the scenario's classes
      * (it defines none the worker sees): nothing to judge by */

@@ -10,7 +10,14 @@
 
 #include <stdint.h>
 
-enum { WIRE_ITER = 1, WIRE_DONE = 2, WIRE_TYPE = 3, WIRE_CLASS = 4, WIRE_SITE = 5, WIRE_HOLDER = 6 };
+enum {
+    WIRE_ITER = 1,
+    WIRE_DONE = 2,
+    WIRE_TYPE = 3,
+    WIRE_CLASS = 4,
+    WIRE_SITE = 5,
+    WIRE_HOLDER = 6
+};
 
 typedef struct wire_iter {
     int64_t iteration;

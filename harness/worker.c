@@ -245,9 +245,8 @@ static int n_holder(void *ctx, const char *type_name, char *buf, size_t len)
 {
     native *n = ctx;
     scn_root roots[HOLDER_MAX_ROOTS];
-    size_t nroots = n->scenario->roots != NULL
-                        ? n->scenario->roots(n->state, roots, HOLDER_MAX_ROOTS)
-                        : 0;
+    size_t nroots =
+        n->scenario->roots != NULL ? n->scenario->roots(n->state, roots, HOLDER_MAX_ROOTS) : 0;
     if (nroots == 0)
         return -1;
     nroots = nroots < HOLDER_MAX_ROOTS ? nroots : HOLDER_MAX_ROOTS;

@@ -192,10 +192,10 @@ typedef struct run_state {
     bool peak_ok;     /* VmHWM can be reset each iteration */
     int64_t run_peak; /* the largest VmHWM seen */
     wk_pauses pauses;
-    wire_iter base;     /* the runtime's cumulative counters at the baseline */
-    wire_iter last;     /* the last boundary sample sent (counted from the baseline) */
-    size_t last_pauses; /* pauses.len at the last boundary sample */
-    census types;       /* live objects and bytes per type at every sample */
+    wire_iter base;      /* the runtime's cumulative counters at the baseline */
+    wire_iter last;      /* the last boundary sample sent (counted from the baseline) */
+    size_t last_pauses;  /* pauses.len at the last boundary sample */
+    census types;        /* live objects and bytes per type at every sample */
     wire_type *type_buf; /* WK_MAX_TYPES entries for b->types (NULL: no census) */
 } run_state;
 

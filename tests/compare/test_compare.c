@@ -893,7 +893,8 @@ static void test_bad_options(void **state)
 
     r = run_compare((const char *[]){"--help", NULL});
     assert_string_equal(r.err, "");
-    const char *usage = "Usage: bench compare DIR_A DIR_B [DIR...] [--format text|markdown|csv|json]\n";
+    const char *usage =
+        "Usage: bench compare DIR_A DIR_B [DIR...] [--format text|markdown|csv|json]\n";
     assert_true(strncmp(r.out, usage, strlen(usage)) == 0);
     assert_non_null(strstr(r.out, "compare.schema.json"));
     assert_non_null(strstr(r.out, "value_b, ratio_b_a, p_b_a"));

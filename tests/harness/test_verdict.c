@@ -14,10 +14,8 @@
 /* A mode that grows at the same rate over the whole run and its later half, with no noise. */
 static verdict_mode steady(double growth, double mean)
 {
-    return (verdict_mode){.present = true,
-                          .growth_per_iter = growth,
-                          .whole_growth_per_iter = growth,
-                          .mean = mean};
+    return (verdict_mode){
+        .present = true, .growth_per_iter = growth, .whole_growth_per_iter = growth, .mean = mean};
 }
 
 /* forced and auto present, 10 iterations; footprint 40 MiB, so the limit is 2 MiB/iteration */

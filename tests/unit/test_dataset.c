@@ -363,8 +363,9 @@ static void test_error_bad_rows(void **state)
     expect_error("run_id,scenario,runtime,mode,status\n"
                  ",s,native,forced,ok\n",
                  ok_samples, NULL, NULL, "runs.csv:2: run_id is empty");
-    expect_error(ok_runs, "run_id,kind,iteration,rss_bytes\nr1,boundary,0,10\n", NULL, NULL,
-                 "samples.csv:2: kind is 'boundary'; expected iter, tick, type, class, site or holder");
+    expect_error(
+        ok_runs, "run_id,kind,iteration,rss_bytes\nr1,boundary,0,10\n", NULL, NULL,
+        "samples.csv:2: kind is 'boundary'; expected iter, tick, type, class, site or holder");
     expect_error(ok_runs, "run_id,kind,iteration,rss_bytes\nr1,iter,,10\n", NULL, NULL,
                  "samples.csv:2: iteration is empty in an iter sample");
     expect_error(ok_runs, "run_id,kind,iteration,rss_bytes\nr1,iter,1,10\nr1,iter,1,11\n", NULL,

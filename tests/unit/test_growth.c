@@ -76,7 +76,7 @@ static void types_sites_and_holder(void **state)
     assert_string_equal(g[1].name, "list");
     assert_true(g[1].objects_per_iter == 10.0 && g[1].bytes_per_iter == 8000.0);
     assert_string_equal(g[2].name, "str");
-    assert_int_equal(g[2].final_bytes, DS_MISSING); /* an empty cell */
+    assert_int_equal(g[2].final_bytes, DS_MISSING);    /* an empty cell */
     assert_int_equal(growth_types(&d, 0, 1, g, 8), 0); /* no auto runs */
     assert_int_equal(growth_types(&d, 0, 0, g, 1), 1);
 

@@ -685,7 +685,8 @@ static void test_main_usage_errors(void **state)
     fx_write_tiny(dir);
     cli_result r = run_report((const char *[]){"report", dir, "--format", "html", NULL});
     assert_int_equal(r.rc, 2);
-    assert_non_null(strstr(r.err, "bench: --format 'html' is not one of text, markdown, csv or json\n"));
+    assert_non_null(
+        strstr(r.err, "bench: --format 'html' is not one of text, markdown, csv or json\n"));
     assert_string_equal(r.out, "");
     free_result(&r);
 

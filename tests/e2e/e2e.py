@@ -971,6 +971,15 @@ def bad_iterations():
     usage_error(["run", "--iterations", "0"], "--iterations")
 
 
+
+@test
+def bad_leak_options():
+    """--trace-alloc out of range or with no CPython runtime, an empty --fail-on."""
+    usage_error(["run", "--trace-alloc", "0"], "--trace-alloc")
+    usage_error(["run", "--trace-alloc", "2"], "--trace-alloc traces CPython's allocations")
+    usage_error(["run", "--fail-on", ""], "--fail-on")
+
+
 @test
 def bad_threshold():
     usage_error(["run", "--threshold", "700,10"], "700,10")

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,19 +118,45 @@ int csvw_close(csvw *w)
 
 /* ==== reader =============================================================================== */
 
+/* libcsv grows its cell buffer by a fixed block (128 bytes by default) and realloc copies it
+ * every time: a cell of n bytes costs O(n^2 / block) bytes copied, which glibc hides with
+ * mremap but AddressSanitizer does not (a 10 MB cell: minutes). So the reader feeds libcsv at
+ * most FEED_BYTES at a time and checks the cell in progress after each piece: libcsv's buffer
+ * never grows past CSVT_CELL_MAX_BYTES + FEED_BYTES + PARSER_BLOCK_BYTES, and a larger block
+ * keeps the number of its reallocs small. Everything else is linear: a row's cells are
+ * appended to one buffer that grows geometrically, then copied once into the row's block. */
+enum { FEED_BYTES = 4096, PARSER_BLOCK_BYTES = 4096, READ_BYTES = 65536 };
+
+/* The first thing wrong with the input (or memory), which ends the load. */
+typedef enum load_error {
+    LOAD_OK,
+    LOAD_OOM,
+    LOAD_WIDTH,   /* a row's cell count differs from the header's */
+    LOAD_CELL,    /* a cell longer than CSVT_CELL_MAX_BYTES */
+    LOAD_ROW,     /* a row longer than CSVT_ROW_MAX_BYTES */
+    LOAD_COLUMNS, /* a row of more than CSVT_MAX_COLUMNS cells */
+    LOAD_PARSE,   /* libcsv's own error */
+    LOAD_READ,    /* the file could not be read (read_errno) */
+} load_error;
+
 /* What the libcsv callbacks build: the current row's cells, then whole rows. */
 typedef struct load_state {
     csvt *t;
-    char **row; /* cells of the row being read */
-    size_t row_len;
-    size_t row_cap;
-    size_t rows_cap;
-    size_t line;    /* the physical line being fed to the parser */
-    bool row_start; /* no cell of the next row has been seen yet */
-    bool oom;
-    bool bad_width;   /* a row's cell count differs from the header's */
-    size_t bad_cells; /* that row's cell count */
-    size_t bad_line;
+    unsigned flags;
+    /* the current row: its cells back to back, each NUL-terminated, cell i at row_offs[i] */
+    char *row_buf;
+    size_t row_bytes, row_buf_cap;
+    size_t *row_offs;
+    size_t row_len, row_offs_cap;
+    size_t rows_cap; /* rows t->cells and t->lines have room for */
+    size_t line;     /* the physical line being fed to the parser (1-based) */
+    bool line_start; /* the next byte fed starts a new physical line */
+    bool in_comment; /* skipping a '#' line (CSVT_SKIP_COMMENTS) */
+    bool row_start;  /* no cell of the next row has been seen yet */
+    load_error error;
+    size_t error_line;
+    size_t bad_cells; /* LOAD_WIDTH: that row's cell count */
+    int read_errno;   /* LOAD_READ */
 } load_state;
 
 static char *dup_n(const void *s, size_t n)
@@ -143,109 +170,272 @@ static char *dup_n(const void *s, size_t n)
     return d;
 }
 
+static void fail(load_state *st, load_error e)
+{
+    if (st->error == LOAD_OK) {
+        st->error = e;
+        st->error_line = st->line;
+    }
+}
+
+/* p (room for *cap elements of size) grown to room for at least need, doubling. Returns the
+ * new block (p is then invalid), or NULL when memory ran out or the size would overflow (p is
+ * still valid). */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return NULL;
+        n *= 2;
+    }
+    if (n > SIZE_MAX / size)
+        return NULL;
+    void *q = realloc(p, n * size);
+    if (q != NULL)
+        *cap = n;
+    return q;
+}
+
+/* A cell: appended to the row, unless it breaks a cap. Cells are at most CSVT_CELL_MAX_BYTES
+ * and a row at most CSVT_ROW_MAX_BYTES, so no sum here can overflow. */
 static void on_cell(void *data, size_t len, void *ctx)
 {
     load_state *st = ctx;
     st->row_start = false;
-    if (st->oom || st->bad_width)
+    if (st->error != LOAD_OK)
         return;
-    if (st->row_len == st->row_cap) {
-        size_t cap = st->row_cap ? 2 * st->row_cap : 16;
-        char **row = realloc(st->row, cap * sizeof *row);
-        if (row == NULL) {
-            st->oom = true;
-            return;
-        }
-        st->row = row;
-        st->row_cap = cap;
-    }
-    char *cell = dup_n(data != NULL ? data : "", data != NULL ? len : 0);
-    if (cell == NULL) {
-        st->oom = true;
+    if (data == NULL)
+        len = 0;
+    if (len > CSVT_CELL_MAX_BYTES) {
+        fail(st, LOAD_CELL);
         return;
     }
-    st->row[st->row_len++] = cell;
+    if (st->row_len == CSVT_MAX_COLUMNS) {
+        fail(st, LOAD_COLUMNS);
+        return;
+    }
+    if (st->row_bytes + len + 1 > CSVT_ROW_MAX_BYTES) {
+        fail(st, LOAD_ROW);
+        return;
+    }
+    char *buf = grow(st->row_buf, &st->row_buf_cap, st->row_bytes + len + 1, 1);
+    if (buf != NULL)
+        st->row_buf = buf;
+    size_t *offs = grow(st->row_offs, &st->row_offs_cap, st->row_len + 1, sizeof *offs);
+    if (offs != NULL)
+        st->row_offs = offs;
+    if (buf == NULL || offs == NULL) {
+        fail(st, LOAD_OOM);
+        return;
+    }
+    if (len > 0)
+        memcpy(st->row_buf + st->row_bytes, data, len);
+    st->row_buf[st->row_bytes + len] = '\0';
+    st->row_offs[st->row_len++] = st->row_bytes;
+    st->row_bytes += len + 1;
 }
 
-/* Copies the current row's cells into one block (cell 0 at its start) written to out[0..n),
- * and frees the per-cell strings. Returns 0, or -1 when memory ran out. */
+/* Copies the current row's cells into one block (cell 0 at its start) whose cells are written
+ * to out[0..row_len), and empties the row. Returns 0, or -1 when memory ran out. */
 static int pack_row(load_state *st, char **out)
 {
-    size_t total = 0;
-    for (size_t i = 0; i < st->row_len; i++)
-        total += strlen(st->row[i]) + 1;
-    char *block = malloc(total ? total : 1);
+    char *block = malloc(st->row_bytes);
     if (block == NULL)
         return -1;
-    char *p = block;
-    for (size_t i = 0; i < st->row_len; i++) {
-        size_t n = strlen(st->row[i]) + 1;
-        memcpy(p, st->row[i], n);
-        out[i] = p;
-        p += n;
-        free(st->row[i]);
-    }
-    st->row_len = 0;
+    memcpy(block, st->row_buf, st->row_bytes);
+    for (size_t i = 0; i < st->row_len; i++)
+        out[i] = block + st->row_offs[i];
+    st->row_len = st->row_bytes = 0;
     return 0;
 }
 
-static void drop_row(load_state *st)
+/* Room for one more data row in t->cells and t->lines. Returns 0, or -1 when memory ran out. */
+static int reserve_row(load_state *st)
 {
-    for (size_t i = 0; i < st->row_len; i++)
-        free(st->row[i]);
-    st->row_len = 0;
+    csvt *t = st->t;
+    if (t->nrows < st->rows_cap)
+        return 0;
+    size_t cap = st->rows_cap ? st->rows_cap : 64;
+    if (cap > SIZE_MAX / 2 / t->ncols / sizeof *t->cells)
+        return -1;
+    cap *= 2;
+    char **cells = realloc(t->cells, cap * t->ncols * sizeof *cells);
+    if (cells == NULL)
+        return -1;
+    t->cells = cells;
+    size_t *lines = realloc(t->lines, cap * sizeof *lines);
+    if (lines == NULL)
+        return -1;
+    t->lines = lines;
+    st->rows_cap = cap;
+    return 0;
 }
 
-/* A finished row becomes the header (the first) or a data row of exactly ncols cells. */
+/* A finished row becomes the header (the first) or a data row of exactly ncols cells. libcsv
+ * reports a row only after at least one cell, so ncols >= 1. */
 static void on_row(int terminator, void *ctx)
 {
     (void)terminator;
     load_state *st = ctx;
     csvt *t = st->t;
     st->row_start = true;
-    if (st->oom || st->bad_width) {
-        drop_row(st);
+    if (st->error != LOAD_OK || st->row_len == 0) {
+        st->row_len = st->row_bytes = 0;
         return;
     }
     if (t->header == NULL) {
-        t->ncols = st->row_len;
-        t->header = malloc((t->ncols ? t->ncols : 1) * sizeof *t->header);
+        size_t ncols = st->row_len;
+        t->header = malloc(ncols * sizeof *t->header);
         if (t->header == NULL || pack_row(st, t->header) != 0) {
             free(t->header);
             t->header = NULL;
-            st->oom = true;
-            drop_row(st);
+            fail(st, LOAD_OOM);
+            return;
         }
+        t->ncols = ncols;
         return;
     }
     if (st->row_len != t->ncols) {
-        st->bad_width = true;
+        fail(st, LOAD_WIDTH);
         st->bad_cells = st->row_len;
-        st->bad_line = st->line;
-        drop_row(st);
         return;
     }
-    if (t->nrows == st->rows_cap) {
-        size_t cap = st->rows_cap ? 2 * st->rows_cap : 64;
-        char **cells = realloc(t->cells, cap * t->ncols * sizeof *cells);
-        size_t *lines = cells ? realloc(t->lines, cap * sizeof *lines) : NULL;
-        if (cells != NULL)
-            t->cells = cells;
-        if (lines == NULL) {
-            st->oom = true;
-            drop_row(st);
-            return;
+    if (reserve_row(st) != 0 || pack_row(st, t->cells + t->nrows * t->ncols) != 0) {
+        fail(st, LOAD_OOM);
+        return;
+    }
+    t->lines[t->nrows++] = st->line;
+}
+
+/* Feeds s[0..n) to the parser in pieces of at most FEED_BYTES that end at a line break, so
+ * that st->line is the line of every callback and the cell in progress is checked against its
+ * cap after every piece. Stops at the first error (st->error). */
+static void feed(load_state *st, struct csv_parser *p, const char *s, size_t n)
+{
+    while (n > 0 && st->error == LOAD_OK) {
+        if (st->line_start) {
+            st->line++;
+            st->line_start = false;
+            /* a '#' where a row would start (not inside a quoted cell) is a comment line */
+            st->in_comment =
+                (st->flags & CSVT_SKIP_COMMENTS) && st->row_start && !p->quoted && s[0] == '#';
         }
-        t->lines = lines;
-        st->rows_cap = cap;
+        size_t k = n < FEED_BYTES ? n : FEED_BYTES;
+        const char *nl = memchr(s, '\n', k);
+        if (nl != NULL) {
+            k = (size_t)(nl - s) + 1;
+            st->line_start = true;
+        }
+        if (!st->in_comment && csv_parse(p, s, k, on_cell, on_row, st) != k)
+            fail(st, LOAD_PARSE);
+        if (p->entry_pos > CSVT_CELL_MAX_BYTES)
+            fail(st, LOAD_CELL);
+        else if (st->row_bytes + p->entry_pos > CSVT_ROW_MAX_BYTES)
+            fail(st, LOAD_ROW);
+        s += k;
+        n -= k;
     }
-    if (pack_row(st, t->cells + t->nrows * t->ncols) != 0) {
-        st->oom = true;
-        drop_row(st);
-        return;
+}
+
+/* The message for st->error, "NAME:LINE: what is wrong". */
+static void describe_error(const load_state *st, struct csv_parser *p, const char *name, char *err,
+                           size_t errlen)
+{
+    switch (st->error) {
+    case LOAD_OK:
+        break;
+    case LOAD_OOM:
+        snprintf(err, errlen, "%s: out of memory", name);
+        break;
+    case LOAD_WIDTH:
+        snprintf(err, errlen, "%s:%zu: %zu cells where the header has %zu", name, st->error_line,
+                 st->bad_cells, st->t->ncols);
+        break;
+    case LOAD_CELL:
+        snprintf(err, errlen,
+                 "%s:%zu: a cell longer than %d bytes, more than bench ever writes: the file is "
+                 "damaged or not a results file",
+                 name, st->error_line, CSVT_CELL_MAX_BYTES);
+        break;
+    case LOAD_ROW:
+        snprintf(err, errlen,
+                 "%s:%zu: a row longer than %d bytes, more than bench ever writes: the file is "
+                 "damaged or not a results file",
+                 name, st->error_line, CSVT_ROW_MAX_BYTES);
+        break;
+    case LOAD_COLUMNS:
+        snprintf(err, errlen,
+                 "%s:%zu: a row of more than %d cells, more than bench ever writes: the file is "
+                 "damaged or not a results file",
+                 name, st->error_line, CSVT_MAX_COLUMNS);
+        break;
+    case LOAD_PARSE:
+        snprintf(err, errlen, "%s:%zu: malformed CSV: %s", name, st->error_line,
+                 csv_strerror(csv_error(p)));
+        break;
+    case LOAD_READ:
+        snprintf(err, errlen, "%s: read error: %s", name, strerror(st->read_errno));
+        break;
     }
-    t->lines[t->nrows] = st->line;
-    t->nrows++;
+}
+
+/* A reader in progress: the parser and what its callbacks build. */
+typedef struct loader {
+    struct csv_parser p;
+    load_state st;
+} loader;
+
+/* Starts loading into t, whose messages name `name`. Returns 0, or -1 with err set. */
+static int loader_init(loader *l, csvt *t, const char *name, unsigned flags, char *err,
+                       size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    memset(l, 0, sizeof *l);
+    /* Strict: a stray quote inside an unquoted cell is an error, as is an open quote at the
+     * end. Empty lines are skipped by libcsv. */
+    if (csv_init(&l->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return -1;
+    }
+    csv_set_blk_size(&l->p, PARSER_BLOCK_BYTES);
+    t->path = dup_n(name, strlen(name));
+    if (t->path == NULL) {
+        csv_free(&l->p);
+        snprintf(err, errlen, "%s: out of memory", name);
+        return -1;
+    }
+    l->st = (load_state){.t = t, .flags = flags, .line_start = true, .row_start = true};
+    return 0;
+}
+
+/* Ends the load: the last row (a file need not end with a line break), then the checks that
+ * need the whole file. Frees what only loading needed, and t too when it fails. Returns 0, or
+ * -1 with err set. */
+static int loader_finish(loader *l, char *err, size_t errlen)
+{
+    load_state *st = &l->st;
+    csvt *t = st->t;
+    if (st->error == LOAD_OK && csv_fini(&l->p, on_cell, on_row, st) != 0 && st->error == LOAD_OK) {
+        snprintf(err, errlen, "%s:%zu: malformed CSV: a quoted cell is never closed", t->path,
+                 st->line);
+        st->error = LOAD_PARSE;
+    } else if (st->error != LOAD_OK) {
+        describe_error(st, &l->p, t->path, err, errlen);
+    } else if (t->header == NULL) {
+        snprintf(err, errlen, "%s:1: empty file: no header row", t->path);
+        st->error = LOAD_PARSE;
+    }
+    free(st->row_buf);
+    free(st->row_offs);
+    csv_free(&l->p);
+    if (st->error != LOAD_OK) {
+        csvt_free(t);
+        return -1;
+    }
+    return 0;
 }
 
 int csvt_load(csvt *t, const char *path, char *err, size_t errlen)
@@ -261,66 +451,35 @@ int csvt_load_ex(csvt *t, const char *path, unsigned flags, char *err, size_t er
         snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         return -1;
     }
-    t->path = dup_n(path, strlen(path));
-    struct csv_parser p;
-    /* Strict: a stray quote inside an unquoted cell is an error, as is an open quote at
-     * the end. Empty lines are skipped by libcsv. */
-    if (t->path == NULL || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+    char *buf = malloc(READ_BYTES);
+    loader l;
+    if (buf == NULL || loader_init(&l, t, path, flags, err, errlen) != 0) {
+        if (buf == NULL)
+            snprintf(err, errlen, "%s: out of memory", path);
+        free(buf);
         fclose(fp);
-        csvt_free(t);
-        snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    load_state st = {.t = t, .row_start = true};
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int rc = 0;
-    while (rc == 0 && (n = getline(&buf, &cap, fp)) >= 0) {
-        st.line++;
-        if ((flags & CSVT_SKIP_COMMENTS) && st.row_start && buf[0] == '#')
-            continue;
-        if (csv_parse(&p, buf, (size_t)n, on_cell, on_row, &st) != (size_t)n) {
-            snprintf(err, errlen, "%s:%zu: malformed CSV: %s", path, st.line,
-                     csv_strerror(csv_error(&p)));
-            rc = -1;
-        }
-        if (rc == 0 && st.bad_width) {
-            snprintf(err, errlen, "%s:%zu: %zu cells where the header has %zu", path, st.bad_line,
-                     st.bad_cells, t->ncols);
-            rc = -1;
-        }
+    size_t n;
+    while (l.st.error == LOAD_OK && (n = fread(buf, 1, READ_BYTES, fp)) > 0)
+        feed(&l.st, &l.p, buf, n);
+    if (ferror(fp) && l.st.error == LOAD_OK) {
+        l.st.read_errno = errno;
+        fail(&l.st, LOAD_READ);
     }
-    if (rc == 0 && ferror(fp)) {
-        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0 && csv_fini(&p, on_cell, on_row, &st) != 0) {
-        snprintf(err, errlen, "%s:%zu: malformed CSV: a quoted cell is never closed", path,
-                 st.line);
-        rc = -1;
-    }
-    if (rc == 0 && st.bad_width) {
-        snprintf(err, errlen, "%s:%zu: %zu cells where the header has %zu", path, st.bad_line,
-                 st.bad_cells, t->ncols);
-        rc = -1;
-    }
-    if (rc == 0 && st.oom) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        rc = -1;
-    }
-    if (rc == 0 && t->header == NULL) {
-        snprintf(err, errlen, "%s:1: empty file: no header row", path);
-        rc = -1;
-    }
-    drop_row(&st);
-    free(st.row);
     free(buf);
-    csv_free(&p);
     fclose(fp);
-    if (rc != 0)
-        csvt_free(t);
-    return rc;
+    return loader_finish(&l, err, errlen);
+}
+
+int csvt_load_mem(csvt *t, const char *name, const void *data, size_t len, unsigned flags,
+                  char *err, size_t errlen)
+{
+    loader l;
+    if (loader_init(&l, t, name, flags, err, errlen) != 0)
+        return -1;
+    feed(&l.st, &l.p, data, len);
+    return loader_finish(&l, err, errlen);
 }
 
 void csvt_free(csvt *t)

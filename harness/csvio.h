@@ -6,7 +6,11 @@
  *
  * Reading: a whole file into memory as a table of strings, addressed by column name, so
  * that files with extra or missing optional columns still load. Errors name the file and
- * the line.
+ * the line. Results files are untrusted input (a folder can be damaged, truncated, or written
+ * by someone else), so reading is linear in the file's size, whatever it holds, and capped:
+ * a cell longer than CSVT_CELL_MAX_BYTES, a row longer than CSVT_ROW_MAX_BYTES (its cells'
+ * bytes plus one per cell) or of more than CSVT_MAX_COLUMNS cells is an error naming the file
+ * and line, found before more than a few KiB past the cap are read into memory.
  */
 #ifndef GCB_CSVIO_H
 #define GCB_CSVIO_H
@@ -46,6 +50,13 @@ int csvw_close(csvw *w);
 
 /* ---- reader ---------------------------------------------------------------------------- */
 
+/* The reader's caps. What bench writes stays far below them: its longest cells are a run's
+ * message (a worker's failure message, a traceback: at most 4 KiB), a holder chain or an
+ * allocation site (512 bytes), params (256); its widest file has fewer than 64 columns. */
+#define CSVT_CELL_MAX_BYTES (64 * 1024)
+#define CSVT_ROW_MAX_BYTES (1024 * 1024)
+#define CSVT_MAX_COLUMNS 1024
+
 typedef struct csvt {
     char *path;
     size_t ncols;
@@ -55,13 +66,18 @@ typedef struct csvt {
     size_t *lines; /* the line each row ends on, for messages */
 } csvt;
 
-/* Loads path. Returns 0, or -1 with "FILE:LINE: what is wrong" in err: unreadable file,
- * no header, a row whose cell count differs from the header's, a quote left open. */
+/* Loads path. Returns 0, or -1 with "FILE:LINE: what is wrong" in err (t is then empty and
+ * needs no csvt_free): unreadable file, no header, a row whose cell count differs from the
+ * header's, a quote left open, a cell or row over the caps above. */
 int csvt_load(csvt *t, const char *path, char *err, size_t errlen);
 /* csvt_load with options: CSVT_SKIP_COMMENTS skips lines that start a row with '#' (the
  * reference files' notes). Results files never use it. */
 enum { CSVT_SKIP_COMMENTS = 1 };
 int csvt_load_ex(csvt *t, const char *path, unsigned flags, char *err, size_t errlen);
+/* csvt_load_ex of the len bytes at data, as if they were a file called name (the name its
+ * messages and t->path give). What the fuzz target of the reader calls. */
+int csvt_load_mem(csvt *t, const char *name, const void *data, size_t len, unsigned flags,
+                  char *err, size_t errlen);
 void csvt_free(csvt *t);
 /* The index of column name, or -1 when the file has no such column. */
 int csvt_col(const csvt *t, const char *name);

@@ -163,16 +163,26 @@ static size_t *id_table_slot(const id_table *t, const ds_run *runs, const char *
 
 /* ==== errors =============================================================================== */
 
-/* "FILE:LINE: COLUMN is 'CELL', not a number" for row's cell, when it is not one. */
+/* "FILE:LINE: COLUMN is 'CELL', not a number" for row's cell, when it is not one, or is one
+ * beyond ±DS_VALUE_MAX. */
 static int parse_num(const csvt *t, size_t row, int col, int64_t *out, char *err, size_t errlen)
 {
     bool bad = false;
+    int64_t v;
     *out = DS_MISSING;
-    if (!csvt_i64(t, row, col, out, &bad) && bad) {
+    if (!csvt_i64(t, row, col, &v, &bad)) {
+        if (!bad)
+            return 0; /* empty, or no such column */
         snprintf(err, errlen, "%s:%zu: %s is '%s', not a number", t->path, t->lines[row],
                  t->header[col], csvt_get(t, row, col));
         return -1;
     }
+    if (v > DS_VALUE_MAX || v < -DS_VALUE_MAX) {
+        snprintf(err, errlen, "%s:%zu: %s is %lld, beyond what a run measures (at most %lld)",
+                 t->path, t->lines[row], t->header[col], (long long)v, (long long)DS_VALUE_MAX);
+        return -1;
+    }
+    *out = v;
     return 0;
 }
 
@@ -208,6 +218,12 @@ static int parse_run(ds_run *run, const csvt *t, size_t row, const int *cols, ch
             return -1;
     if (*run->run_id == '\0') {
         snprintf(err, errlen, "%s:%zu: run_id is empty", t->path, t->lines[row]);
+        return -1;
+    }
+    if (run->iterations != DS_MISSING &&
+        (run->iterations < 0 || run->iterations > GCB_ITERATIONS_MAX)) {
+        snprintf(err, errlen, "%s:%zu: iterations is %lld; expected 0 to %d", t->path,
+                 t->lines[row], (long long)run->iterations, GCB_ITERATIONS_MAX);
         return -1;
     }
     run->mode_index = ds_mode_index(run->mode);
@@ -408,14 +424,30 @@ static int alloc_run_samples(ds *d)
     return 0;
 }
 
+/* "FILE:LINE: …" unless iteration (DS_MISSING: none) is one run may have: 0 to its iterations
+ * in runs.csv (GCB_ITERATIONS_MAX when runs.csv does not say). What keeps a reader's loops
+ * over iterations as short as the run. */
+static int check_iteration(const csvt *t, size_t row, const ds_run *run, int64_t iteration,
+                           char *err, size_t errlen)
+{
+    int64_t most = run->iterations != DS_MISSING ? run->iterations : GCB_ITERATIONS_MAX;
+    if (iteration == DS_MISSING || (iteration >= 0 && iteration <= most))
+        return 0;
+    snprintf(err, errlen, "%s:%zu: iteration %lld of run '%s'; expected 0 to %lld (%s)", t->path,
+             t->lines[row], (long long)iteration, run->run_id, (long long)most,
+             run->iterations != DS_MISSING ? "its iterations in " GCB_RUNS_CSV
+                                           : "the most bench runs");
+    return -1;
+}
+
 /* Second pass: parses each row's numbers into its run's iters or ticks. */
 static int fill_samples(ds *d, const sample_pass *p, char *err, size_t errlen)
 {
     const csvt *t = p->t;
     for (size_t row = 0; row < t->nrows; row++) {
-        ds_run *run = &d->runs[p->row_run[row]];
         if (p->row_kind[row] != KIND_ITER && p->row_kind[row] != KIND_TICK)
-            continue;
+            continue; /* row_run is not set for a dropped row */
+        ds_run *run = &d->runs[p->row_run[row]];
         ds_sample *s =
             p->row_kind[row] == KIND_ITER ? &run->iters[run->niters++] : &run->ticks[run->nticks++];
         for (size_t f = 0; f < N_SAMPLE_FIELDS; f++)
@@ -427,6 +459,8 @@ static int fill_samples(ds *d, const sample_pass *p, char *err, size_t errlen)
                      t->lines[row]);
             return -1;
         }
+        if (check_iteration(t, row, run, s->iteration, err, errlen) != 0)
+            return -1;
     }
     return 0;
 }
@@ -453,17 +487,44 @@ static void sort_if_needed(ds_sample *v, size_t n, int (*cmp)(const void *, cons
         }
 }
 
-/* Sorts every run's samples; an iteration sampled twice in one run is an error. */
-static int sort_samples(ds *d, const char *path, char *err, size_t errlen)
+/* The line of the last iter sample of run run_index for iteration, for messages (0: none). */
+static size_t iter_line(const sample_pass *p, size_t run_index, int64_t iteration)
 {
+    size_t line = 0;
+    for (size_t row = 0; row < p->t->nrows; row++) {
+        int64_t it;
+        if (p->row_kind[row] == KIND_ITER && p->row_run[row] == run_index &&
+            csvt_i64(p->t, row, p->cols[0], &it, NULL) && it == iteration)
+            line = p->t->lines[row];
+    }
+    return line;
+}
+
+/* Sorts every run's samples. A run's iter samples must then be its iterations 0, 1, 2, …, each
+ * once: a gap or an iteration sampled twice is an error. (The readers walk iterations 0..last;
+ * without gaps, last is below the number of samples.) */
+static int sort_samples(ds *d, const sample_pass *p, char *err, size_t errlen)
+{
+    const char *path = p->t->path;
     for (size_t i = 0; i < d->nruns; i++) {
         ds_run *run = &d->runs[i];
         sort_if_needed(run->iters, run->niters, cmp_iteration);
         sort_if_needed(run->ticks, run->nticks, cmp_t_ns);
         for (size_t k = 1; k < run->niters; k++)
             if (run->iters[k].iteration == run->iters[k - 1].iteration) {
-                snprintf(err, errlen, "%s: run '%s' has two iter samples for iteration %lld", path,
-                         run->run_id, (long long)run->iters[k].iteration);
+                int64_t it = run->iters[k].iteration;
+                snprintf(err, errlen, "%s:%zu: run '%s' has two iter samples for iteration %lld",
+                         path, iter_line(p, i, it), run->run_id, (long long)it);
+                return -1;
+            }
+        for (size_t k = 0; k < run->niters; k++)
+            if (run->iters[k].iteration != (int64_t)k) {
+                int64_t it = run->iters[k].iteration;
+                snprintf(err, errlen,
+                         "%s:%zu: run '%s' has an iter sample for iteration %lld but none for "
+                         "iteration %zu: a run's iter samples are its iterations 0, 1, 2, … "
+                         "with none missing",
+                         path, iter_line(p, i, it), run->run_id, (long long)it, k);
                 return -1;
             }
     }
@@ -539,7 +600,15 @@ static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
         if (s->class_objects == DS_MISSING)
             s->class_objects = 0;
         if (live != DS_MISSING)
-            s->class_objects += live;
+            s->class_objects += live; /* both within ±DS_VALUE_MAX: no overflow */
+        if (s->class_objects > DS_VALUE_MAX || s->class_objects < -DS_VALUE_MAX) {
+            snprintf(err, errlen,
+                     "%s:%zu: the live instances of run '%s' at iteration %lld add up to more "
+                     "than a run measures (at most %lld)",
+                     t->path, t->lines[row], run->run_id, (long long)key.iteration,
+                     (long long)DS_VALUE_MAX);
+            return -1;
+        }
     }
     for (size_t i = 0; i < d->nruns; i++) {
         ds_run *run = &d->runs[i];
@@ -598,6 +667,8 @@ static int add_type_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
             parse_num(t, row, col_live, &c.live_objects, err, errlen) != 0 ||
             parse_num(t, row, col_bytes, &c.live_bytes, err, errlen) != 0)
             return -1;
+        if (check_iteration(t, row, run, c.iteration, err, errlen) != 0)
+            return -1;
         const char *name = csvt_get(t, row, col_name);
         if (c.iteration == DS_MISSING || *name == '\0') {
             snprintf(err, errlen, "%s:%zu: a %s row without an iteration or %s", t->path,
@@ -647,7 +718,7 @@ static int load_samples(ds *d, const id_table *ids, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         goto out;
     }
-    if (fill_samples(d, &p, err, errlen) != 0 || sort_samples(d, path, err, errlen) != 0 ||
+    if (fill_samples(d, &p, err, errlen) != 0 || sort_samples(d, &p, err, errlen) != 0 ||
         add_class_rows(d, &p, err, errlen) != 0 || add_type_rows(d, &p, err, errlen) != 0)
         goto out;
     rc = 0;

@@ -21,6 +21,10 @@
 #include "csvio.h"
 
 #define DS_MISSING INT64_MIN /* a number the file does not have */
+/* The largest magnitude of a number a loaded folder holds (2^50: a petabyte, thirteen days in
+ * nanoseconds): a cell beyond it fails the load, so that sums and differences of a few values
+ * never overflow (and no cell reads as DS_MISSING). */
+#define DS_VALUE_MAX ((int64_t)1 << 50)
 
 /* The modes, in the order tables and plots show them. */
 #define DS_MODES 3

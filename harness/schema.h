@@ -14,6 +14,10 @@
 #define GCB_SAMPLES_CSV "samples.csv"
 #define GCB_SUMMARY_CSV "summary.csv"
 
+/* The most iterations a run has: `bench run --iterations`' upper bound, and what a reader
+ * accepts in runs.csv's iterations column. */
+#define GCB_ITERATIONS_MAX 1000000000
+
 /* machine.csv: key,value */
 #define GCB_MACHINE_COLUMNS "key", "value"
 

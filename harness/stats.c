@@ -24,9 +24,10 @@ int64_t stats_median_i64(int64_t *v, size_t n)
     qsort(v, n, sizeof *v, cmp_i64);
     if (n % 2 == 1)
         return v[n / 2];
-    /* mean of the middle two without overflow */
+    /* mean of the middle two (rounded down) without overflow, whatever they are (DS_MISSING
+     * included): b >= a, so their difference is exact as an unsigned number */
     int64_t a = v[n / 2 - 1], b = v[n / 2];
-    return a + (b - a) / 2;
+    return a + (int64_t)(((uint64_t)b - (uint64_t)a) / 2);
 }
 
 double stats_median_f64(double *v, size_t n)

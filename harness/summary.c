@@ -78,14 +78,21 @@ static run_figures figures_of(const ds_run *run)
     size_t n = run->niters - 1;
     f.iterations = run->iters[n].iteration;
     int64_t late = verdict_late_first(f.iterations);
+    size_t known = 0; /* iterations whose RSS was measured */
     for (size_t i = 1; i <= n; i++) {
         const ds_sample *s = &run->iters[i], *prev = &run->iters[i - 1];
-        f.mean_rss += (double)s->rss_bytes / (double)n;
+        if (s->rss_bytes == DS_MISSING)
+            continue;
+        known++;
+        f.mean_rss += (double)s->rss_bytes;
+        /* a missing peak (DS_MISSING) is below any RSS */
         int64_t top = s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes;
-        double added = (double)(top - prev->rss_bytes);
+        double added = prev->rss_bytes != DS_MISSING ? (double)(top - prev->rss_bytes) : 0.0;
         if (added > f.footprint)
             f.footprint = added;
     }
+    if (known > 0)
+        f.mean_rss /= (double)known;
     if (ds_run_growth(run, offsetof(ds_sample, rss_bytes), &f.growth) != 0 ||
         ds_run_growth_from(run, offsetof(ds_sample, rss_bytes), late, &f.late_growth) != 0 ||
         ds_run_growth_from(run, offsetof(ds_sample, garbage), late, &f.garbage_growth) != 0)

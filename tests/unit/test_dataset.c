@@ -369,7 +369,7 @@ static void test_error_bad_rows(void **state)
     expect_error(ok_runs, "run_id,kind,iteration,rss_bytes\nr1,iter,,10\n", NULL, NULL,
                  "samples.csv:2: iteration is empty in an iter sample");
     expect_error(ok_runs, "run_id,kind,iteration,rss_bytes\nr1,iter,1,10\nr1,iter,1,11\n", NULL,
-                 NULL, "samples.csv: run 'r1' has two iter samples for iteration 1");
+                 NULL, "samples.csv:3: run 'r1' has two iter samples for iteration 1");
     expect_error(ok_runs, ok_samples, "summary.csv", "a,b\n1,\"2\n",
                  "summary.csv:2: malformed CSV: a quoted cell is never closed");
 }
@@ -479,9 +479,115 @@ static void test_error_class_rows(void **state)
                  NULL, NULL,
                  "samples.csv:3: a class row for iteration 1, which run 'r1' has no iter sample "
                  "of");
+    /* each count within the bound, their sum beyond it */
+    expect_error(ok_runs,
+                 "run_id,kind,iteration,rss_bytes,live_objects,type_name\n"
+                 "r1,iter,0,10,,\n"
+                 "r1,class,0,,1125899906842624,A\n"
+                 "r1,class,0,,1,B\n",
+                 NULL, NULL,
+                 "samples.csv:4: the live instances of run 'r1' at iteration 0 add up to more than "
+                 "a run measures (at most 1125899906842624)");
     expect_error("run_id,scenario,runtime,mode,status,rss_comparable\n"
                  "r1,s,pyodide-3.12.7,forced,ok,no\n",
                  ok_samples, NULL, NULL, "runs.csv:2: rss_comparable is 'no', not a number");
+}
+
+/* ==== untrusted numbers and sizes ========================================================== */
+
+/* Iteration numbers drive the readers' loops (every iteration 0..last of a run): a value out of
+ * a run's range, or a gap, is an error naming the file and line, not a calloc of 10^18 rows. */
+static void test_error_iteration_range(void **state)
+{
+    (void)state;
+    static const char runs3[] = "run_id,scenario,runtime,mode,status,iterations\n"
+                                "r1,s,native,forced,ok,3\n";
+    expect_error(runs3,
+                 "run_id,kind,iteration,rss_bytes\n"
+                 "r1,iter,0,10\n"
+                 "r1,iter,1000000000000,10\n",
+                 NULL, NULL,
+                 "samples.csv:3: iteration 1000000000000 of run 'r1'; expected 0 to 3 (its "
+                 "iterations in runs.csv)");
+    /* beyond any measure: refused for any column, before its meaning is looked at */
+    expect_error(runs3,
+                 "run_id,kind,iteration,rss_bytes\n"
+                 "r1,iter,0,10\n"
+                 "r1,iter,1000000000000000000,10\n",
+                 NULL, NULL,
+                 "samples.csv:3: iteration is 1000000000000000000, beyond what a run measures (at "
+                 "most 1125899906842624)");
+    /* INT64_MIN would otherwise read as "not measured" (DS_MISSING) */
+    expect_error(runs3, "run_id,kind,iteration,rss_bytes\nr1,iter,0,-9223372036854775808\n", NULL,
+                 NULL,
+                 "samples.csv:2: rss_bytes is -9223372036854775808, beyond what a run measures "
+                 "(at most 1125899906842624)");
+    expect_error(runs3, "run_id,kind,iteration,rss_bytes\nr1,iter,-1,10\n", NULL, NULL,
+                 "samples.csv:2: iteration -1 of run 'r1'; expected 0 to 3 (its iterations in "
+                 "runs.csv)");
+    expect_error(runs3, "run_id,kind,iteration,rss_bytes\nr1,iter,0,10\nr1,tick,4,10\n", NULL, NULL,
+                 "samples.csv:3: iteration 4 of run 'r1'; expected 0 to 3 (its iterations in "
+                 "runs.csv)");
+    expect_error(runs3,
+                 "run_id,kind,iteration,rss_bytes,live_objects,type_name\n"
+                 "r1,iter,0,10,,\n"
+                 "r1,type,99,,5,list\n",
+                 NULL, NULL,
+                 "samples.csv:3: iteration 99 of run 'r1'; expected 0 to 3 (its iterations in "
+                 "runs.csv)");
+    /* without runs.csv's iterations: bench run's own limit */
+    expect_error(ok_runs, "run_id,kind,iteration,rss_bytes\nr1,iter,1000000001,10\n", NULL, NULL,
+                 "samples.csv:2: iteration 1000000001 of run 'r1'; expected 0 to 1000000000 (the "
+                 "most bench runs)");
+    expect_error("run_id,scenario,runtime,mode,status,iterations\n"
+                 "r1,s,native,forced,ok,1000000000000\n",
+                 ok_samples, NULL, NULL,
+                 "runs.csv:2: iterations is 1000000000000; expected 0 to 1000000000");
+    expect_error("run_id,scenario,runtime,mode,status,wall_ns\n"
+                 "r1,s,native,forced,ok,9223372036854775807\n",
+                 ok_samples, NULL, NULL,
+                 "runs.csv:2: wall_ns is 9223372036854775807, beyond what a run measures (at most "
+                 "1125899906842624)");
+    expect_error("run_id,scenario,runtime,mode,status,iterations\n"
+                 "r1,s,native,forced,ok,-3\n",
+                 ok_samples, NULL, NULL, "runs.csv:2: iterations is -3; expected 0 to 1000000000");
+    /* a gap: iterations 0, 1, 3 (the line is the first sample after it) */
+    expect_error(runs3,
+                 "run_id,kind,iteration,rss_bytes\n"
+                 "r1,iter,3,10\n"
+                 "r1,iter,0,10\n"
+                 "r1,iter,1,10\n",
+                 NULL, NULL,
+                 "samples.csv:2: run 'r1' has an iter sample for iteration 3 but none for "
+                 "iteration 2: a run's iter samples are its iterations 0, 1, 2, … with none "
+                 "missing");
+    expect_error(runs3, "run_id,kind,iteration,rss_bytes\nr1,iter,2,10\n", NULL, NULL,
+                 "samples.csv:2: run 'r1' has an iter sample for iteration 2 but none for "
+                 "iteration 0: a run's iter samples are its iterations 0, 1, 2, … with none "
+                 "missing");
+}
+
+/* A cell over the reader's cap in any of the folder's files: an error naming the file and line
+ * (the cap itself is csvio's, tested in tests/harness/test_csvio.c). */
+static void test_error_cell_cap(void **state)
+{
+    (void)state;
+    size_t n = CSVT_CELL_MAX_BYTES + 1;
+    char *runs = malloc(n + 256);
+    assert_non_null(runs);
+    int k = snprintf(runs, 256,
+                     "run_id,scenario,runtime,mode,status,message\n"
+                     "r1,s,native,forced,ok,\n"
+                     "r2,s,native,auto,failed,");
+    memset(runs + k, 'x', n);
+    strcpy(runs + k + n, "\n");
+    char want[256];
+    snprintf(want, sizeof want,
+             "runs.csv:3: a cell longer than %d bytes, more than bench ever writes: the file is "
+             "damaged or not a results file",
+             CSVT_CELL_MAX_BYTES);
+    expect_error(runs, ok_samples, NULL, NULL, want);
+    free(runs);
 }
 
 /* ==== size ================================================================================= */
@@ -548,6 +654,8 @@ int main(void)
         cmocka_unit_test(test_error_bad_rows),
         cmocka_unit_test(test_class_rows),
         cmocka_unit_test(test_error_class_rows),
+        cmocka_unit_test(test_error_iteration_range),
+        cmocka_unit_test(test_error_cell_cap),
         cmocka_unit_test(test_many_samples),
     };
     return cmocka_run_group_tests_name("dataset", tests, NULL, NULL);

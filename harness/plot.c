@@ -341,13 +341,16 @@ static bool fit_line(const ds *d, size_t setting, int m, double ends[4])
         csvt_col(t, rss ? "rss_growth_late_bytes_per_iter" : "class_objects_growth_late_per_iter"),
         &slope, &bad);
     int64_t last = ds_last_iteration(d, setting, m);
-    if (!has_l || !has_g || bad || last < (int64_t)first)
+    /* summary.csv is read, not trusted: first must be within the mode's iterations (a NaN is
+     * not), which also keeps its conversion defined */
+    if (!has_l || !has_g || bad || !(first >= 0 && first <= (double)last))
         return false;
+    int64_t from = (int64_t)first;
     size_t field = setting_field(&d->settings[setting]), n = 0;
-    double *r = malloc((size_t)(last - (int64_t)first + 1) * sizeof *r);
+    double *r = malloc((size_t)(last - from + 1) * sizeof *r);
     if (r == NULL)
         return false;
-    for (int64_t it = (int64_t)first; it <= last; it++) {
+    for (int64_t it = from; it <= last; it++) {
         int64_t med, lo, hi;
         if (ds_iter_stat(d, setting, m, it, field, &med, &lo, &hi) > 0 && med != DS_MISSING)
             r[n++] = (double)med - slope * (double)it;

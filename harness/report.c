@@ -648,7 +648,7 @@ static int twin_cells(const csvt *t, size_t row, int m, char cells[TWIN_COLS][CE
             continue;
         if (i == 2 || i == 5)
             snprintf(cells[i + 1], CELL_LEN, "%.2f", v[i]);
-        else
+        else if (fabs(v[i]) < 0x1p62) /* a byte count (NaN and a forged 1e300 stay "—") */
             gcb_fmt_mib(cells[i + 1], CELL_LEN, (int64_t)v[i]);
     }
     return 1;

@@ -95,6 +95,51 @@ static void test_png(void **state)
     free(dir);
 }
 
+/* summary.csv is read, not trusted: a late_first_iteration outside the mode's iterations (a
+ * forged -10^18 or 10^300, NaN, past the last) draws no fitted line, and allocates nothing by
+ * it (under ASan and UBSan, the old cast and malloc of last - first failed here). */
+static void test_forged_fit(void **state)
+{
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    static const char *const forged[] = {"-1e18", "1e300", "nan", "7", "-inf"};
+    for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+        char *dir = fx_mkdtemp();
+        fx_write(dir, "runs.csv",
+                 "run_id,scenario,runtime,policy,allocator,threshold,mode,repeat,iterations,"
+                 "status\n"
+                 "r1,fit,native,py311,pymalloc,700/10/10,forced,1,6,ok\n");
+        fx_write(dir, "samples.csv",
+                 "run_id,kind,iteration,t_ns,rss_bytes\n"
+                 "r1,iter,0,100,10485760\nr1,iter,1,200,11534336\nr1,iter,2,300,12582912\n"
+                 "r1,iter,3,400,13631488\nr1,iter,4,500,14680064\nr1,iter,5,600,16777216\n"
+                 "r1,iter,6,700,16777216\n");
+        char summary[512];
+        snprintf(summary, sizeof summary,
+                 "scenario,runtime,policy,allocator,threshold,mode,repeats,verdict,"
+                 "late_first_iteration,rss_growth_late_bytes_per_iter\n"
+                 "fit,native,py311,pymalloc,700/10/10,forced,1,leak,%s,1048576\n",
+                 forged[i]);
+        fx_write(dir, "summary.csv", summary);
+        ds d;
+        load(&d, dir);
+        fx_capture out;
+        fx_capture_begin(&out, STDOUT_FILENO);
+        int rc = plot_results(&d, dir, "svg", true);
+        free(fx_capture_end(&out));
+        assert_int_equal(rc, 0);
+        char *path = fx_path(dir, "plots/fit-fit.dat");
+        char *text = fx_read(path, NULL);
+        if (text != NULL)
+            fail_msg("late_first_iteration %s: a fitted line: %s", forged[i], text);
+        free(path);
+        ds_free(&d);
+        fx_rmtree(dir);
+        free(dir);
+    }
+}
+
 /* The verdict's fitted growth: a straight line per mode over the later half (summary.csv's
  * late_first_iteration..N), slope as summary.csv says, through the medians (Theil–Sen's
  * intercept); the title names the verdict. */
@@ -691,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_png),
         cmocka_unit_test(test_svg_and_names),
         cmocka_unit_test(test_fitted_growth_line),
+        cmocka_unit_test(test_forged_fit),
         cmocka_unit_test(test_gnuplot_not_found),
         cmocka_unit_test(test_gnuplot_fails),
         cmocka_unit_test(test_all_kinds_png),

@@ -247,13 +247,33 @@ static bool same_setting(const ds_setting *s, const ds_run *r)
            strcmp(s->threshold, r->threshold) == 0;
 }
 
-/* The index of run's setting, appending a new one when it is the first of its kind. Settings
- * are few (scenarios × thresholds × …), so a linear search is enough. */
-static size_t find_or_add_setting(ds *d, const ds_run *r)
+/* FNV-1a of a setting's five strings, each ended by a byte no name holds. */
+static uint64_t hash_setting(const ds_run *r)
 {
-    for (size_t s = 0; s < d->nsettings; s++)
-        if (same_setting(&d->settings[s], r))
-            return s;
+    const char *parts[] = {r->scenario, r->runtime, r->policy, r->allocator, r->threshold};
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        for (const char *c = parts[i]; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211u;
+        h = (h ^ 0x1fu) * 1099511628211u;
+    }
+    return h;
+}
+
+/* The index of run's setting, appending a new one when it is the first of its kind (SIZE_MAX
+ * when that would make more than DS_MAX_SETTINGS). settings indexes d->settings as ids indexes
+ * runs (slot 0 empty, else setting + 1; sized for as many settings as runs), so that grouping
+ * is linear in the runs however many settings they make. */
+static size_t find_or_add_setting(ds *d, const id_table *settings, const ds_run *r)
+{
+    size_t i = (size_t)hash_setting(r) & settings->mask;
+    while (settings->slots[i] != 0) {
+        if (same_setting(&d->settings[settings->slots[i] - 1], r))
+            return settings->slots[i] - 1;
+        i = (i + 1) & settings->mask;
+    }
+    if (d->nsettings == DS_MAX_SETTINGS)
+        return SIZE_MAX;
     ds_setting *set = &d->settings[d->nsettings];
     memset(set, 0, sizeof *set);
     set->scenario = r->scenario;
@@ -262,19 +282,71 @@ static size_t find_or_add_setting(ds *d, const ds_run *r)
     set->allocator = r->allocator;
     set->threshold = r->threshold;
     set->rss_comparable = true;
+    settings->slots[i] = d->nsettings + 1;
     return d->nsettings++;
 }
 
-/* Fills settings[].runs[m] with run indexes ordered by repeat, then by runs.csv order
- * (insertion sort: runs.csv normally lists them in order already, making this linear). */
-static int group_runs(ds *d)
+/* Links each setting to the next of its scenario (first_of_scenario, next_of_scenario): one
+ * pass from the last setting, with the latest setting seen of each scenario in a table. */
+static int link_scenarios(ds *d)
+{
+    id_table latest; /* scenario -> the earliest setting of it seen so far (from the end) */
+    if (id_table_init(&latest, d->nsettings) != 0)
+        return -1;
+    for (size_t s = d->nsettings; s-- > 0;) {
+        ds_setting *set = &d->settings[s];
+        size_t i = (size_t)hash_str(set->scenario) & latest.mask;
+        while (latest.slots[i] != 0 &&
+               strcmp(d->settings[latest.slots[i] - 1].scenario, set->scenario) != 0)
+            i = (i + 1) & latest.mask;
+        set->next_of_scenario = latest.slots[i] != 0 ? latest.slots[i] - 1 : d->nsettings;
+        if (latest.slots[i] != 0)
+            d->settings[latest.slots[i] - 1].first_of_scenario = false;
+        set->first_of_scenario = true;
+        latest.slots[i] = s + 1;
+    }
+    free(latest.slots);
+    return 0;
+}
+
+/* Run indexes by their run's repeat, then by index (runs.csv order). */
+static int cmp_repeat(const void *a, const void *b, void *ctx)
+{
+    const ds *d = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int64_t rx = d->runs[x].repeat, ry = d->runs[y].repeat;
+    if (rx != ry)
+        return (rx > ry) - (rx < ry);
+    return (x > y) - (x < y);
+}
+
+/* Sorts list[0..n) of run indexes by cmp_repeat unless it already is (the usual case). */
+static void sort_by_repeat(ds *d, size_t *list, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (cmp_repeat(&list[i - 1], &list[i], d) > 0) {
+            qsort_r(list, n, sizeof *list, cmp_repeat, d);
+            return;
+        }
+}
+
+/* Fills settings[].runs[m] with run indexes ordered by repeat, then by runs.csv order (sorted
+ * only when runs.csv did not list them so).
+ * Returns 0, -1 when memory ran out, or -2 when run *too_many makes a setting too many. */
+static int group_runs(ds *d, size_t *too_many)
 {
     d->settings = calloc(d->nruns > 0 ? d->nruns : 1, sizeof *d->settings);
-    if (d->settings == NULL)
+    id_table settings;
+    if (d->settings == NULL || id_table_init(&settings, d->nruns) != 0)
         return -1;
     for (size_t i = 0; i < d->nruns; i++) {
         ds_run *r = &d->runs[i];
-        r->setting = find_or_add_setting(d, r);
+        r->setting = find_or_add_setting(d, &settings, r);
+        if (r->setting == SIZE_MAX) {
+            free(settings.slots);
+            *too_many = i;
+            return -2;
+        }
         if (r->trace_frames > 0)
             d->settings[r->setting].ntraced[r->mode_index]++;
         else
@@ -282,6 +354,7 @@ static int group_runs(ds *d)
         if (!r->rss_comparable)
             d->settings[r->setting].rss_comparable = false;
     }
+    free(settings.slots);
     for (size_t s = 0; s < d->nsettings; s++)
         for (int m = 0; m < DS_MODES; m++) {
             ds_setting *set = &d->settings[s];
@@ -294,16 +367,17 @@ static int group_runs(ds *d)
     for (size_t i = 0; i < d->nruns; i++) {
         ds_setting *set = &d->settings[d->runs[i].setting];
         int m = d->runs[i].mode_index;
-        bool traced = d->runs[i].trace_frames > 0;
-        size_t *list = traced ? set->traced[m] : set->runs[m];
-        size_t n = traced ? set->ntraced[m]++ : set->nruns[m]++;
-        while (n > 0 && d->runs[list[n - 1]].repeat > d->runs[i].repeat) {
-            list[n] = list[n - 1];
-            n--;
-        }
-        list[n] = i;
+        if (d->runs[i].trace_frames > 0)
+            set->traced[m][set->ntraced[m]++] = i;
+        else
+            set->runs[m][set->nruns[m]++] = i;
     }
-    return 0;
+    for (size_t s = 0; s < d->nsettings; s++)
+        for (int m = 0; m < DS_MODES; m++) {
+            sort_by_repeat(d, d->settings[s].runs[m], d->settings[s].nruns[m]);
+            sort_by_repeat(d, d->settings[s].traced[m], d->settings[s].ntraced[m]);
+        }
+    return link_scenarios(d);
 }
 
 /* Loads runs.csv into d->runs_csv and d->runs, checking run_ids are unique (ids is built
@@ -341,7 +415,16 @@ static int load_runs(ds *d, id_table *ids, char *err, size_t errlen)
         *slot = row + 1;
         d->nruns++;
     }
-    if (group_runs(d) != 0)
+    size_t too_many = 0;
+    int grouped = group_runs(d, &too_many);
+    if (grouped == -2) {
+        snprintf(err, errlen,
+                 "%s:%zu: a setting (scenario, runtime, policy, allocator, threshold) beyond the "
+                 "%d a folder may hold",
+                 t->path, t->lines[too_many], DS_MAX_SETTINGS);
+        return -1;
+    }
+    if (grouped != 0)
         goto oom;
     return 0;
 oom:
@@ -531,20 +614,68 @@ static int sort_samples(ds *d, const sample_pass *p, char *err, size_t errlen)
     return 0;
 }
 
-/* The id of class name in d->class_names, appending it when it is new. Returns -1 when memory
- * ran out. Scenarios define few classes: a linear search is enough. */
-static long intern_class(ds *d, const char *name)
+/* ==== name index =========================================================================== */
+
+/* An index over one of the folder's lists of owned names (d->class_names, type_names,
+ * site_names) while samples.csv loads: open addressing (slot 0 empty, else id + 1), at most
+ * half full, and the list grown by doubling, so interning the names of n rows is linear in n
+ * (a user's scenario can make many). */
+typedef struct name_index {
+    char ***names; /* the list: *n names, room for cap */
+    size_t *n, cap;
+    size_t *slots;
+    size_t mask; /* slots has mask + 1 entries */
+} name_index;
+
+static name_index name_index_of(char ***names, size_t *n)
 {
-    long id = ds_class_id(d, name);
-    if (id >= 0)
-        return id;
-    char **names = realloc(d->class_names, (d->nclass_names + 1) * sizeof *names);
-    if (names == NULL)
+    return (name_index){.names = names, .n = n, .cap = *n};
+}
+
+/* Rebuilds the slots with room for twice as many names as it holds, plus one. */
+static int name_index_rehash(name_index *x)
+{
+    size_t size = 16;
+    while (size < 4 * (*x->n + 1))
+        size *= 2;
+    size_t *slots = calloc(size, sizeof *slots);
+    if (slots == NULL)
         return -1;
-    d->class_names = names;
-    if ((names[d->nclass_names] = strdup(name)) == NULL)
+    for (size_t id = 0; id < *x->n; id++) {
+        size_t i = (size_t)hash_str((*x->names)[id]) & (size - 1);
+        while (slots[i] != 0)
+            i = (i + 1) & (size - 1);
+        slots[i] = id + 1;
+    }
+    free(x->slots);
+    x->slots = slots;
+    x->mask = size - 1;
+    return 0;
+}
+
+/* The id of name in the list, appending a copy when it is new; -1 when memory ran out. */
+static long name_index_intern(name_index *x, const char *name)
+{
+    if ((x->slots == NULL || 2 * (*x->n + 1) > x->mask + 1) && name_index_rehash(x) != 0)
         return -1;
-    return (long)d->nclass_names++;
+    size_t i = (size_t)hash_str(name) & x->mask;
+    while (x->slots[i] != 0) {
+        if (strcmp((*x->names)[x->slots[i] - 1], name) == 0)
+            return (long)(x->slots[i] - 1);
+        i = (i + 1) & x->mask;
+    }
+    if (*x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 16;
+        char **grown = realloc(*x->names, cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        *x->names = grown;
+        x->cap = cap;
+    }
+    if (((*x->names)[*x->n] = strdup(name)) == NULL)
+        return -1;
+    x->slots[i] = *x->n + 1;
+    return (long)(*x->n)++;
 }
 
 static int cmp_class_count(const void *a, const void *b)
@@ -559,7 +690,8 @@ static int cmp_class_count(const void *a, const void *b)
  * run's classes (its type_name interned in d->class_names), and its live_objects is added to
  * the class_objects of the run's sample of the same iteration. A class row with no such sample,
  * or without a type_name, is an error. Each run's classes end sorted by iteration, then class. */
-static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
+static int add_class_rows_to(ds *d, const sample_pass *p, name_index *names, char *err,
+                             size_t errlen)
 {
     const csvt *t = p->t;
     for (size_t i = 0; i < d->nruns; i++)
@@ -590,7 +722,7 @@ static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
                      t->lines[row]);
             return -1;
         }
-        long id = intern_class(d, name);
+        long id = name_index_intern(names, name);
         if (id < 0) {
             snprintf(err, errlen, "%s: out of memory", t->path);
             return -1;
@@ -621,26 +753,12 @@ static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
     return 0;
 }
 
-/* The id of name in (*names)[0..*n), appending it when it is new; -1 when memory ran out. */
-static long intern_name(char ***names, size_t *n, const char *name)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*names)[i], name) == 0)
-            return (long)i;
-    char **grown = realloc(*names, (*n + 1) * sizeof *grown);
-    if (grown == NULL)
-        return -1;
-    *names = grown;
-    if ((grown[*n] = strdup(name)) == NULL)
-        return -1;
-    return (long)(*n)++;
-}
-
 /* Each kind "type" row becomes one of its run's types (its type_name interned in
  * d->type_names), each kind "site" row one of its sites (alloc_site, in d->site_names), in
  * samples.csv's order. Such a row without an iteration or a name is an error; its live_bytes
  * may be empty (DS_MISSING). */
-static int add_type_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
+static int add_type_rows_to(ds *d, const sample_pass *p, name_index *types, name_index *sites,
+                            char *err, size_t errlen)
 {
     const csvt *t = p->t;
     int col_live = csvt_col(t, "live_objects"), col_bytes = csvt_col(t, "live_bytes");
@@ -675,8 +793,7 @@ static int add_type_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
                      t->lines[row], site ? "site" : "type", site ? "an alloc_site" : "a type_name");
             return -1;
         }
-        long id = site ? intern_name(&d->site_names, &d->nsite_names, name)
-                       : intern_name(&d->type_names, &d->ntype_names, name);
+        long id = name_index_intern(site ? sites : types, name);
         if (id < 0) {
             snprintf(err, errlen, "%s: out of memory", t->path);
             return -1;
@@ -688,6 +805,24 @@ static int add_type_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
             run->types[run->ntypes++] = c;
     }
     return 0;
+}
+
+static int add_class_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
+{
+    name_index classes = name_index_of(&d->class_names, &d->nclass_names);
+    int rc = add_class_rows_to(d, p, &classes, err, errlen);
+    free(classes.slots);
+    return rc;
+}
+
+static int add_type_rows(ds *d, const sample_pass *p, char *err, size_t errlen)
+{
+    name_index types = name_index_of(&d->type_names, &d->ntype_names);
+    name_index sites = name_index_of(&d->site_names, &d->nsite_names);
+    int rc = add_type_rows_to(d, p, &types, &sites, err, errlen);
+    free(types.slots);
+    free(sites.slots);
+    return rc;
 }
 
 static int load_samples(ds *d, const id_table *ids, char *err, size_t errlen)

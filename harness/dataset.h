@@ -21,6 +21,11 @@
 #include "csvio.h"
 
 #define DS_MISSING INT64_MIN /* a number the file does not have */
+/* The most settings a folder may hold. The readers compare settings with one another (a
+ * scenario's settings side by side, native beside CPython), which costs the square of their
+ * number; `bench run` writes a setting per scenario, runtime, policy, allocator and threshold,
+ * and a folder of more than this many would take days of runs. */
+#define DS_MAX_SETTINGS 16384
 /* The largest magnitude of a number a loaded folder holds (2^50: a petabyte, thirteen days in
  * nanoseconds): a cell beyond it fails the load, so that sums and differences of a few values
  * never overflow (and no cell reads as DS_MISSING). */
@@ -114,6 +119,11 @@ typedef struct ds_setting {
     size_t *traced[DS_MODES];
     size_t ntraced[DS_MODES];
     bool rss_comparable; /* every run of the setting is (ds_run.rss_comparable) */
+    /* the settings of one scenario, in order: whether this is its first, and the index of its
+     * next (ds.nsettings after the last), so that a reader walks a scenario's settings without
+     * searching them all */
+    bool first_of_scenario;
+    size_t next_of_scenario;
 } ds_setting;
 
 typedef struct ds {

@@ -19,47 +19,57 @@ typedef struct source {
     bool sites;
 } source;
 
-static const ds_type_count *rows_of(const ds_run *run, source src, size_t *n)
+/* One row of a group's runs: its type (or site), the run's place in the group's list of
+ * qualifying runs, and the row's own index in the run. Sorted by type, run, row, the rows of one
+ * type in one run lie together. */
+typedef struct group_row {
+    size_t type_id, run, row;
+} group_row;
+
+static int by_type_run_row(const void *a, const void *b)
 {
-    *n = src.sites ? run->nsites : run->ntypes;
-    return src.sites ? run->sites : run->types;
+    const group_row *x = a, *y = b;
+    if (x->type_id != y->type_id)
+        return (x->type_id > y->type_id) - (x->type_id < y->type_id);
+    if (x->run != y->run)
+        return (x->run > y->run) - (x->run < y->run);
+    return (x->row > y->row) - (x->row < y->row);
 }
 
-/* The slope of type_id's objects (bytes when bytes) in run over iterations first..: Theil–Sen
- * over its rows there; 0 with fewer than two. x, y: room for the run's rows. */
-static int run_slope(const ds_run *run, source src, size_t type_id, int64_t first, bool bytes,
-                     double *x, double *y, double *out)
+/* The slope of a type's objects (bytes when bytes) over its rows[0..n) of one run (in the run's
+ * order) from iteration first on: Theil–Sen; 0 with fewer than two. x, y: room for n. */
+static int rows_slope(const ds_type_count *const *rows, size_t n, int64_t first, bool bytes,
+                      double *x, double *y, double *out)
 {
-    size_t n = 0, nrows;
-    const ds_type_count *rows = rows_of(run, src, &nrows);
-    for (size_t i = 0; i < nrows; i++) {
-        const ds_type_count *c = &rows[i];
-        int64_t v = bytes ? c->live_bytes : c->live_objects;
-        if (c->type_id != type_id || c->iteration < first || v == DS_MISSING)
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = bytes ? rows[i]->live_bytes : rows[i]->live_objects;
+        if (rows[i]->iteration < first || v == DS_MISSING)
             continue;
-        x[n] = (double)c->iteration;
-        y[n++] = (double)v;
+        x[k] = (double)rows[i]->iteration;
+        y[k++] = (double)v;
     }
     *out = 0;
-    return n < 2 ? 0 : stats_theil_sen(x, y, n, out);
+    return k < 2 ? 0 : stats_theil_sen(x, y, k, out);
 }
 
-/* The figures of type_id at run's last row of it (false when the run has none). */
-static bool run_final(const ds_run *run, source src, size_t type_id, int64_t *objects,
-                      int64_t *bytes)
+/* Element i of v[0..n) sorted, with `zeros` zeros put in after its below negative values. */
+static double sorted_at(const double *v, size_t below, size_t zeros, size_t i)
 {
-    int64_t at = -1;
-    size_t nrows;
-    const ds_type_count *rows = rows_of(run, src, &nrows);
-    for (size_t i = 0; i < nrows; i++) {
-        const ds_type_count *c = &rows[i];
-        if (c->type_id == type_id && c->iteration > at) {
-            at = c->iteration;
-            *objects = c->live_objects;
-            *bytes = c->live_bytes;
-        }
-    }
-    return at >= 0;
+    return i < below ? v[i] : i < below + zeros ? 0.0 : v[i - zeros];
+}
+
+/* The median of v[0..n) and `zeros` more zeros (the repeats that did not send the type: no
+ * growth of it), n + zeros > 0; stats_median_f64 of them all. Sorts v. */
+static double median_with_zeros(double *v, size_t n, size_t zeros)
+{
+    if (n > 0)
+        stats_median_f64(v, n); /* sorts v */
+    size_t total = n + zeros, below = 0;
+    while (below < n && v[below] < 0)
+        below++;
+    return (sorted_at(v, below, zeros, (total - 1) / 2) + sorted_at(v, below, zeros, total / 2)) /
+           2.0;
 }
 
 static int by_bytes(const void *a, const void *b)
@@ -87,55 +97,74 @@ static int by_growth(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* The types (sites) of (setting, mode) that grow. Linear in the group's rows (and a sort of
+ * them): every row is visited once, grouped by type and run, not once per type the folder
+ * names. */
 static long growth_of(const ds *d, size_t setting, int mode, source src, growth_type *out,
                       size_t max)
 {
     const ds_setting *set = &d->settings[setting];
     const size_t *list = src.sites ? set->traced[mode] : set->runs[mode];
-    size_t nr = src.sites ? set->ntraced[mode] : set->nruns[mode], most = 1;
-    for (size_t r = 0; r < nr; r++) {
-        size_t n;
-        rows_of(&d->runs[list[r]], src, &n);
-        most = n > most ? n : most;
-    }
-    size_t nt = src.sites ? d->nsite_names : d->ntype_names;
-    char *const *names = src.sites ? d->site_names : d->type_names;
-    growth_type *all = calloc(nt + 1, sizeof *all);
-    double *buf = malloc((2 * most + 2 * nr + 2) * sizeof *buf);
-    int64_t *fin = malloc((2 * nr + 2) * sizeof *fin);
-    if (all == NULL || buf == NULL || fin == NULL) {
-        free(all), free(buf), free(fin);
+    size_t nr = src.sites ? set->ntraced[mode] : set->nruns[mode];
+    /* the qualifying runs (ok, two iterations at least); the slopes are taken over the last
+     * one's judged iterations */
+    size_t k = 0, nrows = 0, most = 1;
+    int64_t first = -1, last = -1;
+    const ds_run **runs = malloc((nr + 1) * sizeof *runs);
+    if (runs == NULL)
         return -1;
-    }
-    double *x = buf, *y = buf + most, *so = buf + 2 * most, *sb = so + nr + 1;
-    int64_t *fo = fin, *fb = fin + nr + 1;
-    size_t n = 0;
-    long rc = 0;
-    for (size_t t = 0; t < nt && rc == 0; t++) {
-        size_t k = 0, kf = 0;
-        int64_t first = -1, last = -1;
-        for (size_t r = 0; r < nr; r++) {
-            const ds_run *run = &d->runs[list[r]];
-            if (!run->ok || run->niters < 2)
-                continue;
-            int64_t nit = run->iters[run->niters - 1].iteration;
-            int64_t f = first_judged(nit);
-            if (run_slope(run, src, t, f, false, x, y, &so[k]) != 0 ||
-                run_slope(run, src, t, f, true, x, y, &sb[k]) != 0) {
-                rc = -1;
-                break;
-            }
-            k++;
-            if (run_final(run, src, t, &fo[kf], &fb[kf]))
-                kf++;
-            first = f;
-            last = nit;
-        }
-        if (rc != 0 || k == 0 || kf == 0)
+    for (size_t r = 0; r < nr; r++) {
+        const ds_run *run = &d->runs[list[r]];
+        if (!run->ok || run->niters < 2)
             continue;
-        growth_type g = {.name = names[t],
-                         .objects_per_iter = stats_median_f64(so, k),
-                         .bytes_per_iter = stats_median_f64(sb, k),
+        runs[k++] = run;
+        size_t n = src.sites ? run->nsites : run->ntypes;
+        nrows += n;
+        most = n > most ? n : most;
+        last = run->iters[run->niters - 1].iteration;
+        first = first_judged(last);
+    }
+    group_row *rows = malloc((nrows + 1) * sizeof *rows);
+    const ds_type_count **seg = malloc((most + 1) * sizeof *seg);
+    double *buf = malloc((2 * most + 2 * k + 2) * sizeof *buf);
+    int64_t *fin = malloc((2 * k + 2) * sizeof *fin);
+    growth_type *all = malloc((nrows + 1) * sizeof *all);
+    long rc = rows == NULL || seg == NULL || buf == NULL || fin == NULL || all == NULL ? -1 : 0;
+    size_t n = 0, at = 0;
+    for (size_t r = 0; r < k && rc == 0; r++) {
+        const ds_type_count *v = src.sites ? runs[r]->sites : runs[r]->types;
+        for (size_t i = 0, m = src.sites ? runs[r]->nsites : runs[r]->ntypes; i < m; i++)
+            rows[at++] = (group_row){.type_id = v[i].type_id, .run = r, .row = i};
+    }
+    if (rc == 0)
+        qsort(rows, nrows, sizeof *rows, by_type_run_row);
+    double *x = buf, *y = buf + most, *so = buf + 2 * most, *sb = so + k + 1;
+    int64_t *fo = fin, *fb = fin + k + 1;
+    /* each type: its rows, run by run */
+    for (size_t i = 0; i < nrows && rc == 0;) {
+        size_t type_id = rows[i].type_id, ns = 0, kf = 0;
+        while (i < nrows && rows[i].type_id == type_id && rc == 0) {
+            size_t r = rows[i].run, nseg = 0, final = 0;
+            const ds_type_count *v = src.sites ? runs[r]->sites : runs[r]->types;
+            for (; i < nrows && rows[i].type_id == type_id && rows[i].run == r; i++) {
+                seg[nseg] = &v[rows[i].row];
+                if (seg[nseg]->iteration > seg[final]->iteration)
+                    final = nseg; /* the first row of the last iteration */
+                nseg++;
+            }
+            int64_t f = first_judged(runs[r]->iters[runs[r]->niters - 1].iteration);
+            if (rows_slope(seg, nseg, f, false, x, y, &so[ns]) != 0 ||
+                rows_slope(seg, nseg, f, true, x, y, &sb[ns]) != 0)
+                rc = -1;
+            ns++;
+            fo[kf] = seg[final]->live_objects;
+            fb[kf++] = seg[final]->live_bytes;
+        }
+        if (rc != 0)
+            break;
+        growth_type g = {.name = (src.sites ? d->site_names : d->type_names)[type_id],
+                         .objects_per_iter = median_with_zeros(so, ns, k - ns),
+                         .bytes_per_iter = median_with_zeros(sb, ns, k - ns),
                          .final_objects = stats_median_i64(fo, kf),
                          .final_bytes = stats_median_i64(fb, kf),
                          .first = first,
@@ -148,7 +177,7 @@ static long growth_of(const ds *d, size_t setting, int mode, source src, growth_
         rc = (long)(n < max ? n : max);
         memcpy(out, all, (size_t)rc * sizeof *out);
     }
-    free(all), free(buf), free(fin);
+    free(runs), free(rows), free(seg), free(buf), free(fin), free(all);
     return rc;
 }
 

@@ -1432,9 +1432,7 @@ static int print_scenario(FILE *out, const ds *d, size_t first_setting, report_f
         fputc('\n', out);
     }
     size_t n = 0;
-    for (size_t s = first_setting; s < d->nsettings; s++) {
-        if (strcmp(d->settings[s].scenario, scenario) != 0)
-            continue;
+    for (size_t s = first_setting; s < d->nsettings; s = d->settings[s].next_of_scenario) {
         n++;
         block(out, first);
         if (print_setting(out, d, s, format) != 0)
@@ -1457,10 +1455,8 @@ int report_write(FILE *out, const ds *d, report_format format, const char *const
         return report_write_json(out, d, scenarios, nscenarios);
     bool first = true;
     for (size_t s = 0; s < d->nsettings; s++) {
-        bool seen = false; /* the scenario was printed with an earlier setting */
-        for (size_t k = 0; k < s && !seen; k++)
-            seen = strcmp(d->settings[k].scenario, d->settings[s].scenario) == 0;
-        if (seen || !wanted(d->settings[s].scenario, scenarios, nscenarios))
+        if (!d->settings[s].first_of_scenario ||
+            !wanted(d->settings[s].scenario, scenarios, nscenarios))
             continue;
         if (print_scenario(out, d, s, format, &first) != 0)
             return -1;

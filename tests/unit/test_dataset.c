@@ -590,6 +590,77 @@ static void test_error_cell_cap(void **state)
     free(runs);
 }
 
+/* A folder of more settings than DS_MAX_SETTINGS: an error naming the run that makes one too
+ * many. Up to the cap they load, each its own scenario, linked in order. */
+static void test_error_too_many_settings(void **state)
+{
+    (void)state;
+    size_t cap = 64 + (size_t)(DS_MAX_SETTINGS + 1) * 40;
+    char *runs = malloc(cap);
+    assert_non_null(runs);
+    size_t used = (size_t)snprintf(runs, cap, "run_id,scenario,runtime,mode,status\n");
+    for (int i = 0; i <= DS_MAX_SETTINGS; i++)
+        used += (size_t)snprintf(runs + used, cap - used, "r%d,s%d,native,forced,ok\n", i, i);
+    char want[256];
+    snprintf(want, sizeof want,
+             "runs.csv:%d: a setting (scenario, runtime, policy, allocator, threshold) beyond the "
+             "%d a folder may hold",
+             DS_MAX_SETTINGS + 2, DS_MAX_SETTINGS);
+    expect_error(runs, "run_id,kind,iteration,rss_bytes\n", NULL, NULL, want);
+    free(runs);
+}
+
+/* Many names and settings: interned once each, in order of first appearance, whatever their
+ * number (hashed, not searched); a scenario's settings linked first to last. */
+static void test_many_names(void **state)
+{
+    (void)state;
+    enum { NAMES = 20000 };
+    char *dir = fx_mkdtemp();
+    fx_write(dir, "runs.csv",
+             "run_id,scenario,runtime,policy,mode,status,iterations\n"
+             "r1,a,native,py311,forced,ok,3\n"
+             "r2,b,native,py311,forced,ok,3\n"
+             "r3,a,native,py312,forced,ok,3\n"
+             "r4,a,native,py311,auto,ok,3\n");
+    char *path = fx_path(dir, "samples.csv");
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("run_id,kind,iteration,rss_bytes,live_objects,live_bytes,type_name,alloc_site\n"
+          "r1,iter,0,10,,,,\n",
+          fp);
+    for (int i = 0; i < NAMES; i++) /* each name twice, the second time in reverse order */
+        fprintf(fp, "r1,type,0,,%d,1,t%d,\nr1,site,0,,1,1,,f.py:%d\n", i, i, i);
+    for (int i = NAMES - 1; i >= 0; i--)
+        fprintf(fp, "r1,type,0,,%d,1,t%d,\n", i, i);
+    assert_int_equal(fclose(fp), 0);
+    ds d;
+    char err[512] = "";
+    if (ds_load(&d, dir, err, sizeof err) != 0)
+        fail_msg("ds_load: %s", err);
+    assert_int_equal(d.ntype_names, NAMES);
+    assert_int_equal(d.nsite_names, NAMES);
+    assert_int_equal(d.runs[0].ntypes, 2 * NAMES);
+    for (size_t i = 0; i < d.runs[0].ntypes; i++) {
+        const ds_type_count *c = &d.runs[0].types[i];
+        char want[32];
+        snprintf(want, sizeof want, "t%lld", (long long)c->live_objects);
+        assert_string_equal(d.type_names[c->type_id], want);
+    }
+    assert_string_equal(d.site_names[NAMES - 1], "f.py:19999");
+    /* settings: (a, py311) [r1, r4], (b, py311), (a, py312): a's are 0 then 2 */
+    assert_int_equal(d.nsettings, 3);
+    assert_true(d.settings[0].first_of_scenario && d.settings[1].first_of_scenario);
+    assert_false(d.settings[2].first_of_scenario);
+    assert_int_equal(d.settings[0].next_of_scenario, 2);
+    assert_int_equal(d.settings[2].next_of_scenario, 3);
+    assert_int_equal(d.settings[1].next_of_scenario, 3);
+    ds_free(&d);
+    free(path);
+    fx_rmtree(dir);
+    free(dir);
+}
+
 /* ==== size ================================================================================= */
 
 /* Many runs and samples, listed run after run in reverse iteration order: loads, sorts and
@@ -656,6 +727,8 @@ int main(void)
         cmocka_unit_test(test_error_class_rows),
         cmocka_unit_test(test_error_iteration_range),
         cmocka_unit_test(test_error_cell_cap),
+        cmocka_unit_test(test_error_too_many_settings),
+        cmocka_unit_test(test_many_names),
         cmocka_unit_test(test_many_samples),
     };
     return cmocka_run_group_tests_name("dataset", tests, NULL, NULL);

@@ -217,6 +217,9 @@ typedef struct comparison {
     double *p;             /* nrows × nfolders × N_TESTED: against A; NAN when not tested */
     bool show_key[N_KEYS]; /* key columns the tables show */
     size_t nmatched;       /* rows in two folders or more */
+    /* rows by key: open addressing, slot 0 empty, else row + 1, at most half full */
+    size_t *slots;
+    size_t mask;
 } comparison;
 
 static entry *entry_at(const comparison *c, size_t r, size_t f)
@@ -241,16 +244,57 @@ static void setting_key(const ds_setting *set, int m, const char *key[N_KEYS])
     key[K_MODE] = ds_mode_names[m];
 }
 
+/* FNV-1a of a row's key, each part ended by a byte no name holds. */
+static size_t hash_key(const char *const key[N_KEYS])
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t k = 0; k < N_KEYS; k++) {
+        for (const char *p = key[k]; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211u;
+        h = (h ^ 0x1fu) * 1099511628211u;
+    }
+    return (size_t)h;
+}
+
+static bool same_key(const char *const a[N_KEYS], const char *const b[N_KEYS])
+{
+    size_t k = 0;
+    while (k < N_KEYS && strcmp(a[k], b[k]) == 0)
+        k++;
+    return k == N_KEYS;
+}
+
+/* The slot of c->slots holding key's row, or the empty slot where it would go. */
+static size_t *row_slot(const comparison *c, const char *const key[N_KEYS])
+{
+    size_t i = hash_key(key) & c->mask;
+    while (c->slots[i] != 0 && !same_key(c->rows[c->slots[i] - 1].key, key))
+        i = (i + 1) & c->mask;
+    return &c->slots[i];
+}
+
 static long find_row(const comparison *c, const char *const key[N_KEYS])
 {
-    for (size_t r = 0; r < c->nrows; r++) {
-        size_t k = 0;
-        while (k < N_KEYS && strcmp(c->rows[r].key[k], key[k]) == 0)
-            k++;
-        if (k == N_KEYS)
-            return (long)r;
-    }
-    return -1;
+    if (c->slots == NULL)
+        return -1;
+    size_t slot = *row_slot(c, key);
+    return slot != 0 ? (long)slot - 1 : -1;
+}
+
+/* Makes c->slots room for twice nrows + 1 rows, rebuilt from c->rows. Returns 0, or -1. */
+static int index_rows(comparison *c)
+{
+    size_t size = 16;
+    while (size < 4 * (c->nrows + 1))
+        size *= 2;
+    free(c->slots);
+    c->slots = calloc(size, sizeof *c->slots);
+    if (c->slots == NULL)
+        return -1;
+    c->mask = size - 1;
+    for (size_t r = 0; r < c->nrows; r++)
+        *row_slot(c, c->rows[r].key) = r + 1;
+    return 0;
 }
 
 /* Lists every (setting, mode) of every folder once, in the order met: A's settings (modes
@@ -266,6 +310,8 @@ static int collect_rows(comparison *c)
                 setting_key(&d->settings[s], m, key);
                 if (d->settings[s].nruns[m] == 0 || find_row(c, key) >= 0)
                     continue;
+                if ((c->slots == NULL || 2 * (c->nrows + 1) > c->mask + 1) && index_rows(c) != 0)
+                    return -1;
                 if (c->nrows == cap) {
                     cap = cap ? 2 * cap : 16;
                     row *rows = realloc(c->rows, cap * sizeof *rows);
@@ -278,6 +324,7 @@ static int collect_rows(comparison *c)
                 r->nfolders = 0;
                 r->first_folder = f;
                 r->first_setting = s;
+                *row_slot(c, key) = c->nrows;
             }
     }
     return 0;
@@ -319,20 +366,10 @@ static size_t run_values(const ds *d, const ds_setting *set, int m, int fig, int
     return k;
 }
 
-/* The summary.csv row of (setting, mode), or -1 when the folder has none. */
+/* The summary.csv row of (setting, mode), or -1 when the folder has none (ds_load found it). */
 static long summary_row(const ds *d, const ds_setting *set, int m)
 {
-    const csvt *t = &d->summary;
-    const char *key[N_KEYS];
-    setting_key(set, m, key);
-    for (size_t row = 0; d->has_summary && row < t->nrows; row++) {
-        size_t k = 0;
-        while (k < N_KEYS && strcmp(csvt_get(t, row, csvt_col(t, key_names[k])), key[k]) == 0)
-            k++;
-        if (k == N_KEYS)
-            return (long)row;
-    }
-    return -1;
+    return d->has_summary ? set->summary_row[m] : -1;
 }
 
 /* The growth per iteration: summary.csv's when it has one for the row, else the median of
@@ -504,6 +541,7 @@ static void free_comparison(comparison *c)
     free(c->entries);
     free(c->p);
     free(c->rows);
+    free(c->slots);
 }
 
 /* Which key columns the tables need: scenario and mode always, the others when two rows

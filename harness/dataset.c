@@ -240,24 +240,37 @@ static int parse_run(ds_run *run, const csvt *t, size_t row, const int *cols, ch
     return 0;
 }
 
-static bool same_setting(const ds_setting *s, const ds_run *r)
+/* A setting's five strings: scenario, runtime, policy, allocator, threshold. */
+#define SETTING_PARTS 5
+
+static bool same_setting(const ds_setting *s, const char *const key[SETTING_PARTS])
 {
-    return strcmp(s->scenario, r->scenario) == 0 && strcmp(s->runtime, r->runtime) == 0 &&
-           strcmp(s->policy, r->policy) == 0 && strcmp(s->allocator, r->allocator) == 0 &&
-           strcmp(s->threshold, r->threshold) == 0;
+    return strcmp(s->scenario, key[0]) == 0 && strcmp(s->runtime, key[1]) == 0 &&
+           strcmp(s->policy, key[2]) == 0 && strcmp(s->allocator, key[3]) == 0 &&
+           strcmp(s->threshold, key[4]) == 0;
 }
 
 /* FNV-1a of a setting's five strings, each ended by a byte no name holds. */
-static uint64_t hash_setting(const ds_run *r)
+static uint64_t hash_setting(const char *const key[SETTING_PARTS])
 {
-    const char *parts[] = {r->scenario, r->runtime, r->policy, r->allocator, r->threshold};
     uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        for (const char *c = parts[i]; *c; c++)
+    for (size_t i = 0; i < SETTING_PARTS; i++) {
+        for (const char *c = key[i]; *c; c++)
             h = (h ^ (unsigned char)*c) * 1099511628211u;
         h = (h ^ 0x1fu) * 1099511628211u;
     }
     return h;
+}
+
+/* The slot of settings (an id_table over d->settings) that holds the setting of key, or the
+ * empty slot where it would go. */
+static size_t *setting_slot(const ds *d, const id_table *settings,
+                            const char *const key[SETTING_PARTS])
+{
+    size_t i = (size_t)hash_setting(key) & settings->mask;
+    while (settings->slots[i] != 0 && !same_setting(&d->settings[settings->slots[i] - 1], key))
+        i = (i + 1) & settings->mask;
+    return &settings->slots[i];
 }
 
 /* The index of run's setting, appending a new one when it is the first of its kind (SIZE_MAX
@@ -266,12 +279,11 @@ static uint64_t hash_setting(const ds_run *r)
  * is linear in the runs however many settings they make. */
 static size_t find_or_add_setting(ds *d, const id_table *settings, const ds_run *r)
 {
-    size_t i = (size_t)hash_setting(r) & settings->mask;
-    while (settings->slots[i] != 0) {
-        if (same_setting(&d->settings[settings->slots[i] - 1], r))
-            return settings->slots[i] - 1;
-        i = (i + 1) & settings->mask;
-    }
+    const char *const key[SETTING_PARTS] = {r->scenario, r->runtime, r->policy, r->allocator,
+                                            r->threshold};
+    size_t *slot = setting_slot(d, settings, key);
+    if (*slot != 0)
+        return *slot - 1;
     if (d->nsettings == DS_MAX_SETTINGS)
         return SIZE_MAX;
     ds_setting *set = &d->settings[d->nsettings];
@@ -282,7 +294,9 @@ static size_t find_or_add_setting(ds *d, const id_table *settings, const ds_run 
     set->allocator = r->allocator;
     set->threshold = r->threshold;
     set->rss_comparable = true;
-    settings->slots[i] = d->nsettings + 1;
+    for (int m = 0; m < DS_MODES; m++)
+        set->summary_row[m] = -1;
+    *slot = d->nsettings + 1;
     return d->nsettings++;
 }
 
@@ -864,6 +878,42 @@ out:
     return rc;
 }
 
+/* ==== summary.csv's rows =================================================================== */
+
+/* Finds each setting's summary.csv row in each mode (the first that names them), in one pass
+ * over the rows with a hash table of the settings, so that a reader finds a row at once however
+ * many there are. Returns 0, or -1 when memory ran out. */
+static int index_summary(ds *d)
+{
+    const csvt *t = &d->summary;
+    static const char *const columns[SETTING_PARTS] = {"scenario", "runtime", "policy", "allocator",
+                                                       "threshold"};
+    int cols[SETTING_PARTS];
+    for (size_t i = 0; i < SETTING_PARTS; i++)
+        cols[i] = csvt_col(t, columns[i]);
+    int col_mode = csvt_col(t, "mode");
+    id_table settings;
+    if (id_table_init(&settings, d->nsettings) != 0)
+        return -1;
+    for (size_t s = 0; s < d->nsettings; s++) {
+        const ds_setting *set = &d->settings[s];
+        const char *const key[SETTING_PARTS] = {set->scenario, set->runtime, set->policy,
+                                                set->allocator, set->threshold};
+        *setting_slot(d, &settings, key) = s + 1;
+    }
+    for (size_t row = 0; d->has_summary && row < t->nrows; row++) {
+        const char *key[SETTING_PARTS];
+        for (size_t i = 0; i < SETTING_PARTS; i++)
+            key[i] = csvt_get(t, row, cols[i]);
+        size_t slot = *setting_slot(d, &settings, key);
+        int m = ds_mode_index(csvt_get(t, row, col_mode));
+        if (slot != 0 && m >= 0 && d->settings[slot - 1].summary_row[m] < 0)
+            d->settings[slot - 1].summary_row[m] = (long)row;
+    }
+    free(settings.slots);
+    return 0;
+}
+
 /* ==== optional files ======================================================================= */
 
 /* Loads DIR/name into *t when the file exists; *present says whether it did. A file that
@@ -898,6 +948,10 @@ int ds_load(ds *d, const char *dir, char *err, size_t errlen)
     if (load_optional(dir, GCB_MACHINE_CSV, &d->machine, &has_machine, err, errlen) != 0 ||
         load_optional(dir, GCB_SUMMARY_CSV, &d->summary, &d->has_summary, err, errlen) != 0)
         goto out;
+    if (index_summary(d) != 0) {
+        snprintf(err, errlen, "%s: out of memory", dir);
+        goto out;
+    }
     rc = 0;
 out:
     free(ids.slots);

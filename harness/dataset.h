@@ -124,6 +124,8 @@ typedef struct ds_setting {
      * searching them all */
     bool first_of_scenario;
     size_t next_of_scenario;
+    /* summary.csv's row of the setting in mode m (the first that names them), -1 when none */
+    long summary_row[DS_MODES];
 } ds_setting;
 
 typedef struct ds {

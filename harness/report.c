@@ -311,25 +311,9 @@ static int64_t setting_last_iteration(const ds *d, size_t setting)
 
 /* ==== summary.csv ========================================================================== */
 
-static bool summary_row_matches(const csvt *t, size_t row, const ds_setting *set)
-{
-    const char *keys[] = {"scenario", "runtime", "policy", "allocator", "threshold"};
-    const char *values[] = {set->scenario, set->runtime, set->policy, set->allocator,
-                            set->threshold};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strcmp(csvt_get(t, row, csvt_col(t, keys[i])), values[i]) != 0)
-            return false;
-    return true;
-}
-
 long report_summary_row(const ds *d, size_t setting, int mode)
 {
-    const csvt *t = &d->summary;
-    for (size_t row = 0; d->has_summary && row < t->nrows; row++)
-        if (summary_row_matches(t, row, &d->settings[setting]) &&
-            ds_mode_index(csvt_get(t, row, csvt_col(t, "mode"))) == mode)
-            return (long)row;
-    return -1;
+    return d->has_summary ? d->settings[setting].summary_row[mode] : -1;
 }
 
 /* Reads a number of summary.csv; a cell that is not one is reported on stderr (-1). */
@@ -378,44 +362,46 @@ typedef struct verdict {
     int garbage_mode;
 } verdict;
 
-/* Collects the summary rows of setting into v. Returns 1 found, 0 none, -1 malformed. */
+/* Collects the summary rows of setting into v (ds_setting.summary_row: the verdict from the
+ * first of them in the file). Returns 1 found, 0 none, -1 malformed. */
 static int find_verdict(const ds *d, size_t setting, verdict *v)
 {
     const csvt *t = &d->summary;
+    const ds_setting *set = &d->settings[setting];
     memset(v, 0, sizeof *v);
-    int found = 0;
-    for (size_t row = 0; d->has_summary && row < t->nrows; row++) {
-        if (!summary_row_matches(t, row, &d->settings[setting]))
+    long first = -1;
+    for (int m = 0; d->has_summary && m < DS_MODES; m++)
+        if (set->summary_row[m] >= 0 && (first < 0 || set->summary_row[m] < first))
+            first = set->summary_row[m];
+    if (first < 0)
+        return 0;
+    size_t row = (size_t)first;
+    v->verdict = csvt_get(t, row, csvt_col(t, "verdict"));
+    v->reason = csvt_get(t, row, csvt_col(t, "verdict_reason"));
+    v->rule = csvt_get(t, row, csvt_col(t, "verdict_rule"));
+    v->by_objects = strcmp(csvt_get(t, row, csvt_col(t, "verdict_basis")), "class_objects") == 0;
+    if (summary_f64(t, row, "late_first_iteration", &v->has_late, &v->late_first) != 0)
+        return -1;
+    const char *growth = v->has_late ? (v->by_objects ? "class_objects_growth_late_per_iter"
+                                                      : "rss_growth_late_bytes_per_iter")
+                                     : (v->by_objects ? "class_objects_growth_per_iter"
+                                                      : "rss_growth_bytes_per_iter");
+    for (int m = 0; m < DS_MODES; m++) {
+        if (set->summary_row[m] < 0)
             continue;
-        if (!found) {
-            v->verdict = csvt_get(t, row, csvt_col(t, "verdict"));
-            v->reason = csvt_get(t, row, csvt_col(t, "verdict_reason"));
-            v->rule = csvt_get(t, row, csvt_col(t, "verdict_rule"));
-            v->by_objects =
-                strcmp(csvt_get(t, row, csvt_col(t, "verdict_basis")), "class_objects") == 0;
-            if (summary_f64(t, row, "late_first_iteration", &v->has_late, &v->late_first) != 0)
-                return -1;
-            found = 1;
-        }
-        int m = ds_mode_index(csvt_get(t, row, csvt_col(t, "mode")));
-        if (m < 0)
-            continue;
+        row = (size_t)set->summary_row[m];
         bool has_garbage;
         double garbage;
-        const char *growth = v->has_late ? (v->by_objects ? "class_objects_growth_late_per_iter"
-                                                          : "rss_growth_late_bytes_per_iter")
-                                         : (v->by_objects ? "class_objects_growth_per_iter"
-                                                          : "rss_growth_bytes_per_iter");
         if (summary_f64(t, row, growth, &v->has_growth[m], &v->growth[m]) != 0 ||
             summary_f64(t, row, "garbage_growth_per_iter", &has_garbage, &garbage) != 0)
             return -1;
-        if (has_garbage && (!v->has_garbage || m < v->garbage_mode)) {
+        if (has_garbage && !v->has_garbage) { /* the first mode's that has one */
             v->has_garbage = true;
             v->garbage_per_iter = garbage;
             v->garbage_mode = m;
         }
     }
-    return found;
+    return 1;
 }
 
 /* The verdict's word ("delayed", "none") and what follows it on its line (" — growth per

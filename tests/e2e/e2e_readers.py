@@ -155,6 +155,42 @@ def forged_iterations():
                                   "for iteration 3 but none for iteration 2")
 
 
+@test
+def many_settings_and_names():
+    """Reading is linear in the folder whatever it holds: 16384 settings (the cap), each its own
+    scenario with its summary.csv row, and 100 000 type names each grow once, answer at once
+    (they took minutes when settings, names and summary rows were searched); one setting more
+    is an error naming the run's line."""
+    settings, names = 16384, 100_000
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, "many")
+        os.makedirs(d)
+        runs = [["run_id", "scenario", "runtime", "mode", "status", "iterations"]]
+        runs += [[f"r{i}", f"s{i}", "native", "forced", "ok", "3"] for i in range(settings)]
+        write_rows(os.path.join(d, "runs.csv"), runs)
+        samples = [["run_id", "kind", "iteration", "rss_bytes", "live_objects", "live_bytes",
+                    "type_name"]]
+        for i in range(settings):
+            samples += [[f"r{i}", "iter", str(it), "1048576", "", "", ""] for it in range(2)]
+        samples += [["r0", "type", str(i % 2), "", str(i), str(i), f"m.T{i}"]
+                    for i in range(names)]
+        write_rows(os.path.join(d, "samples.csv"), samples)
+        summary = [["scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeats",
+                    "rss_growth_bytes_per_iter", "verdict"]]
+        summary += [[f"s{i}", "native", "", "", "", "forced", "1", "0", "released"]
+                    for i in range(settings)]
+        write_rows(os.path.join(d, "summary.csv"), summary)
+        for args in (["report", d], ["report", d, "--format", "json"], ["compare", d, d]):
+            rc, so, se = bench(*args)
+            check(rc == 0, f"bench {' '.join(args[:1])}: exit {rc}: {se[:2000]}")
+        write_rows(os.path.join(d, "runs.csv"),
+                   runs + [[f"r{settings}", "one_more", "native", "forced", "ok", "3"]])
+        rc, so, se = bench("report", d)
+        check(rc == 1 and f"runs.csv:{settings + 2}: a setting (scenario, runtime, policy, "
+              f"allocator, threshold) beyond the {settings} a folder may hold" in se,
+              f"one setting too many: exit {rc}: {se[:2000]}")
+
+
 def run(bench_path, name):
     global BENCH
     BENCH = bench_path

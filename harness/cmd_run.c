@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,8 @@ static const char run_usage_settings[] =
     "\n"
     "Exit status: 0 every run succeeded; 1 a run failed, crashed or was killed (the others\n"
     "still ran); 2 bad options (nothing written); 3 every run succeeded and a scenario got a\n"
-    "--fail-on verdict (each named on stderr); 130 interrupted (what ran is kept).\n";
+    "--fail-on verdict (each named on stderr); 128+N stopped by signal N: 130 SIGINT,\n"
+    "129 SIGHUP, 131 SIGQUIT, 143 SIGTERM (the completed runs are kept and summarized).\n";
 
 enum { PIN_AUTO = -2, PIN_NONE = -1 };
 
@@ -144,12 +146,14 @@ typedef struct run_cli {
     char scenarios_dir[PATH_MAX]; /* the built-ins' Python twins; "" when not found */
 } run_cli;
 
+/* The first of SIGINT, SIGTERM, SIGHUP, SIGQUIT that bench received, or 0: each stops the
+ * run in progress; the runs that completed are kept and summarized; bench exits 128 + it. */
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    interrupted = 1;
+    if (interrupted == 0)
+        interrupted = sig;
 }
 
 /* ---- option parsing: each returns 0, or -1 after printing the usage error --------------- */
@@ -821,12 +825,14 @@ static int parse_one(run_cli *c, int opt, const char *arg)
             return -1;
         }
         return 0;
-    case OPT_OUT:
-        if (*arg == '\0') {
-            gcb_usage_error("run", "--out needs a folder");
+    case OPT_OUT: {
+        char err[PATH_MAX + 256];
+        if (results_check_out(arg, err, sizeof err) != 0) {
+            gcb_usage_error("run", "%s", err);
             return -1;
         }
         c->out = arg;
+    }
         return 0;
     case OPT_NO_PLOT:
         c->no_plot = true;
@@ -974,10 +980,14 @@ static void print_progress(const run_cli *c, size_t i, size_t n, const plan_run 
             peak, ok ? "" : ": ", ok ? "" : rr->message);
 }
 
-/* Runs every planned run; returns how many did not end ok (or -1 on a write error). */
-static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env *env, results *res)
+/* Runs every planned run, committing each one's rows to disk as it ends. Returns how many did
+ * not end ok, or -1 when writing the results failed (the folder then holds the runs committed
+ * before: results_rollback_run). *done counts the runs committed. */
+static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env *env, results *res,
+                    size_t *done)
 {
     long failed = 0;
+    *done = 0;
     for (size_t i = 0; i < n && !interrupted; i++) {
         if (isatty(STDERR_FILENO) && !c->quiet) {
             char runtime[96];
@@ -987,17 +997,21 @@ static long run_all(const run_cli *c, const plan_run *runs, size_t n, runner_env
                     (long long)runs[i].repeat);
         }
         run_result rr;
-        if (runner_run(&runs[i], env, &rr) != 0) {
-            gcb_error("%s", rr.message[0] ? rr.message : "cannot write samples.csv");
+        if (results_begin_run(res) != 0 || runner_run(&runs[i], env, &rr) != 0 ||
+            results_add_run(res, &runs[i], env->cpu, &rr) != 0 || results_commit_run(res) != 0) {
+            int saved = results_error(res) != 0 ? results_error(res) : errno;
+            results_rollback_run(res);
+            if (isatty(STDERR_FILENO) && !c->quiet)
+                fputs("\033[K", stderr);
+            gcb_error("cannot write the results in %s: %s; stopped after %zu of %zu runs (the "
+                      "folder keeps them)",
+                      res->dir, saved != 0 ? strerror(saved) : "a write failed", *done, n);
             return -1;
         }
         if (isatty(STDERR_FILENO) && !c->quiet)
             fputs("\033[K", stderr);
         print_progress(c, i, n, &runs[i], &rr);
-        if (results_add_run(res, &runs[i], env->cpu, &rr) != 0) {
-            gcb_error("cannot write %s/%s: %s", res->dir, GCB_RUNS_CSV, strerror(errno));
-            return -1;
-        }
+        ++*done;
         failed += strcmp(rr.status, "ok") != 0;
     }
     return failed;
@@ -1040,10 +1054,17 @@ static int finish(const run_cli *c, const char *dir)
         gcb_error("%s", err);
         return -1;
     }
+    /* written beside, then renamed: a summary.csv is never half written */
+    char tmp[PATH_MAX + 48];
     snprintf(path, sizeof path, "%s/%s", dir, GCB_SUMMARY_CSV);
-    int rc = summary_write(&d, path);
-    if (rc != 0)
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int rc = summary_write(&d, tmp);
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1;
+    if (rc != 0) {
         gcb_error("cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
     ds_free(&d);
     if (rc == 0 && ds_load(&d, dir, err, sizeof err) == 0) { /* reload: with the summary */
         if (!c->quiet)
@@ -1057,14 +1078,18 @@ static int finish(const run_cli *c, const char *dir)
     return rc;
 }
 
+/* SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the runs (on_signal); SIGPIPE is ignored, so that
+ * a closed stdout makes a write fail rather than kill bench before the folder is finished. */
 static void install_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns and sees the flag */
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
 }
 
 /* Whether the table has a runtime of that kind. */
@@ -1105,9 +1130,13 @@ static int run_planned(run_cli *c, machine *m, int argc, char **argv)
     }
     char path[PATH_MAX + 32];
     results_path(&res, GCB_MACHINE_CSV, path, sizeof path);
-    if (machine_write_csv(m, path, argc, argv, c->extra, c->nextra) != 0)
+    if (machine_write_csv(m, path, argc, argv, c->extra, c->nextra) != 0 ||
+        results_set_status(&res, "running", n, 0) != 0)
         gcb_error("cannot write %s: %s", path, strerror(errno));
     install_signals();
+    /* what a scenario starts and leaves behind is orphaned onto bench, which kills it
+     * (runner_reap_strays) */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (cpu >= 0)
         machine_bind_away(m, cpu);
     runner_env env = {
@@ -1122,17 +1151,27 @@ static int run_planned(run_cli *c, machine *m, int argc, char **argv)
         .interrupted = &interrupted,
         .samples = &res.samples,
     };
-    long failed = run_all(c, runs, n, &env, &res);
+    size_t done;
+    long failed = run_all(c, runs, n, &env, &res, &done);
     free(runs);
     int closed = results_close(&res, c->out);
+    /* a folder whose results could not be written is left as the last commit left it: no
+     * summary (the disk is likely full), status "stopped" if that much can be written */
     int finished = failed >= 0 && closed == 0 ? finish(c, res.dir) : -1;
     bool verdict_failed = finished == 1;
     if (verdict_failed)
         finished = 0;
+    int sig = (int)interrupted;
+    const char *status = failed < 0 || closed != 0 ? "stopped"
+                         : sig != 0                ? "interrupted"
+                                                   : "complete";
+    if (results_set_status(&res, status, n, done) != 0 && failed >= 0)
+        gcb_error("cannot write %s: %s", path, strerror(errno));
     printf("results: %s\n", res.dir);
-    if (interrupted) {
-        gcb_error("interrupted; the runs that finished are in %s", res.dir);
-        return GCB_EXIT_INTERRUPTED;
+    if (sig != 0) {
+        gcb_error("stopped by %s; the %zu run(s) that completed are in %s", runner_signal_name(sig),
+                  done, res.dir);
+        return 128 + sig;
     }
     if (failed != 0 || finished != 0) {
         if (failed > 0)

@@ -1354,6 +1354,8 @@ int compare_main(int argc, char **argv)
             gcb_error("%s", err);
             rc = GCB_EXIT_FAILED;
             break;
+        } else {
+            ds_note_incomplete(&folders[loaded]);
         }
     if (rc == GCB_EXIT_OK &&
         (compare_print(stdout, folders, a.ndirs, a.format) != 0 || fflush(stdout) != 0)) {

@@ -12,6 +12,14 @@
 
 /* ==== writer =============================================================================== */
 
+/* Marks w failed, keeping the errno of its first failed write. */
+static void set_failed(csvw *w)
+{
+    if (!w->failed)
+        w->error = errno;
+    w->failed = true;
+}
+
 int csvw_open(csvw *w, const char *path, const char *const *header, size_t ncols)
 {
     memset(w, 0, sizeof *w);
@@ -51,7 +59,7 @@ static void begin_cell(csvw *w)
 {
     assert(w->col < w->ncols && "csvw: more cells than columns in this row");
     if (w->col > 0 && fputc(',', w->fp) == EOF)
-        w->failed = true;
+        set_failed(w);
     w->col++;
 }
 
@@ -62,14 +70,14 @@ void csvw_str(csvw *w, const char *s)
         return;
     int rc = needs_quotes(s) ? csv_fwrite(w->fp, s, strlen(s)) : (fputs(s, w->fp) < 0 ? -1 : 0);
     if (rc != 0)
-        w->failed = true;
+        set_failed(w);
 }
 
 void csvw_i64(csvw *w, int64_t v)
 {
     begin_cell(w);
     if (fprintf(w->fp, "%" PRId64, v) < 0)
-        w->failed = true;
+        set_failed(w);
 }
 
 void csvw_count(csvw *w, int64_t v)
@@ -84,14 +92,14 @@ void csvw_u64(csvw *w, uint64_t v)
 {
     begin_cell(w);
     if (fprintf(w->fp, "%" PRIu64, v) < 0)
-        w->failed = true;
+        set_failed(w);
 }
 
 void csvw_f64(csvw *w, double v)
 {
     begin_cell(w);
     if (!isnan(v) && fprintf(w->fp, "%.6g", v) < 0)
-        w->failed = true;
+        set_failed(w);
 }
 
 void csvw_empty(csvw *w) { begin_cell(w); }
@@ -101,7 +109,7 @@ int csvw_end_row(csvw *w)
     assert(w->col == w->ncols && "csvw: row ended with fewer cells than columns");
     w->col = 0;
     if (fputc('\n', w->fp) == EOF || fflush(w->fp) != 0)
-        w->failed = true;
+        set_failed(w);
     return w->failed ? -1 : 0;
 }
 
@@ -111,7 +119,7 @@ int csvw_close(csvw *w)
         return -1;
     assert(w->col == 0 && "csvw: closed in the middle of a row");
     if (fclose(w->fp) != 0)
-        w->failed = true;
+        set_failed(w);
     w->fp = NULL;
     return w->failed ? -1 : 0;
 }

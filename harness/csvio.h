@@ -27,6 +27,7 @@ typedef struct csvw {
     size_t ncols; /* cells per row */
     size_t col;   /* cells written in the current row */
     bool failed;  /* a write failed; csvw_close reports it */
+    int error;    /* the errno of the first write that failed */
 } csvw;
 
 /* Creates (truncates) path and writes the header row. Returns 0, or -1 with errno set. */

@@ -32,6 +32,7 @@
 
 #include "schema.h"
 #include "stats.h"
+#include "util.h"
 
 const char *const ds_mode_names[DS_MODES] = {"forced", "auto", "off"};
 const char *const ds_mode_titles[DS_MODES] = {"With GC", "Without GC", "GC off"};
@@ -451,7 +452,7 @@ oom:
 /* KIND_TYPE rows (live objects and bytes of a type that grew, at an iteration) become the run's
  * types (add_type_rows). KIND_CLASS rows become the run's classes and are summed into their
  * iteration sample's class_objects (add_class_rows). */
-enum { KIND_ITER, KIND_TICK, KIND_TYPE, KIND_CLASS, KIND_SITE, KIND_HOLDER };
+enum { KIND_ITER, KIND_TICK, KIND_TYPE, KIND_CLASS, KIND_SITE, KIND_HOLDER, KIND_DROPPED };
 
 /* samples.csv's column indexes and, per row, what the first pass learned. */
 typedef struct sample_pass {
@@ -469,6 +470,11 @@ static int classify_samples(ds *d, const id_table *ids, sample_pass *p, char *er
     for (size_t row = 0; row < t->nrows; row++) {
         const char *id = csvt_get(t, row, p->col_run_id);
         size_t slot = *id_table_slot(ids, d->runs, id);
+        if (slot == 0 && d->incomplete) { /* the run in progress when bench stopped */
+            p->row_kind[row] = KIND_DROPPED;
+            d->dropped_samples++;
+            continue;
+        }
         if (slot == 0) {
             snprintf(err, errlen, "%s:%zu: run_id '%s' is not in %s", t->path, t->lines[row], id,
                      GCB_RUNS_CSV);
@@ -943,9 +949,11 @@ int ds_load(ds *d, const char *dir, char *err, size_t errlen)
     id_table ids = {0};
     bool has_machine;
     int rc = -1;
-    if (load_runs(d, &ids, err, errlen) != 0 || load_samples(d, &ids, err, errlen) != 0)
+    if (load_optional(dir, GCB_MACHINE_CSV, &d->machine, &has_machine, err, errlen) != 0)
         goto out;
-    if (load_optional(dir, GCB_MACHINE_CSV, &d->machine, &has_machine, err, errlen) != 0 ||
+    const char *status = ds_machine(d, "status");
+    d->incomplete = *status != '\0' && strcmp(status, "complete") != 0;
+    if (load_runs(d, &ids, err, errlen) != 0 || load_samples(d, &ids, err, errlen) != 0 ||
         load_optional(dir, GCB_SUMMARY_CSV, &d->summary, &d->has_summary, err, errlen) != 0)
         goto out;
     if (index_summary(d) != 0) {
@@ -991,6 +999,19 @@ void ds_free(ds *d)
     csvt_free(&d->summary);
     free(d->dir);
     memset(d, 0, sizeof *d);
+}
+
+void ds_note_incomplete(const ds *d)
+{
+    if (!d->incomplete)
+        return;
+    const char *status = ds_machine(d, "status");
+    gcb_error("note: %s is not complete (status %s%s): %zu of %s planned runs are in it; %zu "
+              "sample rows of the run in progress left out",
+              d->dir, status,
+              strcmp(status, "running") == 0 ? ": bench was killed or is still running" : "",
+              d->nruns, *ds_machine(d, "runs_planned") ? ds_machine(d, "runs_planned") : "?",
+              d->dropped_samples);
 }
 
 const char *ds_machine(const ds *d, const char *key)

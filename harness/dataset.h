@@ -138,6 +138,11 @@ typedef struct ds {
     size_t nsettings;
     csvt summary; /* summary.csv as written, when present */
     bool has_summary;
+    /* machine.csv's status is there and not "complete" (results.h): bench was stopped or
+     * killed. The samples of a run missing from runs.csv (the run in progress) were left out;
+     * dropped_samples counts them. A folder from before statuses were recorded is complete. */
+    bool incomplete;
+    size_t dropped_samples;
     /* the names of the classes of kind "class" rows, in order of first appearance in
      * samples.csv (a scenario's classes in definition order); owned */
     char **class_names;
@@ -154,6 +159,9 @@ typedef struct ds {
  * (optional). Returns 0, or -1 with a message naming the file and line in err. */
 int ds_load(ds *d, const char *dir, char *err, size_t errlen);
 void ds_free(ds *d);
+/* When d is incomplete, says so on stderr ("bench: note: DIR is not complete: …"): its
+ * status, runs done of planned, samples left out. Readers call it after ds_load. */
+void ds_note_incomplete(const ds *d);
 
 /* The machine.csv value for key, or "" if absent. */
 const char *ds_machine(const ds *d, const char *key);

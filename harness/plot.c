@@ -1756,6 +1756,7 @@ int plot_main(int argc, char **argv)
         gcb_error("%s", err);
         return GCB_EXIT_FAILED;
     }
+    ds_note_incomplete(&d);
     int rc = plot_results(&d, dir, format, false);
     ds_free(&d);
     return rc;

@@ -69,6 +69,27 @@ int procfs_statm(pid_t pid, procfs_mem *m)
     return 0;
 }
 
+pid_t procfs_parent(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    /* "PID (COMMAND) STATE PPID …": COMMAND may hold ')' and spaces, so the last ')' */
+    const char *p = strrchr(buf, ')');
+    char state;
+    int ppid;
+    if (p == NULL || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
+        return -1;
+    return (pid_t)ppid;
+}
+
 int procfs_reset_peak(void)
 {
     int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);

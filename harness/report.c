@@ -1690,6 +1690,7 @@ int report_main(int argc, char **argv)
         free_args(&a);
         return GCB_EXIT_FAILED;
     }
+    ds_note_incomplete(&d);
     if (check_scenarios(&d, &a) != 0)
         rc = GCB_EXIT_USAGE;
     else

@@ -2,7 +2,10 @@
 #include "results.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -38,6 +41,77 @@ static int make_run_dir(results *res, const char *base)
             return -1;
     }
     return -1;
+}
+
+/* s with control characters as \xNN, for a message. */
+static void escaped(const char *s, char *buf, size_t len)
+{
+    size_t o = 0;
+    for (; *s != '\0' && o + 5 < len; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+        else
+            buf[o++] = (char)c;
+    }
+    buf[o] = '\0';
+}
+
+int results_check_out(const char *out_base, char *err, size_t errlen)
+{
+    char shown[PATH_MAX];
+    escaped(out_base, shown, sizeof shown);
+    if (*out_base == '\0') {
+        snprintf(err, errlen, "--out needs a folder");
+        return -1;
+    }
+    for (const char *p = out_base; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f) {
+            snprintf(err, errlen,
+                     "--out '%s': the name holds a control character (byte 0x%02x); choose a "
+                     "plain name",
+                     shown, c);
+            return -1;
+        }
+    }
+    /* the longest part of the path that exists, with its links followed */
+    char part[PATH_MAX], real[PATH_MAX];
+    if (snprintf(part, sizeof part, "%s", out_base) >= (int)sizeof part) {
+        snprintf(err, errlen, "--out '%s': the name is too long", shown);
+        return -1;
+    }
+    bool whole = true; /* part is the whole of out_base */
+    while (realpath(part, real) == NULL) {
+        char *slash = strrchr(part, '/');
+        whole = false;
+        if (slash == NULL) {
+            if (getcwd(real, sizeof real) == NULL)
+                return 0; /* results_create says what is wrong */
+            break;
+        }
+        if (slash == part) {
+            snprintf(real, sizeof real, "/");
+            break;
+        }
+        *slash = '\0';
+    }
+    static const char *const system[] = {"/dev", "/proc", "/sys"};
+    for (size_t i = 0; i < sizeof system / sizeof system[0]; i++) {
+        size_t n = strlen(system[i]);
+        if (strncmp(real, system[i], n) == 0 && (real[n] == '\0' || real[n] == '/')) {
+            snprintf(err, errlen,
+                     "--out '%s' is in %s, the kernel's; results go in an ordinary folder", shown,
+                     system[i]);
+            return -1;
+        }
+    }
+    if (whole && strcmp(real, "/") == 0) {
+        snprintf(err, errlen, "--out '%s' is the root folder; results go in a folder of their own",
+                 shown);
+        return -1;
+    }
+    return 0;
 }
 
 int results_create(results *res, const char *out_base, char *err, size_t errlen)
@@ -126,6 +200,142 @@ int results_add_run(results *res, const plan_run *r, int cpu, const run_result *
     return csvw_end_row(w);
 }
 
+/* Flushes w and fsyncs its file. 0 or -1. */
+static int sync_file(csvw *w)
+{
+    if (w->failed)
+        return -1;
+    if (fflush(w->fp) != 0 || fsync(fileno(w->fp)) != 0) {
+        w->error = errno;
+        w->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+int results_begin_run(results *res)
+{
+    if (fflush(res->runs.fp) != 0 || fflush(res->samples.fp) != 0)
+        return -1;
+    res->runs_mark = ftello(res->runs.fp);
+    res->samples_mark = ftello(res->samples.fp);
+    return res->runs_mark < 0 || res->samples_mark < 0 ? -1 : 0;
+}
+
+int results_commit_run(results *res)
+{
+    return sync_file(&res->samples) == 0 && sync_file(&res->runs) == 0 ? 0 : -1;
+}
+
+static void rollback(csvw *w, long long mark)
+{
+    __fpurge(w->fp); /* what could not be written goes: it would fail again */
+    if (ftruncate(fileno(w->fp), (off_t)mark) == 0 && fseeko(w->fp, (off_t)mark, SEEK_SET) == 0) {
+        clearerr(w->fp);
+        w->failed = false;
+        w->error = 0;
+        w->col = 0;
+        fsync(fileno(w->fp));
+    }
+}
+
+int results_error(const results *res)
+{
+    return res->samples.failed ? res->samples.error : res->runs.failed ? res->runs.error : 0;
+}
+
+void results_rollback_run(results *res)
+{
+    int saved = errno;
+    rollback(&res->samples, res->samples_mark);
+    rollback(&res->runs, res->runs_mark);
+    errno = saved;
+}
+
+/* fsync of a folder: a rename in it reaches the disk. */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+int results_set_status(const results *res, const char *status, size_t planned, size_t done)
+{
+    char path[PATH_MAX + 32], tmp[PATH_MAX + 48], err[256];
+    results_path(res, GCB_MACHINE_CSV, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    csvt old;
+    bool have_old = access(path, F_OK) == 0 && csvt_load(&old, path, err, sizeof err) == 0;
+    static const char *const header[] = {GCB_MACHINE_COLUMNS};
+    csvw w;
+    if (csvw_open(&w, tmp, header, 2) != 0) {
+        if (have_old)
+            csvt_free(&old);
+        return -1;
+    }
+    for (size_t i = 0; have_old && old.ncols == 2 && i < old.nrows; i++) {
+        const char *key = csvt_get(&old, i, 0);
+        if (strcmp(key, "status") == 0 || strcmp(key, "runs_planned") == 0 ||
+            strcmp(key, "runs_done") == 0)
+            continue;
+        csvw_str(&w, key);
+        csvw_str(&w, csvt_get(&old, i, 1));
+        csvw_end_row(&w);
+    }
+    if (have_old)
+        csvt_free(&old);
+    csvw_str(&w, "status");
+    csvw_str(&w, status);
+    csvw_end_row(&w);
+    csvw_str(&w, "runs_planned");
+    csvw_u64(&w, planned);
+    csvw_end_row(&w);
+    csvw_str(&w, "runs_done");
+    csvw_u64(&w, done);
+    csvw_end_row(&w);
+    int rc = sync_file(&w);
+    if (csvw_close(&w) != 0 || rc != 0 || rename(tmp, path) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        errno = saved;
+        return -1;
+    }
+    sync_dir(res->dir);
+    return 0;
+}
+
+/* <base>/latest -> the folder's own name, replaced atomically (a new link renamed over it, so
+ * that it never dangles or points half-way). Only a link bench made is replaced: one whose
+ * target is a bare folder name. Anything else at that name (a folder, a file, a link the user
+ * made) is left alone, with a warning. 0, or -1. */
+static int point_latest(const char *out_base, const char *dir)
+{
+    const char *name = strrchr(dir, '/');
+    name = name != NULL ? name + 1 : dir;
+    char link[PATH_MAX], tmp[PATH_MAX], target[PATH_MAX];
+    snprintf(link, sizeof link, "%s/latest", out_base);
+    struct stat st;
+    if (lstat(link, &st) == 0) {
+        ssize_t n = S_ISLNK(st.st_mode) ? readlink(link, target, sizeof target - 1) : -1;
+        if (n >= 0)
+            target[n] = '\0';
+        if (n <= 0 || strchr(target, '/') != NULL || target[0] == '.') {
+            gcb_error("%s is not a link bench made; left as it is", link);
+            return 0;
+        }
+    }
+    snprintf(tmp, sizeof tmp, "%s/.latest.%d", out_base, (int)getpid());
+    unlink(tmp);
+    if (symlink(name, tmp) != 0 || rename(tmp, link) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 int results_close(results *res, const char *out_base)
 {
     int rc = 0;
@@ -133,16 +343,7 @@ int results_close(results *res, const char *out_base)
         rc = -1;
     if (csvw_close(&res->samples) != 0)
         rc = -1;
-    /* <base>/latest -> the folder's own name, replaced atomically */
-    const char *name = strrchr(res->dir, '/');
-    name = name != NULL ? name + 1 : res->dir;
-    char link[PATH_MAX], tmp[PATH_MAX];
-    snprintf(link, sizeof link, "%s/latest", out_base);
-    snprintf(tmp, sizeof tmp, "%s/.latest.%d", out_base, (int)getpid());
-    unlink(tmp);
-    if (symlink(name, tmp) != 0 || rename(tmp, link) != 0) {
-        unlink(tmp);
+    if (point_latest(out_base, res->dir) != 0)
         rc = -1;
-    }
     return rc;
 }

@@ -1,15 +1,28 @@
 /* runner.c — running one worker process and sampling it (see runner.h).
  *
- * The parent's loop, until both of the worker's pipes are closed:
- *   poll(data pipe, stderr pipe; until the next tick)
- *   data  -> a wire record: an iteration sample (written to samples.csv) or the DONE record
+ * The worker runs code gcbench does not trust (a user's scenario file), so:
+ *   - it starts in a process group of its own, dies with bench (PR_SET_PDEATHSIG), and gets
+ *     nothing of bench's but stdin (/dev/null), stdout and stderr (a pipe bench reads) and
+ *     its record channel, at a high descriptor number drawn for the run, with the run's token
+ *     in GCBENCH_WIRE_TOKEN (wire.h); every other descriptor is closed on exec;
+ *   - every record it sends is checked before use (wire_check.h): the first malformed one
+ *     kills it and fails the run;
+ *   - the run ends when the worker exits (a pidfd in the poll set), not when its pipes close:
+ *     a grandchild that keeps them open cannot hold bench; what is left in the pipes then is
+ *     read without waiting, and the process group, and every process that was orphaned onto
+ *     bench (a child subreaper; cmd_run.c), is killed.
+ *
+ * The parent's loop, until the worker has exited:
+ *   poll(data pipe, stderr pipe, pidfd; until the next tick)
+ *   data  -> checked wire records: an iteration sample (written to samples.csv) or the DONE
  *   tick  -> /proc/PID/statm (written to samples.csv), then the limits:
  *            RSS over --max-rss -> SIGKILL, rss_limit; past --timeout -> SIGKILL, timeout
- *   Ctrl-C -> SIGKILL, interrupted
+ *   a signal to bench (SIGINT, SIGTERM, SIGHUP, SIGQUIT) -> SIGKILL, interrupted
  * then wait4() for the exit status and rusage.
  */
 #include "runner.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,12 +30,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "procfs.h"
 #include "util.h"
+#include "wire_check.h"
 
 /* What the loop knows about the live worker. */
 typedef struct watch {
@@ -34,8 +52,15 @@ typedef struct watch {
     char kill_message[512];
     char err_tail[4096]; /* the last bytes the worker wrote to stderr */
     size_t err_len;
-    wire_msg msg; /* a record being read */
-    size_t msg_got;
+    wire_reader wire; /* the records, checked */
+    /* what the records go to */
+    const plan_run *r;
+    const runner_env *env;
+    run_result *out;
+    /* how the worker ended: exited is set once wait4 reaped it */
+    bool exited;
+    int wstatus;
+    struct rusage ru;
 } watch;
 
 static void write_iter(const runner_env *env, const plan_run *r, const watch *w, const wire_iter *s)
@@ -146,6 +171,7 @@ static void kill_worker(watch *w, const char *status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(w->kill_message, sizeof w->kill_message, fmt, ap);
     va_end(ap);
+    kill(-w->pid, SIGKILL); /* its process group: what it started too */
     kill(w->pid, SIGKILL);
 }
 
@@ -163,41 +189,50 @@ static void check_rss(const runner_env *env, watch *w, int64_t rss)
     }
 }
 
-/* Reads what the data pipe has; returns false at end of file. */
-static bool read_data(int fd, const plan_run *r, const runner_env *env, watch *w, run_result *out)
+/* A record that passed wire_check: to samples.csv, or the run's outcome. */
+static void on_record(void *ctx, const wire_msg *m)
 {
-    char *dst = (char *)&w->msg + w->msg_got;
-    ssize_t n = read(fd, dst, sizeof w->msg - w->msg_got);
-    if (n < 0)
-        return errno == EINTR || errno == EAGAIN;
-    if (n == 0)
-        return false;
-    w->msg_got += (size_t)n;
-    if (w->msg_got < sizeof w->msg)
-        return true;
-    w->msg_got = 0;
-    if (w->msg.kind == WIRE_ITER) {
-        const wire_iter *s = &w->msg.u.iter;
+    watch *w = ctx;
+    const runner_env *env = w->env;
+    run_result *out = w->out;
+    if (m->kind == WIRE_ITER) {
+        const wire_iter *s = &m->u.iter;
         w->last_iteration = s->iteration;
         if (s->iteration == 0)
             out->baseline_rss_bytes = s->rss_bytes;
         else
             out->final_rss_bytes = s->rss_bytes;
         out->iterations_done = s->iteration;
-        write_iter(env, r, w, s);
+        write_iter(env, w->r, w, s);
         check_rss(env, w,
                   s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes);
-    } else if (w->msg.kind == WIRE_TYPE || w->msg.kind == WIRE_CLASS || w->msg.kind == WIRE_SITE ||
-               w->msg.kind == WIRE_HOLDER) {
-        write_type(env, r,
-                   w->msg.kind == WIRE_TYPE    ? "type"
-                   : w->msg.kind == WIRE_CLASS ? "class"
-                   : w->msg.kind == WIRE_SITE  ? "site"
-                                               : "holder",
-                   &w->msg.u.type);
-    } else if (w->msg.kind == WIRE_DONE) {
-        out->done = w->msg.u.done;
+    } else if (m->kind == WIRE_DONE) {
+        out->done = m->u.done;
         out->have_done = true;
+    } else {
+        write_type(env, w->r,
+                   m->kind == WIRE_TYPE    ? "type"
+                   : m->kind == WIRE_CLASS ? "class"
+                   : m->kind == WIRE_SITE  ? "site"
+                                           : "holder",
+                   &m->u.type);
+    }
+}
+
+/* Reads what the data pipe has (once); false at end of file, on an error, or once a record
+ * was malformed (the worker is killed then, and the run fails). */
+static bool read_data(int fd, watch *w)
+{
+    char buf[8192];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN;
+    if (n == 0)
+        return false;
+    w->wire.t_max = gcb_now_ns(); /* a sample was taken before it was sent */
+    if (wire_reader_feed(&w->wire, buf, (size_t)n, on_record, w) != 0) {
+        kill_worker(w, "failed", "worker sent a malformed record: %s", w->wire.error);
+        return false;
     }
     return true;
 }
@@ -302,10 +337,10 @@ static const char *program(const plan_run *r, const runner_env *env, argv_buf *b
 /* The worker's argv (worker_core.h) after program()'s part. A native run names its built-in
  * and passes every parameter's value; a CPython run names its file and passes the --param
  * given, as given. Returns the program to exec. */
-static const char *build_argv(const plan_run *r, const runner_env *env, argv_buf *b)
+static const char *build_argv(const plan_run *r, const runner_env *env, int chan, argv_buf *b)
 {
     const char *path = program(r, env, b);
-    arg(b, "--fd=3");
+    arg(b, "--fd=%d", chan);
     arg(b, "--mode=%s", plan_mode_names[r->mode]);
     arg(b, "--iterations=%lld", (long long)r->iterations);
     arg(b, "--allocator=%s", plan_allocator_name(r));
@@ -359,21 +394,80 @@ static void interpreter_environment(const plan_run *r, const runner_env *env)
         setenv("PYTHONMALLOC", "pymalloc", 1);
 }
 
-/* In the child: pin, wire the pipes (data to fd 3; stdout and stderr to the captured
- * stderr pipe, so that a scenario's prints never mix with bench's tables), exec the worker.
- * Never returns. */
-static void exec_worker(const plan_run *r, const runner_env *env, int data_w, int err_w)
+/* The channel's descriptor in the worker: drawn from the token, high (64 and up, below the
+ * descriptor limit and 1024), where a scenario that writes to fd 3 or to the descriptors after
+ * stdio does not reach it by accident. */
+static int channel_fd(uint32_t token)
 {
+    struct rlimit rl;
+    long hi = 1023;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (long)rl.rlim_cur - 1 < hi)
+        hi = (long)rl.rlim_cur - 1;
+    if (hi < 64)
+        return hi > 3 ? (int)hi : 3;
+    return 64 + (int)(token % (uint32_t)(hi - 64 + 1));
+}
+
+/* A nonzero number for the run's token (wire.h); getrandom, else the clock and the pid. */
+static uint32_t draw_token(void)
+{
+    uint32_t t = 0;
+    if (getrandom(&t, sizeof t, GRND_NONBLOCK) != (ssize_t)sizeof t)
+        t = (uint32_t)gcb_now_ns() ^ ((uint32_t)getpid() << 16);
+    return t != 0 ? t : 1;
+}
+
+/* In the child: every descriptor from 3 up but keep closed on exec. */
+static void cloexec_all_but(int keep)
+{
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, 3u, (unsigned)keep - 1, 4u /* CLOSE_RANGE_CLOEXEC */) == 0 &&
+        syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 4u) == 0)
+        return;
+#endif
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL)
+        _exit(127);
+    int self = dirfd(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        int fd = atoi(e->d_name);
+        if (fd >= 3 && fd != keep && fd != self)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    closedir(d);
+}
+
+/* In the child: its own process group, death with bench, pin, stdin from /dev/null, the
+ * channel at chan (and the token in the environment), stdout and stderr to the captured
+ * stderr pipe (so that a scenario's prints never mix with bench's tables), nothing else
+ * inherited; exec the worker. Never returns. */
+static void exec_worker(const plan_run *r, const runner_env *env, int data_w, int err_w, int chan,
+                        uint32_t token, pid_t parent)
+{
+    setpgid(0, 0);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        _exit(127); /* bench died before the line above */
     if (env->cpu >= 0)
         machine_bind_self(env->machine, env->cpu);
-    if (dup2(data_w, 3) < 0 || dup2(err_w, 2) < 0 || dup2(err_w, 1) < 0)
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(data_w, chan) < 0 || dup2(err_w, 2) < 0 ||
+        dup2(err_w, 1) < 0)
         _exit(127);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    cloexec_all_but(chan);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+    char text[16];
+    snprintf(text, sizeof text, "%u", token);
+    setenv("GCBENCH_WIRE_TOKEN", text, 1);
     if (plan_run_runtime(r)->kind == PLAN_INTERPRETER)
         interpreter_environment(r, env);
     static argv_buf b; /* the child's own copy: nothing else runs in it */
-    const char *path = build_argv(r, env, &b);
+    const char *path = build_argv(r, env, chan, &b);
     execv(path, b.argv);
     dprintf(2, "cannot run the worker %s: %s\n", path, strerror(errno));
     _exit(127);
@@ -394,9 +488,6 @@ static void classify(const watch *w, int wstatus, run_result *out)
     if (w->kill_status != NULL) {
         out->status = w->kill_status;
         snprintf(out->message, sizeof out->message, "%s", w->kill_message);
-    } else if (out->signal == SIGINT) {
-        out->status = "interrupted";
-        snprintf(out->message, sizeof out->message, "interrupted (Ctrl-C)");
     } else if (out->signal != 0) {
         out->status = "crashed";
         snprintf(out->message, sizeof out->message, "worker killed by signal %d (%s)%s%s",
@@ -417,33 +508,118 @@ static void classify(const watch *w, int wstatus, run_result *out)
         out->message[--len] = '\0';
 }
 
-static void wait_loop(const plan_run *r, const runner_env *env, watch *w, int data_r, int err_r,
-                      run_result *out)
+/* Reaps the worker if it has exited (pidfd readable, or no pidfd); sets w->exited. */
+static void try_reap(watch *w, bool block)
 {
-    struct pollfd fds[2] = {{data_r, POLLIN, 0}, {err_r, POLLIN, 0}};
+    pid_t got;
+    while ((got = wait4(w->pid, &w->wstatus, block ? 0 : WNOHANG, &w->ru)) < 0 && errno == EINTR)
+        ;
+    if (got == w->pid)
+        w->exited = true;
+}
+
+/* After the worker exited: what its pipes hold now, read without waiting (a grandchild that
+ * keeps writing gets no more than this many reads). */
+static void drain(int data_r, int err_r, watch *w)
+{
+    fcntl(data_r, F_SETFL, O_NONBLOCK);
+    fcntl(err_r, F_SETFL, O_NONBLOCK);
+    for (int i = 0; i < 4096 && data_r >= 0; i++)
+        if (!read_data(data_r, w) || errno == EAGAIN)
+            break;
+    for (int i = 0; i < 64; i++) {
+        errno = 0;
+        if (!read_err(err_r, w) || errno == EAGAIN)
+            break;
+    }
+}
+
+static void wait_loop(const runner_env *env, watch *w, int data_r, int err_r, int pidfd)
+{
+    struct pollfd fds[3] = {{data_r, POLLIN, 0}, {err_r, POLLIN, 0}, {pidfd, POLLIN, 0}};
     int64_t next_tick = w->start_ns + env->interval_ns;
-    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+    while (!w->exited) {
         if (*env->interrupted)
-            kill_worker(w, "interrupted", "interrupted (Ctrl-C) during iteration %lld",
+            kill_worker(w, "interrupted", "interrupted by %s during iteration %lld",
+                        runner_signal_name((int)*env->interrupted),
                         (long long)(w->last_iteration + 1));
         int64_t now = gcb_now_ns();
         int64_t wait_ns = env->interval_ns > 0 ? next_tick - now : 100000000;
         if (env->interval_ns > 0 && wait_ns <= 0) {
-            tick(r, env, w);
+            tick(w->r, env, w);
             next_tick += env->interval_ns;
             if (next_tick < now)
                 next_tick = now + env->interval_ns;
             continue;
         }
         if (env->interval_ns == 0 && env->timeout_ns > 0 && now - w->start_ns > env->timeout_ns)
-            tick(r, env, w); /* no tick sampling: still enforce the timeout */
-        int rc = poll(fds, 2, (int)((wait_ns + 999999) / 1000000));
+            tick(w->r, env, w); /* no tick sampling: still enforce the timeout */
+        if (pidfd < 0 && wait_ns > 10000000)
+            wait_ns = 10000000; /* no pidfd: look for the exit every 10 ms */
+        int rc = poll(fds, 3, (int)((wait_ns + 999999) / 1000000));
         if (rc < 0)
             continue; /* EINTR: the flag is checked at the top */
-        if (fds[0].fd >= 0 && fds[0].revents && !read_data(data_r, r, env, w, out))
+        if (fds[0].fd >= 0 && fds[0].revents && !read_data(data_r, w))
             fds[0].fd = -1;
         if (fds[1].fd >= 0 && fds[1].revents && !read_err(err_r, w))
             fds[1].fd = -1;
+        if (pidfd < 0 || fds[2].revents)
+            try_reap(w, false);
+    }
+    if (fds[0].fd >= 0 || fds[1].fd >= 0)
+        drain(fds[0].fd >= 0 ? data_r : -1, err_r, w);
+    if (w->kill_status == NULL && wire_reader_end(&w->wire) != 0) {
+        w->kill_status = "failed";
+        snprintf(w->kill_message, sizeof w->kill_message, "worker sent a malformed record: %s",
+                 w->wire.error);
+    }
+}
+
+void runner_reap_strays(void)
+{
+    /* Every process whose parent is bench is a stray once no run is going on: a scenario's
+     * child orphaned onto bench (the subreaper) when the worker or its own parent ended.
+     * Killing one can orphan its children onto bench in turn: look again, a bounded number of
+     * times. */
+    char self[32];
+    snprintf(self, sizeof self, "%d", (int)getpid());
+    for (int round = 0; round < 64; round++) {
+        int found = 0;
+        DIR *d = opendir("/proc");
+        if (d == NULL)
+            return;
+        for (struct dirent *e; (e = readdir(d)) != NULL;) {
+            if (e->d_name[0] < '1' || e->d_name[0] > '9')
+                continue;
+            pid_t pid = (pid_t)atoi(e->d_name);
+            if (procfs_parent(pid) == getpid()) {
+                kill(pid, SIGKILL);
+                found++;
+            }
+        }
+        closedir(d);
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (found == 0)
+            return;
+        struct timespec pause = {0, 1000000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+const char *runner_signal_name(int sig)
+{
+    switch (sig) {
+    case SIGINT:
+        return "SIGINT";
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGHUP:
+        return "SIGHUP";
+    case SIGQUIT:
+        return "SIGQUIT";
+    default:
+        return "a signal";
     }
 }
 
@@ -459,11 +635,22 @@ int runner_run(const plan_run *r, const runner_env *env, run_result *out)
         close(data[1]);
         goto no_start;
     }
-    watch w = {.last_iteration = -1, .largest_rss = -1};
+    static watch w; /* large (the record being assembled): not on the stack; one run at a time */
+    memset(&w, 0, sizeof w);
+    w.last_iteration = -1;
+    w.largest_rss = -1;
+    w.r = r;
+    w.env = env;
+    w.out = out;
+    uint32_t token = draw_token();
+    int chan = channel_fd(token);
+    wire_reader_init(&w.wire, token, r->iterations);
+    pid_t parent = getpid();
     w.start_ns = gcb_now_ns();
+    w.wire.t_min = w.start_ns;
     w.pid = fork();
     if (w.pid == 0)
-        exec_worker(r, env, data[1], err[1]);
+        exec_worker(r, env, data[1], err[1], chan, token, parent);
     close(data[1]);
     close(err[1]);
     if (w.pid < 0) {
@@ -471,20 +658,28 @@ int runner_run(const plan_run *r, const runner_env *env, run_result *out)
         close(err[0]);
         goto no_start;
     }
-    wait_loop(r, env, &w, data[0], err[0], out);
+    setpgid(w.pid, w.pid); /* as the child does: whichever runs first */
+#ifdef SYS_pidfd_open
+    int pidfd = (int)syscall(SYS_pidfd_open, w.pid, 0);
+#else
+    int pidfd = -1;
+#endif
+    wait_loop(env, &w, data[0], err[0], pidfd);
+    if (pidfd >= 0)
+        close(pidfd);
     close(data[0]);
     close(err[0]);
-    int wstatus = 0;
-    struct rusage ru;
-    while (wait4(w.pid, &wstatus, 0, &ru) < 0 && errno == EINTR)
-        ;
+    if (!w.exited)
+        try_reap(&w, true);
+    kill(-w.pid, SIGKILL); /* what the scenario started and left in the group */
+    runner_reap_strays();
     out->wall_ns = gcb_now_ns() - w.start_ns;
-    out->rusage_maxrss_bytes = (int64_t)ru.ru_maxrss * 1024;
-    out->user_cpu_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000 + ru.ru_utime.tv_usec * 1000;
-    out->sys_cpu_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000 + ru.ru_stime.tv_usec * 1000;
+    out->rusage_maxrss_bytes = (int64_t)w.ru.ru_maxrss * 1024;
+    out->user_cpu_ns = (int64_t)w.ru.ru_utime.tv_sec * 1000000000 + w.ru.ru_utime.tv_usec * 1000;
+    out->sys_cpu_ns = (int64_t)w.ru.ru_stime.tv_sec * 1000000000 + w.ru.ru_stime.tv_usec * 1000;
     out->peak_rss_bytes =
         out->have_done && out->done.peak_rss_bytes > 0 ? out->done.peak_rss_bytes : w.largest_rss;
-    classify(&w, wstatus, out);
+    classify(&w, w.wstatus, out);
     return env->samples->failed ? -1 : 0;
 
 no_start:

@@ -20,11 +20,12 @@ typedef struct runner_env {
     const char *node_path; /* Node.js, for pyodide runs */
     bool python_env;       /* python runs: --python-env */
     const machine *machine;
-    int cpu;                            /* PU to pin the worker to, or -1 */
-    uint64_t max_rss_bytes;             /* 0: no limit */
-    int64_t timeout_ns;                 /* 0: no limit */
-    int64_t interval_ns;                /* tick sampling period; 0: no ticks */
-    volatile sig_atomic_t *interrupted; /* set by the SIGINT/SIGTERM handler */
+    int cpu;                /* PU to pin the worker to, or -1 */
+    uint64_t max_rss_bytes; /* 0: no limit */
+    int64_t timeout_ns;     /* 0: no limit */
+    int64_t interval_ns;    /* tick sampling period; 0: no ticks */
+    /* the signal that asked bench to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT), or 0 */
+    volatile sig_atomic_t *interrupted;
     csvw *samples;
 } runner_env;
 
@@ -47,5 +48,13 @@ typedef struct run_result {
 /* Runs r. Returns 0 with *out filled (whatever the run's status), or -1 when the run could
  * not be started at all (message in out->message), or when writing samples failed. */
 int runner_run(const plan_run *r, const runner_env *env, run_result *out);
+
+/* Kills and reaps every child of bench: called when no run is going on (runner_run does after
+ * each run), it finds what a scenario left behind and was orphaned onto bench, which makes
+ * itself a child subreaper (PR_SET_CHILD_SUBREAPER) before the first run. */
+void runner_reap_strays(void);
+
+/* "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT" (the signals that stop `bench run`). */
+const char *runner_signal_name(int sig);
 
 #endif /* GCB_RUNNER_H */

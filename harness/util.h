@@ -14,7 +14,7 @@ enum {
     GCB_EXIT_FAILED = 1,
     GCB_EXIT_USAGE = 2,
     GCB_EXIT_VERDICT = 3,
-    GCB_EXIT_INTERRUPTED = 130
+    GCB_EXIT_INTERRUPTED = 128 /* + the signal that stopped bench run */
 };
 
 /* "bench: <message>\n" on stderr. */

@@ -4,7 +4,7 @@
  * live objects after the last iteration), then one WIRE_DONE. Every record is one fixed-size
  * wire_msg, written with a single write() (smaller than PIPE_BUF, so never interleaved or
  * split), read whole by the parent. Both ends are built from this header, so the layout
- * needs no versioning. */
+ * needs no versioning. The parent trusts none of it: wire_check.h checks every record. */
 #ifndef GCB_WIRE_H
 #define GCB_WIRE_H
 
@@ -70,7 +70,10 @@ typedef struct wire_done {
 
 typedef struct wire_msg {
     uint32_t kind;
-    uint32_t reserved;
+    /* The run's token: a number the parent draws for each run and gives the worker in
+     * GCBENCH_WIRE_TOKEN, which the worker takes out of its environment before any scenario
+     * code runs. A record without it is not the worker's (wire_check.h). */
+    uint32_t token;
     union {
         wire_iter iter;
         wire_done done;

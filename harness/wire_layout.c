@@ -41,7 +41,7 @@ typedef struct field {
 
 static const field header[] = {
     {"kind", offsetof(wire_msg, kind), sizeof(uint32_t), 1, 'u'},
-    {"reserved", offsetof(wire_msg, reserved), sizeof(uint32_t), 1, 'u'},
+    {"token", offsetof(wire_msg, token), sizeof(uint32_t), 1, 'u'},
 };
 
 #define I(m) SCALAR(wire_iter, iter, m, 'i')

@@ -25,7 +25,8 @@ crash for GCBENCH_FAULT=crash@K — goes through a host object: PosixHost here, 
 object in worker_pyodide.mjs. A host provides write(record) (or attach(buffer), called once
 with the buffer every record is packed into, and flush(), called for each record), status() (the text of
 /proc/self/status), reset_peak() (write "5" to /proc/self/clear_refs: True where allowed),
-now_ns() (CLOCK_MONOTONIC, the parent's clock), cpu_ns() (this process's CPU time), fault()
+token() (the run's token, from GCBENCH_WIRE_TOKEN, which the host takes out of the
+environment when it starts), now_ns() (CLOCK_MONOTONIC, the parent's clock), cpu_ns() (this process's CPU time), fault()
 (GCBENCH_FAULT's value or ""), crash() and hang(). now_ns and cpu_ns may answer with a decimal
 string.
 
@@ -83,7 +84,7 @@ DONE_FIELDS = ("ok", "iter_peak_supported", "iterations_done", "collections", "c
                "uncollectable", "garbage", "objects_scanned", "pause_ns_total", "pause_ns_median",
                "pause_ns_p95", "pause_ns_max", "peak_rss_bytes", "params", "message")
 TYPE_FIELDS = ("iteration", "live_objects", "live_bytes", "growth_objects", "name")
-HEADER_FIELDS = ("kind", "reserved")
+HEADER_FIELDS = ("kind", "token")
 
 _CODES = {("i", 4): "i", ("i", 8): "q", ("u", 4): "I", ("u", 8): "Q"}
 
@@ -144,13 +145,14 @@ class Wire:
     """wire.h's records, packed into one reused buffer of sizeof(wire_msg) bytes. Each pack_*
     fills the buffer and returns it, ready for one write."""
 
-    def __init__(self):
+    def __init__(self, token=0):
         _check_names(wire.HEADER, HEADER_FIELDS, "wire_msg's header")
         _check_names(wire.ITER, ITER_FIELDS, "wire_iter")
         _check_names(wire.DONE, DONE_FIELDS, "wire_done")
         _check_names(wire.TYPE, TYPE_FIELDS, "wire_type")
         self.size = wire.SIZEOF_MSG
         self.buf = bytearray(wire.SIZEOF_MSG)
+        self.token = token  # the run's (wire.h): in every record's header, set once here
         self.kind_iter = wire.KIND["ITER"]
         self.kind_done = wire.KIND["DONE"]
         self.kind_type = wire.KIND["TYPE"]
@@ -166,6 +168,7 @@ class Wire:
         # and a model could not know of; an item assigned through a memoryview leaves none.
         self._u32 = memoryview(self.buf).cast("I")
         self._i64 = memoryview(self.buf).cast("q")
+        self._u32[1] = token
         self._iter_at = _int64_slots(wire.ITER)
         self._type_at = _int64_slots(wire.TYPE)
         name = wire.TYPE[-1]
@@ -181,7 +184,6 @@ class Wire:
         collections_gen spread out (30 ints). Filled by the caller and read here, rather than
         passed as 30 arguments: a call that long leaves an object in 3.15's free lists."""
         self._u32[0] = self.kind_iter
-        self._u32[1] = 0
         q = self._i64
         at = self._iter_at
         for i in range(len(at)):
@@ -191,7 +193,6 @@ class Wire:
     def pack_type(self, kind, iteration, live_objects, live_bytes, growth_objects, name):
         """A WIRE_TYPE or WIRE_CLASS record; name as type_name makes it."""
         self._u32[0] = kind
-        self._u32[1] = 0
         q = self._i64
         at = self._type_at
         q[at[0]] = iteration
@@ -212,7 +213,7 @@ class Wire:
     def pack_done(self, ok, iter_peak_supported, iterations_done, collections, collected,
                   uncollectable, garbage, objects_scanned, pause_ns_total, pause_ns_median,
                   pause_ns_p95, pause_ns_max, peak_rss_bytes, params, message):
-        self._done.pack_into(self.buf, 0, self.kind_done, 0, ok, iter_peak_supported,
+        self._done.pack_into(self.buf, 0, self.kind_done, self.token, ok, iter_peak_supported,
                              iterations_done, collections, collected, uncollectable, garbage,
                              objects_scanned, pause_ns_total, pause_ns_median, pause_ns_p95,
                              pause_ns_max, peak_rss_bytes, _text(params, self.params_size),
@@ -228,6 +229,11 @@ class PosixHost:
 
     def __init__(self, fd):
         self.fd = fd
+        # The run's token (wire.h), taken out of the environment before any scenario code runs:
+        # a scenario that looks at os.environ does not find it.
+        self._token = os.environ.pop("GCBENCH_WIRE_TOKEN", "0")
+        if not self._token.isdigit():
+            self._token = "0"
         self.status_flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
         try:
             import _signal  # built in; `signal` would import enum into the measured heap
@@ -246,6 +252,9 @@ class PosixHost:
         if n != len(record):
             os._exit(3)  # the parent is gone or the pipe broke: nobody is left to report to
         return n
+
+    def token(self):
+        return self._token
 
     def status(self):
         fd = os.open("/proc/self/status", self.status_flags)
@@ -474,7 +483,7 @@ class Worker:
     def __init__(self, args, host):
         self.a = args
         self.host = host
-        self.wire = Wire()
+        self.wire = Wire(_whole_number(host.token()))
         # How a record goes out: host.write(record), or, for a host that can keep the record
         # buffer (the Pyodide host), host.flush() with no argument: handing a Python buffer to
         # JavaScript in every call would make and drop objects the collector counts.

@@ -122,6 +122,10 @@ void wk_parse_args(int argc, char **argv, wk_args *a)
             wk_die_usage("bad arguments");
         }
     }
+    /* The token stays in the environment: a Python host (worker.py) takes it out itself. */
+    const char *token = getenv("GCBENCH_WIRE_TOKEN");
+    if (token != NULL && gcb_parse_i64(token, 0, UINT32_MAX, &v) == 0)
+        a->token = (uint32_t)v;
     if (a->fd < 0 || (a->scenario == NULL) == (a->file == NULL) || a->iterations == 0 ||
         optind != argc)
         wk_die_usage("needs --fd, --scenario or --file, and --iterations");
@@ -144,9 +148,11 @@ void wk_pauses_add(wk_pauses *p, int64_t pause_ns)
 
 /* ---- wire --------------------------------------------------------------------------------- */
 
-static void send_msg(int fd, const wire_msg *m)
+/* Sends m, with the run's token in its header. */
+static void send_msg(const wk_args *a, wire_msg *m)
 {
-    if (write(fd, m, sizeof *m) != (ssize_t)sizeof *m)
+    m->token = a->token;
+    if (write(a->fd, m, sizeof *m) != (ssize_t)sizeof *m)
         _exit(3); /* the parent is gone or the pipe broke: nobody is left to report to */
 }
 
@@ -235,7 +241,7 @@ static void send_classes(run_state *st, int64_t k)
         wire_msg m = {.kind = WIRE_CLASS};
         m.u.type = cls[i];
         m.u.type.iteration = k;
-        send_msg(st->a->fd, &m);
+        send_msg(st->a, &m);
     }
 }
 
@@ -263,7 +269,7 @@ static void send_iter(run_state *st, int64_t k, wire_iter *s)
     st->last = *s;
     st->last_pauses = st->pauses.len;
     m.u.iter = *s;
-    send_msg(st->a->fd, &m);
+    send_msg(st->a, &m);
     send_classes(st, k);
     if (st->type_buf != NULL) {
         size_t n = st->b->types(st->b->ctx, st->type_buf, WK_MAX_TYPES);
@@ -276,7 +282,7 @@ static void send_type(void *ctx, const wire_type *t)
     const run_state *st = ctx;
     wire_msg m = {.kind = WIRE_TYPE};
     m.u.type = *t;
-    send_msg(st->a->fd, &m);
+    send_msg(st->a, &m);
 }
 
 /* WIRE_TYPE records: the types that grew, at every sample (census_send). */
@@ -306,7 +312,7 @@ static void send_done(run_state *st, int64_t done, bool ok, const char *message)
     }
     st->b->params(st->b->ctx, d->params, sizeof d->params);
     snprintf(d->message, sizeof d->message, "%s", message);
-    send_msg(st->a->fd, &m);
+    send_msg(st->a, &m);
 }
 
 /* Runs the iterations; returns how many completed (err is set when one failed). */
@@ -365,7 +371,7 @@ int wk_run(const wk_args *a, const wk_backend *b)
             m.u.type.iteration = done;
             m.u.type.live_bytes = -1;
             snprintf(m.u.type.name, sizeof m.u.type.name, "%s", chain);
-            send_msg(a->fd, &m);
+            send_msg(a, &m);
         }
         if (b->teardown != NULL)
             b->teardown(b->ctx);

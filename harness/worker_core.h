@@ -28,6 +28,7 @@ typedef enum { WK_FORCED, WK_AUTO, WK_OFF } wk_mode;
 
 typedef struct wk_args {
     int fd;
+    uint32_t token;       /* the run's (wire.h): GCBENCH_WIRE_TOKEN, 0 when unset */
     const char *scenario; /* a built-in name (native), or NULL */
     const char *file;     /* a scenario file (python), or NULL */
     wk_mode mode;

@@ -56,7 +56,15 @@ function mountFolders(pyodide, folders) {
 }
 
 // The host object worker.py calls (see its docstring).
-function makeHost(fd) {
+// The run's token (wire.h), taken out of the environment before Pyodide, worker.py or a
+// scenario runs: a decimal string, '0' when absent.
+function takeToken() {
+  const text = process.env.GCBENCH_WIRE_TOKEN || '';
+  delete process.env.GCBENCH_WIRE_TOKEN;
+  return /^[0-9]+$/.test(text) ? text : '0';
+}
+
+function makeHost(fd, tokenText) {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   let attached = null; // worker.py's record buffer, kept from attach() on
   const writeRecord = (record) => {
@@ -77,6 +85,7 @@ function makeHost(fd) {
   };
   return {
     write: writeRecord,
+    token: () => tokenText,
     // Kept once, then flush() per record: a Python buffer handed to JavaScript in every call
     // would make (and drop) Python objects the collector counts, which a model cannot know.
     attach: (buffer) => {
@@ -140,6 +149,7 @@ function takeOption(args, name) {
 }
 
 async function run(args) {
+  const token = takeToken();
   const dir = takeOption(args, '--pyodide');
   if (dir === undefined) die(2, 'needs --pyodide DIR');
   const fileArg = args.find((a) => a.startsWith('--file='));
@@ -163,7 +173,7 @@ async function run(args) {
   const worker = util.module_from_spec(spec);
   spec.loader.exec_module(worker);
   const argv = pyodide.toPy(args);
-  const status = worker.main(argv, makeHost(fd));
+  const status = worker.main(argv, makeHost(fd, token));
   worker.flush();
   return status;
 }

@@ -10,9 +10,12 @@ import subprocess
 import sys
 
 
+TOKEN = 3735928559  # every record's header carries the run's token (above 2^31: unsigned)
+
+
 def records(worker):
     """(record bytes, {field: expected text}) for each kind, with distinct values."""
-    w = worker.Wire()
+    w = worker.Wire(TOKEN)
     iter_names = ["iteration", "t_ns", "rss_bytes", "rss_anon_bytes", "rss_file_bytes",
                   "iter_peak_rss_bytes", "live_objects", "live_bytes", "collections",
                   "collected", "uncollectable", "garbage", "pause_ns", "objects_scanned",
@@ -81,8 +84,8 @@ def main():
             if have.get(field) != value:
                 failures.append(f"record {i} field {field}: C reads {have.get(field)!r}, "
                                 f"worker.py packed {value!r}")
-        if have.get("reserved") != "0":
-            failures.append(f"record {i}: reserved is {have.get('reserved')}")
+        if have.get("token") != str(TOKEN):
+            failures.append(f"record {i}: token is {have.get('token')}, packed {TOKEN}")
     for f in failures:
         print("FAIL:", f)
     if not failures:

@@ -80,7 +80,7 @@ int main(int argc, char **argv)
     }
     wire_msg m;
     while (fread(&m, sizeof m, 1, stdin) == 1) {
-        printf("kind=%u\nreserved=%u\n", m.kind, m.reserved);
+        printf("kind=%u\ntoken=%u\n", m.kind, m.token);
         if (m.kind == WIRE_ITER)
             print_iter(&m.u.iter);
         else if (m.kind == WIRE_DONE)

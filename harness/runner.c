@@ -219,22 +219,23 @@ static void on_record(void *ctx, const wire_msg *m)
     }
 }
 
-/* Reads what the data pipe has (once); false at end of file, on an error, or once a record
- * was malformed (the worker is killed then, and the run fails). */
-static bool read_data(int fd, watch *w)
+/* Reads what the data pipe has (once). Returns 1 after reading, -1 when nothing is there yet
+ * (EAGAIN, EINTR), 0 at end of file, on an error, or once a record was malformed (the worker
+ * is killed then, and the run fails). */
+static int read_data(int fd, watch *w)
 {
     char buf[8192];
     ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0)
-        return errno == EINTR || errno == EAGAIN;
+        return errno == EINTR || errno == EAGAIN ? -1 : 0;
     if (n == 0)
-        return false;
+        return 0;
     w->wire.t_max = gcb_now_ns(); /* a sample was taken before it was sent */
     if (wire_reader_feed(&w->wire, buf, (size_t)n, on_record, w) != 0) {
         kill_worker(w, "failed", "worker sent a malformed record: %s", w->wire.error);
-        return false;
+        return 0;
     }
-    return true;
+    return 1;
 }
 
 /* Keeps the tail of what the worker writes to stderr; false at end of file. */
@@ -525,7 +526,7 @@ static void drain(int data_r, int err_r, watch *w)
     fcntl(data_r, F_SETFL, O_NONBLOCK);
     fcntl(err_r, F_SETFL, O_NONBLOCK);
     for (int i = 0; i < 4096 && data_r >= 0; i++)
-        if (!read_data(data_r, w) || errno == EAGAIN)
+        if (read_data(data_r, w) != 1)
             break;
     for (int i = 0; i < 64; i++) {
         errno = 0;
@@ -559,7 +560,7 @@ static void wait_loop(const runner_env *env, watch *w, int data_r, int err_r, in
         int rc = poll(fds, 3, (int)((wait_ns + 999999) / 1000000));
         if (rc < 0)
             continue; /* EINTR: the flag is checked at the top */
-        if (fds[0].fd >= 0 && fds[0].revents && !read_data(data_r, w))
+        if (fds[0].fd >= 0 && fds[0].revents && read_data(data_r, w) == 0)
             fds[0].fd = -1;
         if (fds[1].fd >= 0 && fds[1].revents && !read_err(err_r, w))
             fds[1].fd = -1;

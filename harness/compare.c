@@ -244,16 +244,10 @@ static void setting_key(const ds_setting *set, int m, const char *key[N_KEYS])
     key[K_MODE] = ds_mode_names[m];
 }
 
-/* FNV-1a of a row's key, each part ended by a byte no name holds. */
+/* A row's key, hashed (gcb_hash_strings). */
 static size_t hash_key(const char *const key[N_KEYS])
 {
-    uint64_t h = 1469598103934665603u;
-    for (size_t k = 0; k < N_KEYS; k++) {
-        for (const char *p = key[k]; *p; p++)
-            h = (h ^ (unsigned char)*p) * 1099511628211u;
-        h = (h ^ 0x1fu) * 1099511628211u;
-    }
-    return (size_t)h;
+    return (size_t)gcb_hash_strings(key, N_KEYS);
 }
 
 static bool same_key(const char *const a[N_KEYS], const char *const b[N_KEYS])

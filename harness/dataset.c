@@ -251,16 +251,10 @@ static bool same_setting(const ds_setting *s, const char *const key[SETTING_PART
            strcmp(s->threshold, key[4]) == 0;
 }
 
-/* FNV-1a of a setting's five strings, each ended by a byte no name holds. */
+/* A setting's five strings, hashed (gcb_hash_strings). */
 static uint64_t hash_setting(const char *const key[SETTING_PARTS])
 {
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < SETTING_PARTS; i++) {
-        for (const char *c = key[i]; *c; c++)
-            h = (h ^ (unsigned char)*c) * 1099511628211u;
-        h = (h ^ 0x1fu) * 1099511628211u;
-    }
-    return h;
+    return gcb_hash_strings(key, SETTING_PARTS);
 }
 
 /* The slot of settings (an id_table over d->settings) that holds the setting of key, or the

@@ -264,3 +264,14 @@ size_t gcb_display_width(const char *s, size_t len)
         w += ((unsigned char)s[i] & 0xC0) != 0x80;
     return w;
 }
+
+uint64_t gcb_hash_strings(const char *const *parts, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++) {
+        for (const char *c = parts[i]; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211u;
+        h = (h ^ 0x1fu) * 1099511628211u;
+    }
+    return h;
+}

@@ -62,6 +62,10 @@ int gcb_find_share_file(const char *name, char *buf, size_t len);
  * when it exited 0, else -1 (out is then ""). */
 int gcb_capture_line(char *const argv[], char *out, size_t len);
 
+/* FNV-1a of n strings, each part ended by a byte no name holds (0x1f), so that ("ab","c") and
+ * ("a","bc") differ. For the readers' hash tables. */
+uint64_t gcb_hash_strings(const char *const *parts, size_t n);
+
 /* mkdir -p. Returns 0, or -1 with errno. */
 int gcb_mkdirs(const char *path);
 

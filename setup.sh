@@ -6,10 +6,11 @@ set -eu
 cd "$(dirname "$0")"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-# clang and its runtimes (libFuzzer): the fuzz targets' build (tests/fuzz, .ci/run)
+# clang and its runtimes (libFuzzer): the fuzz targets' build (tests/fuzz, .ci/run);
+# GNU parallel, SLURM and munge: the engines the sweep tests run plans with (tests/sweep)
 PACKAGES="gcc meson ninja-build pkg-config python3 libhwloc-dev libcsv-dev libcmocka-dev
 libpython3.11-dev libjansson-dev python3-jsonschema gnuplot-nox valgrind git
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev parallel slurm-wlm munge"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

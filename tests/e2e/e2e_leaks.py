@@ -23,7 +23,7 @@ from testmain import Skip, Tests, check, main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEAKS = os.path.join(HERE, "leaks")
-SCHEMAS = os.path.join(HERE, "..", "..", "harness", "schemas")
+SCHEMAS = os.path.join(HERE, "..", "..", "harness", "read", "schemas")
 SANITIZED = os.environ.get("GCBENCH_SANITIZED") == "1"
 BENCH = None
 test = TESTS = Tests()

@@ -88,7 +88,7 @@ static void n_collect(void *ctx)
     gcr_eval_breaker(rt);
 }
 
-/* The containers the Python worker's sample() makes (harness/worker.py, which lists them:
+/* The containers the Python worker's sample() makes (harness/worker/worker.py, which lists them:
  * gc.get_count()'s tuple; gc.get_stats()'s list and a dict per generation when a collection
  * ran since the last sample; the list of /proc/self/status's words; gc.get_objects()'s list),
  * made and dropped here in the same order with the collector disabled: CPython's collector

@@ -1156,7 +1156,7 @@ static json_t *json_entry(const comparison *c, size_t r, size_t f)
     return o;
 }
 
-/* The whole comparison as one JSON document (schema harness/schemas/compare.schema.json). */
+/* The whole comparison as one JSON document (schema harness/read/schemas/compare.schema.json). */
 static int print_json(FILE *out, const comparison *c)
 {
     json_t *doc = json_object();

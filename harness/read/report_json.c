@@ -1,5 +1,5 @@
 /* report_json.c — `bench report --format json`: a results folder as one JSON document for
- * scripts and CI, written with jansson (schema: harness/schemas/report.schema.json; README
+ * scripts and CI, written with jansson (schema: harness/read/schemas/report.schema.json; README
  * "JSON"). Per setting: its key, verdict, reason and rule; per mode: every summary.csv figure
  * (typed: numbers as numbers, empty cells as null), the RSS (or live instances where RSS is
  * not comparable) after each iteration (median, min, max over the successful repeats), the

@@ -1,6 +1,6 @@
 /* cmd_perf.c — `bench perf`: the speed of the native runtime against CPython 3.11 on the same
  * heaps. Each workload is built and timed in a fresh native runtime and in a CPython
- * subprocess (harness/perf_cpython.py --serve), round by round in turn (native round 1,
+ * subprocess (harness/cmd/perf_cpython.py --serve), round by round in turn (native round 1,
  * CPython round 1, native round 2, …) so that both sides share the machine's noise; the
  * table gives the median nanoseconds per object of each side and their ratio.
  *
@@ -271,7 +271,7 @@ static int perf_find_script(char *buf, size_t len)
             return 0;
     }
     /* The source tree's root, from the plots folder's path (harness/meson.build). */
-    snprintf(buf, len, "%s/harness/perf_cpython.py", GCB_SOURCE_ROOT);
+    snprintf(buf, len, "%s/harness/cmd/perf_cpython.py", GCB_SOURCE_ROOT);
     return is_file(buf) ? 0 : -1;
 }
 

@@ -36,7 +36,7 @@ exactly against a model. Every sample runs with the collector disabled, allocate
 it can (no generator expressions, no comprehensions, no bound methods, preallocated lists and
 a reused record buffer) and frees everything it allocated before the collector is enabled
 again. What one sample allocates, in this order, and frees before gc is re-enabled
-(harness/worker.c makes the same containers in the native runtime, so that the model's
+(harness/worker/worker.c makes the same containers in the native runtime, so that the model's
 collector counts what CPython's counts):
   - gc.get_count()'s 3-tuple;
   - gc.get_stats()'s list and its dict per generation, only in a sample that follows a

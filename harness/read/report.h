@@ -90,7 +90,7 @@ int report_main(int argc, char **argv);
  * stderr). */
 int report_print(FILE *out, const ds *d, const char *const *scenarios, size_t nscenarios);
 
-/* The folder as one JSON document (report_json.c; schema harness/schemas/report.schema.json).
+/* The folder as one JSON document (report_json.c; schema harness/read/schemas/report.schema.json).
  * Returns 0, or -1 after a message. */
 int report_write_json(FILE *out, const ds *d, const char *const *scenarios, size_t nscenarios);
 

@@ -18,13 +18,18 @@
  * accepts in runs.csv's iterations column. */
 #define GCB_ITERATIONS_MAX 1000000000
 
-/* machine.csv: key,value */
-#define GCB_MACHINE_COLUMNS "key", "value"
+/* machine.csv: key,value,machine_id. A folder bench run wrote holds one machine (every row's
+ * machine_id the same); a merged folder (bench merge) holds every machine its runs ran on, each
+ * machine's keys under its id. */
+#define GCB_MACHINE_COLUMNS "key", "value", "machine_id"
 
 /* runs.csv: one row per run (one worker process). rss_comparable: 1 when the run's RSS is
  * CPython's on this machine (native, python, an interpreter), 0 in Pyodide (a Node.js process;
  * WebAssembly's memory only grows). interpreter_objects: the interpreter's own containers the
- * native runtime modelled (empty for the CPythons). */
+ * native runtime modelled (empty for the CPythons). jobs: the --jobs of the bench run that made
+ * the run (how many workers could run beside it: its timing columns felt them, its memory
+ * figures and counts did not). machine_id: the machine it ran on (machine.csv). plan_index: its
+ * 1-based place in the whole plan, the same in every shard of it (run_id is r%04d of it). */
 #define GCB_RUNS_COLUMNS                                                                           \
     "run_id", "scenario", "runtime", "policy", "allocator", "threshold", "mode", "repeat",         \
         "iterations", "params", "cpu", "status", "message", "wall_ns", "peak_rss_bytes",           \
@@ -32,7 +37,7 @@
         "uncollectable", "garbage", "objects_scanned", "pause_ns_total", "pause_ns_median",        \
         "pause_ns_p95", "pause_ns_max", "user_cpu_ns", "sys_cpu_ns", "iter_peak_supported",        \
         "exit_code", "signal", "rusage_maxrss_bytes", "rss_comparable", "interpreter_objects",     \
-        "trace_alloc_frames"
+        "trace_alloc_frames", "jobs", "machine_id", "plan_index"
 
 /* samples.csv: one row per sample. kind "iter" rows are boundary samples taken by the worker
  * (iteration 0 = after setup, before the first step; iteration k = after step k and, in

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -83,15 +85,89 @@ int machine_bind_self(const machine *m, int os_index)
     return rc;
 }
 
-int machine_bind_away(const machine *m, int os_index)
+int machine_bind_away(const machine *m, const int *cpus, size_t n)
 {
     hwloc_bitmap_t set = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(m->topo));
     if (set == NULL)
         return -1;
-    hwloc_bitmap_clr(set, (unsigned)os_index);
+    for (size_t i = 0; i < n; i++)
+        hwloc_bitmap_clr(set, (unsigned)cpus[i]);
     int rc = hwloc_bitmap_iszero(set) ? 0 : hwloc_set_cpubind(m->topo, set, HWLOC_CPUBIND_PROCESS);
     hwloc_bitmap_free(set);
     return rc;
+}
+
+/* Whether core holds at least one allowed PU; its first allowed PU's OS index, or -1. */
+static int core_first_pu(const machine *m, hwloc_obj_t core)
+{
+    hwloc_bitmap_t set = hwloc_bitmap_dup(core->cpuset);
+    if (set == NULL)
+        return -1;
+    hwloc_bitmap_and(set, set, hwloc_topology_get_allowed_cpuset(m->topo));
+    int pu = hwloc_bitmap_first(set);
+    hwloc_bitmap_free(set);
+    return pu;
+}
+
+size_t machine_cores(const machine *m, int *cpus, size_t max)
+{
+    /* From the last core down, as --pin auto takes the last PU: the first cores are where
+     * the system's own work tends to run. */
+    size_t n = 0;
+    int ncores = hwloc_get_nbobjs_by_type(m->topo, HWLOC_OBJ_CORE);
+    for (int i = ncores - 1; i >= 0 && n < max; i--) {
+        hwloc_obj_t core = hwloc_get_obj_by_type(m->topo, HWLOC_OBJ_CORE, (unsigned)i);
+        int pu = core != NULL ? core_first_pu(m, core) : -1;
+        if (pu >= 0)
+            cpus[n++] = pu;
+    }
+    if (ncores <= 0 && max > 0) /* no core objects (some virtual machines): PUs instead */
+        for (int pu = hwloc_bitmap_last(hwloc_topology_get_allowed_cpuset(m->topo));
+             pu >= 0 && n < max; pu--)
+            if (machine_has_cpu(m, pu))
+                cpus[n++] = pu;
+    return n;
+}
+
+/* Whether this process now holds PU pu's claim: an exclusive flock on /tmp/gcbench-pu<pu>.lock,
+ * kept (close-on-exec) until bench exits, when the kernel lets it go. */
+static bool claim(int pu)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/gcbench-pu%d.lock", pu);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    if (fd < 0)
+        return false;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return false;
+    }
+    return true; /* fd stays open: the claim lasts as long as bench */
+}
+
+size_t machine_claim_cores(const machine *m, int *cpus, size_t max)
+{
+    int all[1024];
+    size_t n = machine_cores(m, all, sizeof all / sizeof all[0]);
+    bool taken[1024] = {false};
+    size_t got = 0;
+    for (size_t i = 0; i < n && got < max; i++) /* the cores no other bench holds */
+        if (claim(all[i])) {
+            taken[i] = true;
+            cpus[got++] = all[i];
+        }
+    for (size_t i = 0; i < n && got < max; i++) /* then the others, least recently taken last */
+        if (!taken[i])
+            cpus[got++] = all[i];
+    return got;
+}
+
+int machine_core_of(const machine *m, int os_index)
+{
+    hwloc_obj_t pu = allowed_pu(m, os_index);
+    hwloc_obj_t core = pu != NULL ? hwloc_get_ancestor_obj_by_type(m->topo, HWLOC_OBJ_CORE, pu)
+                                  : NULL;
+    return core != NULL ? (int)core->logical_index : os_index;
 }
 
 /* ---- what is recorded --------------------------------------------------------------------- */
@@ -137,6 +213,23 @@ static void read_line(const char *path, char *buf, size_t len)
     buf[strcspn(buf, "\n")] = '\0';
 }
 
+void machine_id(char *buf, size_t len)
+{
+    char host[256] = "", id[256];
+    gethostname(host, sizeof host - 1);
+    host[strcspn(host, ".")] = '\0'; /* the short name */
+    read_line("/etc/machine-id", id, sizeof id);
+    if (strlen(id) < 8)
+        read_line("/proc/sys/kernel/random/boot_id", id, sizeof id);
+    size_t k = 0;
+    char hex[9] = "";
+    for (size_t i = 0; id[i] != '\0' && k < 8; i++)
+        if ((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f'))
+            hex[k++] = id[i];
+    hex[k] = '\0';
+    snprintf(buf, len, "%s%s%s", host[0] ? host : "host", k ? "-" : "", hex);
+}
+
 static int count_type(const machine *m, hwloc_obj_type_t type)
 {
     int n = hwloc_get_nbobjs_by_type(m->topo, type);
@@ -161,6 +254,9 @@ static void hardware(const machine *m, kv_list *l)
     char host[256] = "";
     gethostname(host, sizeof host - 1);
     put(l, "host", "%s", host);
+    char id[320];
+    machine_id(id, sizeof id);
+    put(l, "machine_id", "%s", id);
     put(l, "cpu_model", "%s", cpu_model(m));
     put(l, "packages", "%d", count_type(m, HWLOC_OBJ_PACKAGE));
     put(l, "cores", "%d", count_type(m, HWLOC_OBJ_CORE));
@@ -233,17 +329,21 @@ int machine_write_csv(const machine *m, const char *path, int argc, char **argv,
     kv_list l;
     collect(m, &l, argc, argv);
     static const char *const header[] = {GCB_MACHINE_COLUMNS};
+    char id[320];
+    machine_id(id, sizeof id);
     csvw w;
-    if (csvw_open(&w, path, header, 2) != 0)
+    if (csvw_open(&w, path, header, 3) != 0)
         return -1;
     for (size_t i = 0; i < l.len; i++) {
         csvw_str(&w, l.items[i].key);
         csvw_str(&w, l.items[i].value);
+        csvw_str(&w, id);
         csvw_end_row(&w);
     }
     for (size_t i = 0; i < nextra; i++) {
         csvw_str(&w, extra[i].key);
         csvw_str(&w, extra[i].value);
+        csvw_str(&w, id);
         csvw_end_row(&w);
     }
     return csvw_close(&w);

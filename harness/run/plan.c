@@ -1,6 +1,11 @@
 /* plan.c — expanding `bench run`'s options into the list of runs (see plan.h). */
 #include "plan.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +144,7 @@ plan_run *plan_expand(const plan_options *o, size_t *count)
                                 continue;
                             plan_run *r = &runs[i++];
                             snprintf(r->run_id, sizeof r->run_id, "r%04zu", i);
+                            r->index = i;
                             r->scenario = &o->scenarios[s];
                             r->runtime = rt;
                             r->options = o;
@@ -160,4 +166,32 @@ plan_run *plan_expand(const plan_options *o, size_t *count)
         }
     *count = n;
     return runs;
+}
+
+void plan_id(const plan_run *runs, size_t n, char out[17])
+{
+    /* every field that makes a run what it is, run by run; not where or how it is run (--out,
+     * --jobs, --pin, --shard, limits), which may differ between the shards of one plan */
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        const plan_run *r = &runs[i];
+        char nums[128];
+        snprintf(nums, sizeof nums, "%zu %lld %lld %d %zu", r->index, (long long)r->repeat,
+                 (long long)r->iterations, r->trace_frames, r->config.interpreter_objects);
+        const char *parts[] = {r->run_id,           r->scenario->name,
+                               plan_run_runtime(r)->name, plan_policy_name(r),
+                               plan_allocator_name(r), r->threshold_text,
+                               plan_mode_names[r->mode], r->params_text,
+                               nums};
+        h = h * 1099511628211ull ^ gcb_hash_strings(parts, sizeof parts / sizeof parts[0]);
+    }
+    snprintf(out, 17, "%016" PRIx64, h);
+}
+
+void plan_shard(size_t n, size_t k, size_t parts, size_t *first, size_t *count)
+{
+    /* part k (1-based) of parts: runs [n(k-1)/parts, nk/parts), sizes differing by one at most */
+    size_t lo = n * (k - 1) / parts, hi = n * k / parts;
+    *first = lo;
+    *count = hi - lo;
 }

@@ -85,7 +85,8 @@ typedef struct plan_options {
 } plan_options;
 
 typedef struct plan_run {
-    char run_id[16];
+    char run_id[16]; /* r%04zu of index */
+    size_t index;    /* 1-based place in the whole plan (runs.csv plan_index) */
     const plan_scenario *scenario;
     size_t runtime;              /* index into options->runtimes */
     scn_values params;           /* native runs: every parameter's value */
@@ -128,5 +129,15 @@ const plan_runtime *plan_find_runtime(const plan_options *o, const char *name);
  * --trace-alloc, each traceable setting's traced runs (one per mode) after its repeats.
  * Returns NULL when memory ran out. */
 plan_run *plan_expand(const plan_options *o, size_t *count);
+
+/* The plan's id (machine.csv plan_id): 16 hex digits of a hash of every run's defining fields
+ * (id, scenario, runtime, policy, allocator, threshold, mode, repeat, iterations, parameters,
+ * tracing), so that the shards of one plan, run anywhere, carry the same id, and shards of
+ * different plans do not. */
+void plan_id(const plan_run *runs, size_t n, char out[17]);
+
+/* `--shard K/N`: the K-th (1-based, K <= N) of N equal parts of n runs, contiguous (a
+ * setting's modes stay together): runs [*first, *first + *count). */
+void plan_shard(size_t n, size_t k, size_t parts, size_t *first, size_t *count);
 
 #endif /* GCB_PLAN_H */

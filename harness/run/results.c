@@ -145,8 +145,37 @@ fail:
     return -1;
 }
 
-int results_add_run(results *res, const plan_run *r, int cpu, const run_result *rr)
+/* Appends the run's sample rows (the runner's own file, whole rows) to samples.csv. */
+static int copy_samples(results *res, FILE *from)
 {
+    csvw *to = &res->samples;
+    if (from == NULL)
+        return 0;
+    if (fflush(from) != 0 || fseeko(from, 0, SEEK_SET) != 0) {
+        to->failed = true;
+        to->error = errno;
+        return -1;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+        if (fwrite(buf, 1, n, to->fp) != n) {
+            to->failed = true;
+            to->error = errno;
+            return -1;
+        }
+    if (ferror(from)) {
+        to->failed = true;
+        to->error = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+int results_add_run(results *res, const plan_run *r, int cpu, const run_result *rr, FILE *samples)
+{
+    if (copy_samples(res, samples) != 0)
+        return -1;
     csvw *w = &res->runs;
     const wire_done *d = rr->have_done ? &rr->done : NULL;
     csvw_str(w, r->run_id);
@@ -197,6 +226,9 @@ int results_add_run(results *res, const plan_run *r, int cpu, const run_result *
     else
         csvw_empty(w);
     csvw_i64(w, r->trace_frames);
+    csvw_i64(w, res->jobs);
+    csvw_str(w, res->machine_id);
+    csvw_u64(w, r->index);
     return csvw_end_row(w);
 }
 
@@ -271,31 +303,32 @@ int results_set_status(const results *res, const char *status, size_t planned, s
     bool have_old = access(path, F_OK) == 0 && csvt_load(&old, path, err, sizeof err) == 0;
     static const char *const header[] = {GCB_MACHINE_COLUMNS};
     csvw w;
-    if (csvw_open(&w, tmp, header, 2) != 0) {
+    if (csvw_open(&w, tmp, header, 3) != 0) {
         if (have_old)
             csvt_free(&old);
         return -1;
     }
-    for (size_t i = 0; have_old && old.ncols == 2 && i < old.nrows; i++) {
+    for (size_t i = 0; have_old && old.ncols == 3 && i < old.nrows; i++) {
         const char *key = csvt_get(&old, i, 0);
         if (strcmp(key, "status") == 0 || strcmp(key, "runs_planned") == 0 ||
             strcmp(key, "runs_done") == 0)
             continue;
-        csvw_str(&w, key);
-        csvw_str(&w, csvt_get(&old, i, 1));
+        for (size_t col = 0; col < 3; col++)
+            csvw_str(&w, csvt_get(&old, i, col));
         csvw_end_row(&w);
     }
     if (have_old)
         csvt_free(&old);
-    csvw_str(&w, "status");
-    csvw_str(&w, status);
-    csvw_end_row(&w);
-    csvw_str(&w, "runs_planned");
-    csvw_u64(&w, planned);
-    csvw_end_row(&w);
-    csvw_str(&w, "runs_done");
-    csvw_u64(&w, done);
-    csvw_end_row(&w);
+    char count[2][32];
+    snprintf(count[0], sizeof count[0], "%zu", planned);
+    snprintf(count[1], sizeof count[1], "%zu", done);
+    const char *rows[3][2] = {{"status", status}, {"runs_planned", count[0]}, {"runs_done", count[1]}};
+    for (size_t i = 0; i < 3; i++) {
+        csvw_str(&w, rows[i][0]);
+        csvw_str(&w, rows[i][1]);
+        csvw_str(&w, res->machine_id);
+        csvw_end_row(&w);
+    }
     int rc = sync_file(&w);
     if (csvw_close(&w) != 0 || rc != 0 || rename(tmp, path) != 0) {
         int saved = errno;

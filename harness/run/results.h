@@ -24,6 +24,9 @@ typedef struct results {
     csvw samples;
     /* where the run in progress began in each file; all before is committed */
     long long runs_mark, samples_mark;
+    /* what every run's row records: this machine (machine_id) and --jobs */
+    char machine_id[320];
+    int jobs;
 } results;
 
 /* Whether out_base may hold results folders: not /, and not in /dev, /proc or /sys (after
@@ -34,8 +37,9 @@ int results_check_out(const char *out_base, char *err, size_t errlen);
 /* Creates the folder under out_base (made if missing) and opens runs.csv and samples.csv.
  * Returns 0, or -1 with a message in err (and nothing left behind but out_base). */
 int results_create(results *res, const char *out_base, char *err, size_t errlen);
-/* Appends a run's row to runs.csv. 0 or -1. */
-int results_add_run(results *res, const plan_run *r, int cpu, const run_result *rr);
+/* Appends a run's sample rows (samples: a file of whole samples.csv rows, without a header, or
+ * NULL) to samples.csv, then its row to runs.csv. 0 or -1. */
+int results_add_run(results *res, const plan_run *r, int cpu, const run_result *rr, FILE *samples);
 /* Before a run: marks where its rows begin. 0, or -1 (errno set). */
 int results_begin_run(results *res);
 /* After the run's row: flushes and fsyncs both files. 0, or -1 (errno set). */

@@ -12,8 +12,8 @@
  *     read without waiting, and the process group, and every process that was orphaned onto
  *     bench (a child subreaper; cmd_run.c), is killed.
  *
- * The parent's loop, until the worker has exited:
- *   poll(data pipe, stderr pipe, pidfd; until the next tick)
+ * The parent's loop, for every live worker together (--jobs), until each has exited:
+ *   poll(each one's data pipe, stderr pipe, pidfd; until the first one's next tick)
  *   data  -> checked wire records: an iteration sample (written to samples.csv) or the DONE
  *   tick  -> /proc/PID/statm (written to samples.csv), then the limits:
  *            RSS over --max-rss -> SIGKILL, rss_limit; past --timeout -> SIGKILL, timeout
@@ -39,13 +39,17 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "schema.h"
 #include "util.h"
 #include "wire_check.h"
 
-/* What the loop knows about the live worker. */
-typedef struct watch {
+/* What the parent knows about one live worker. */
+struct runner {
     pid_t pid;
+    int cpu;
+    int data_r, err_r, pidfd; /* -1 once closed (or, pidfd, when the kernel has none) */
     int64_t start_ns;
+    int64_t next_tick;
     int64_t last_iteration; /* -1 before the baseline sample */
     int64_t largest_rss;
     const char *kill_status; /* why we killed it, or NULL */
@@ -53,7 +57,10 @@ typedef struct watch {
     char err_tail[4096]; /* the last bytes the worker wrote to stderr */
     size_t err_len;
     wire_reader wire; /* the records, checked */
-    /* what the records go to */
+    /* what the records go to: the run's own samples file, copied into samples.csv when the
+     * run is committed (results_add_run), so that runs side by side never interleave rows */
+    FILE *samples_fp;
+    csvw samples;
     const plan_run *r;
     const runner_env *env;
     run_result *out;
@@ -61,11 +68,12 @@ typedef struct watch {
     bool exited;
     int wstatus;
     struct rusage ru;
-} watch;
+};
+typedef struct runner watch;
 
-static void write_iter(const runner_env *env, const plan_run *r, const watch *w, const wire_iter *s)
+static void write_iter(watch *w, const plan_run *r, const wire_iter *s)
 {
-    csvw *c = env->samples;
+    csvw *c = &w->samples;
     csvw_str(c, r->run_id);
     csvw_str(c, "iter");
     csvw_i64(c, s->iteration);
@@ -107,11 +115,10 @@ static void write_iter(const runner_env *env, const plan_run *r, const watch *w,
  * scenario's classes after an iteration), "site" row (an allocation site of a traced run, at
  * an iteration: its name goes to alloc_site, not type_name) or "holder" row (a chain of
  * referrers: to holder_chain). */
-static void write_type(const runner_env *env, const plan_run *r, const char *kind,
-                       const wire_type *t)
+static void write_type(watch *w, const plan_run *r, const char *kind, const wire_type *t)
 {
     bool site = strcmp(kind, "site") == 0, holder = strcmp(kind, "holder") == 0;
-    csvw *c = env->samples;
+    csvw *c = &w->samples;
     csvw_str(c, r->run_id);
     csvw_str(c, kind);
     csvw_i64(c, t->iteration);
@@ -139,10 +146,9 @@ static void write_type(const runner_env *env, const plan_run *r, const char *kin
     csvw_end_row(c);
 }
 
-static void write_tick(const runner_env *env, const plan_run *r, const watch *w,
-                       const procfs_mem *m, int64_t now)
+static void write_tick(watch *w, const plan_run *r, const procfs_mem *m, int64_t now)
 {
-    csvw *c = env->samples;
+    csvw *c = &w->samples;
     int64_t in_progress =
         w->last_iteration < r->iterations ? w->last_iteration + 1 : w->last_iteration;
     csvw_str(c, r->run_id);
@@ -195,6 +201,7 @@ static void on_record(void *ctx, const wire_msg *m)
     watch *w = ctx;
     const runner_env *env = w->env;
     run_result *out = w->out;
+    (void)env;
     if (m->kind == WIRE_ITER) {
         const wire_iter *s = &m->u.iter;
         w->last_iteration = s->iteration;
@@ -203,14 +210,14 @@ static void on_record(void *ctx, const wire_msg *m)
         else
             out->final_rss_bytes = s->rss_bytes;
         out->iterations_done = s->iteration;
-        write_iter(env, w->r, w, s);
+        write_iter(w, w->r, s);
         check_rss(env, w,
                   s->iter_peak_rss_bytes > s->rss_bytes ? s->iter_peak_rss_bytes : s->rss_bytes);
     } else if (m->kind == WIRE_DONE) {
         out->done = m->u.done;
         out->have_done = true;
     } else {
-        write_type(env, w->r,
+        write_type(w, w->r,
                    m->kind == WIRE_TYPE    ? "type"
                    : m->kind == WIRE_CLASS ? "class"
                    : m->kind == WIRE_SITE  ? "site"
@@ -266,7 +273,7 @@ static void tick(const plan_run *r, const runner_env *env, watch *w)
     procfs_mem m;
     int64_t now = gcb_now_ns();
     if (procfs_statm(w->pid, &m) == 0) {
-        write_tick(env, r, w, &m, now);
+        write_tick(w, r, &m, now);
         check_rss(env, w, m.rss_bytes);
     }
     if (env->timeout_ns > 0 && now - w->start_ns > env->timeout_ns)
@@ -443,14 +450,17 @@ static void cloexec_all_but(int keep)
  * channel at chan (and the token in the environment), stdout and stderr to the captured
  * stderr pipe (so that a scenario's prints never mix with bench's tables), nothing else
  * inherited; exec the worker. Never returns. */
-static void exec_worker(const plan_run *r, const runner_env *env, int data_w, int err_w, int chan,
-                        uint32_t token, pid_t parent)
+static void exec_worker(const plan_run *r, const runner_env *env, int cpu, int data_w, int err_w,
+                        int chan, uint32_t token, pid_t parent)
 {
     setpgid(0, 0);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
         _exit(127); /* bench died before the line above */
-    if (env->cpu >= 0)
-        machine_bind_self(env->machine, env->cpu);
+    /* what the scenario orphans is reparented to the worker (kept across exec), not to bench,
+     * while the worker lives: bench kills only an ended run's leftovers (runner_reap_strays) */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    if (cpu >= 0)
+        machine_bind_self(env->machine, cpu);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null < 0 || dup2(null, 0) < 0 || dup2(data_w, chan) < 0 || dup2(err_w, 2) < 0 ||
         dup2(err_w, 1) < 0)
@@ -535,76 +545,61 @@ static void drain(int data_r, int err_r, watch *w)
     }
 }
 
-static void wait_loop(const runner_env *env, watch *w, int data_r, int err_r, int pidfd)
+/* The pids (of bench's children) a stray scan must leave alone. */
+static bool spared(pid_t pid, const pid_t *spare, size_t nspare)
 {
-    struct pollfd fds[3] = {{data_r, POLLIN, 0}, {err_r, POLLIN, 0}, {pidfd, POLLIN, 0}};
-    int64_t next_tick = w->start_ns + env->interval_ns;
-    while (!w->exited) {
-        if (*env->interrupted)
-            kill_worker(w, "interrupted", "interrupted by %s during iteration %lld",
-                        runner_signal_name((int)*env->interrupted),
-                        (long long)(w->last_iteration + 1));
-        int64_t now = gcb_now_ns();
-        int64_t wait_ns = env->interval_ns > 0 ? next_tick - now : 100000000;
-        if (env->interval_ns > 0 && wait_ns <= 0) {
-            tick(w->r, env, w);
-            next_tick += env->interval_ns;
-            if (next_tick < now)
-                next_tick = now + env->interval_ns;
-            continue;
-        }
-        if (env->interval_ns == 0 && env->timeout_ns > 0 && now - w->start_ns > env->timeout_ns)
-            tick(w->r, env, w); /* no tick sampling: still enforce the timeout */
-        if (pidfd < 0 && wait_ns > 10000000)
-            wait_ns = 10000000; /* no pidfd: look for the exit every 10 ms */
-        int rc = poll(fds, 3, (int)((wait_ns + 999999) / 1000000));
-        if (rc < 0)
-            continue; /* EINTR: the flag is checked at the top */
-        if (fds[0].fd >= 0 && fds[0].revents && read_data(data_r, w) == 0)
-            fds[0].fd = -1;
-        if (fds[1].fd >= 0 && fds[1].revents && !read_err(err_r, w))
-            fds[1].fd = -1;
-        if (pidfd < 0 || fds[2].revents)
-            try_reap(w, false);
-    }
-    if (fds[0].fd >= 0 || fds[1].fd >= 0)
-        drain(fds[0].fd >= 0 ? data_r : -1, err_r, w);
-    if (w->kill_status == NULL && wire_reader_end(&w->wire) != 0) {
-        w->kill_status = "failed";
-        snprintf(w->kill_message, sizeof w->kill_message, "worker sent a malformed record: %s",
-                 w->wire.error);
-    }
+    for (size_t i = 0; i < nspare; i++)
+        if (spare[i] == pid)
+            return true;
+    return false;
 }
 
-void runner_reap_strays(void)
+void runner_reap_strays(const pid_t *spare, size_t nspare)
 {
-    /* Every process whose parent is bench is a stray once no run is going on: a scenario's
-     * child orphaned onto bench (the subreaper) when the worker or its own parent ended.
-     * Killing one can orphan its children onto bench in turn: look again, a bounded number of
-     * times. */
-    char self[32];
-    snprintf(self, sizeof self, "%d", (int)getpid());
-    for (int round = 0; round < 64; round++) {
-        int found = 0;
+    /* Every child of bench but the live workers is a stray: a scenario's process orphaned onto
+     * bench (the subreaper) when its run's worker, or its own parent, ended. Killing one
+     * orphans its children onto bench in turn, once it is gone: so each round waits until the
+     * ones it killed are reaped (a killed process's children are reparented before it can be
+     * reaped), then looks again, until a round finds none. Bounded by 10 s in all (a process
+     * stuck in the kernel cannot hold bench). */
+    pid_t self = getpid();
+    int64_t deadline = gcb_now_ns() + 10000000000LL;
+    pid_t killed[512];
+    for (;;) {
+        size_t nk = 0;
         DIR *d = opendir("/proc");
         if (d == NULL)
             return;
-        for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        for (struct dirent *e; (e = readdir(d)) != NULL && nk < sizeof killed / sizeof *killed;) {
             if (e->d_name[0] < '1' || e->d_name[0] > '9')
                 continue;
             pid_t pid = (pid_t)atoi(e->d_name);
-            if (procfs_parent(pid) == getpid()) {
+            if (procfs_parent(pid) == self && !spared(pid, spare, nspare)) {
                 kill(pid, SIGKILL);
-                found++;
+                killed[nk++] = pid;
             }
         }
         closedir(d);
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
-        if (found == 0)
+        if (nk == 0)
             return;
-        struct timespec pause = {0, 1000000};
-        nanosleep(&pause, NULL);
+        size_t left = nk;
+        while (left > 0) {
+            for (size_t i = 0; i < nk; i++) {
+                if (killed[i] == 0)
+                    continue;
+                pid_t got = waitpid(killed[i], NULL, WNOHANG);
+                if (got == killed[i] || (got < 0 && errno == ECHILD)) {
+                    killed[i] = 0;
+                    left--;
+                }
+            }
+            if (left == 0)
+                break;
+            if (gcb_now_ns() > deadline)
+                return;
+            struct timespec pause = {0, 1000000};
+            nanosleep(&pause, NULL);
+        }
     }
 }
 
@@ -624,66 +619,189 @@ const char *runner_signal_name(int sig)
     }
 }
 
-int runner_run(const plan_run *r, const runner_env *env, run_result *out)
+runner *runner_start(const plan_run *r, const runner_env *env, int cpu, run_result *out)
 {
     memset(out, 0, sizeof *out);
     out->baseline_rss_bytes = out->final_rss_bytes = -1;
-    int data[2], err[2];
-    if (pipe2(data, O_CLOEXEC) != 0)
-        goto no_start;
-    if (pipe2(err, O_CLOEXEC) != 0) {
-        close(data[0]);
-        close(data[1]);
-        goto no_start;
+    watch *w = calloc(1, sizeof *w);
+    if (w == NULL) {
+        snprintf(out->message, sizeof out->message, "cannot start a worker: out of memory");
+        return NULL;
     }
-    static watch w; /* large (the record being assembled): not on the stack; one run at a time */
-    memset(&w, 0, sizeof w);
-    w.last_iteration = -1;
-    w.largest_rss = -1;
-    w.r = r;
-    w.env = env;
-    w.out = out;
+    w->data_r = w->err_r = w->pidfd = -1;
+    w->last_iteration = -1;
+    w->largest_rss = -1;
+    w->cpu = cpu;
+    w->r = r;
+    w->env = env;
+    w->out = out;
+    int data[2] = {-1, -1}, err[2] = {-1, -1};
+    /* the samples file: unlinked at once (O_TMPFILE), gone with the run */
+    w->samples_fp = tmpfile();
+    if (w->samples_fp == NULL || pipe2(data, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+        goto no_start;
+    static const char *const sample_cols[] = {GCB_SAMPLES_COLUMNS};
+    csvw_attach(&w->samples, w->samples_fp, sizeof sample_cols / sizeof sample_cols[0]);
     uint32_t token = draw_token();
     int chan = channel_fd(token);
-    wire_reader_init(&w.wire, token, r->iterations);
+    wire_reader_init(&w->wire, token, r->iterations);
     pid_t parent = getpid();
-    w.start_ns = gcb_now_ns();
-    w.wire.t_min = w.start_ns;
-    w.pid = fork();
-    if (w.pid == 0)
-        exec_worker(r, env, data[1], err[1], chan, token, parent);
+    w->start_ns = gcb_now_ns();
+    w->next_tick = w->start_ns + env->interval_ns;
+    w->wire.t_min = w->start_ns;
+    w->pid = fork();
+    if (w->pid == 0)
+        exec_worker(r, env, cpu, data[1], err[1], chan, token, parent);
+    if (w->pid < 0)
+        goto no_start;
     close(data[1]);
     close(err[1]);
-    if (w.pid < 0) {
-        close(data[0]);
-        close(err[0]);
-        goto no_start;
-    }
-    setpgid(w.pid, w.pid); /* as the child does: whichever runs first */
+    w->data_r = data[0];
+    w->err_r = err[0];
+    setpgid(w->pid, w->pid); /* as the child does: whichever runs first */
 #ifdef SYS_pidfd_open
-    int pidfd = (int)syscall(SYS_pidfd_open, w.pid, 0);
-#else
-    int pidfd = -1;
+    w->pidfd = (int)syscall(SYS_pidfd_open, w->pid, 0);
 #endif
-    wait_loop(env, &w, data[0], err[0], pidfd);
-    if (pidfd >= 0)
-        close(pidfd);
-    close(data[0]);
-    close(err[0]);
-    if (!w.exited)
-        try_reap(&w, true);
-    kill(-w.pid, SIGKILL); /* what the scenario started and left in the group */
-    runner_reap_strays();
-    out->wall_ns = gcb_now_ns() - w.start_ns;
-    out->rusage_maxrss_bytes = (int64_t)w.ru.ru_maxrss * 1024;
-    out->user_cpu_ns = (int64_t)w.ru.ru_utime.tv_sec * 1000000000 + w.ru.ru_utime.tv_usec * 1000;
-    out->sys_cpu_ns = (int64_t)w.ru.ru_stime.tv_sec * 1000000000 + w.ru.ru_stime.tv_usec * 1000;
-    out->peak_rss_bytes =
-        out->have_done && out->done.peak_rss_bytes > 0 ? out->done.peak_rss_bytes : w.largest_rss;
-    classify(&w, w.wstatus, out);
-    return env->samples->failed ? -1 : 0;
+    return w;
 
-no_start:
-    snprintf(out->message, sizeof out->message, "cannot start a worker: %s", strerror(errno));
-    return -1;
+no_start:;
+    int saved = errno;
+    for (int i = 0; i < 2; i++) {
+        if (data[i] >= 0)
+            close(data[i]);
+        if (err[i] >= 0)
+            close(err[i]);
+    }
+    if (w->samples_fp != NULL)
+        fclose(w->samples_fp);
+    free(w);
+    snprintf(out->message, sizeof out->message, "cannot start a worker: %s", strerror(saved));
+    return NULL;
+}
+
+void runner_pollfds(const runner *w, struct pollfd *fds, int64_t *due_ns)
+{
+    const runner_env *env = w->env;
+    fds[0] = (struct pollfd){w->data_r, POLLIN, 0};
+    fds[1] = (struct pollfd){w->err_r, POLLIN, 0};
+    fds[2] = (struct pollfd){w->pidfd, POLLIN, 0};
+    int64_t now = gcb_now_ns();
+    int64_t due = now + 100000000; /* at least every 100 ms: the interrupt flag */
+    if (env->interval_ns > 0 && w->next_tick < due)
+        due = w->next_tick;
+    if (env->timeout_ns > 0 && w->start_ns + env->timeout_ns + 1 < due)
+        due = w->start_ns + env->timeout_ns + 1;
+    if (w->pidfd < 0 && now + 10000000 < due)
+        due = now + 10000000; /* no pidfd: look for the exit every 10 ms */
+    *due_ns = due;
+}
+
+bool runner_service(runner *w, const struct pollfd *fds)
+{
+    const runner_env *env = w->env;
+    if (w->exited)
+        return true;
+    if (*env->interrupted)
+        kill_worker(w, "interrupted", "interrupted by %s during iteration %lld",
+                    runner_signal_name((int)*env->interrupted),
+                    (long long)(w->last_iteration + 1));
+    if (w->data_r >= 0 && fds[0].revents && read_data(w->data_r, w) == 0) {
+        close(w->data_r);
+        w->data_r = -1;
+    }
+    if (w->err_r >= 0 && fds[1].revents && !read_err(w->err_r, w)) {
+        close(w->err_r);
+        w->err_r = -1;
+    }
+    int64_t now = gcb_now_ns();
+    if (env->interval_ns > 0 && now >= w->next_tick) {
+        tick(w->r, env, w);
+        w->next_tick += env->interval_ns;
+        if (w->next_tick < now)
+            w->next_tick = now + env->interval_ns;
+    } else if (env->interval_ns == 0 && env->timeout_ns > 0 && now - w->start_ns > env->timeout_ns) {
+        tick(w->r, env, w); /* no tick sampling: still enforce the timeout */
+    }
+    if (w->pidfd < 0 || fds[2].revents)
+        try_reap(w, false);
+    return w->exited;
+}
+
+int64_t runner_iteration(const runner *w)
+{
+    return w->last_iteration < w->r->iterations ? w->last_iteration + 1 : w->last_iteration;
+}
+
+pid_t runner_pid(const runner *w)
+{
+    return w->pid;
+}
+
+FILE *runner_samples(runner *w)
+{
+    return w->samples_fp;
+}
+
+int runner_finish(runner *w)
+{
+    run_result *out = w->out;
+    if (!w->exited)
+        try_reap(w, true);
+    if (w->data_r >= 0 || w->err_r >= 0)
+        drain(w->data_r, w->err_r, w);
+    if (w->kill_status == NULL && wire_reader_end(&w->wire) != 0) {
+        w->kill_status = "failed";
+        snprintf(w->kill_message, sizeof w->kill_message, "worker sent a malformed record: %s",
+                 w->wire.error);
+    }
+    kill(-w->pid, SIGKILL); /* what the scenario started and left in the group */
+    out->wall_ns = gcb_now_ns() - w->start_ns;
+    out->rusage_maxrss_bytes = (int64_t)w->ru.ru_maxrss * 1024;
+    out->user_cpu_ns = (int64_t)w->ru.ru_utime.tv_sec * 1000000000 + w->ru.ru_utime.tv_usec * 1000;
+    out->sys_cpu_ns = (int64_t)w->ru.ru_stime.tv_sec * 1000000000 + w->ru.ru_stime.tv_usec * 1000;
+    out->peak_rss_bytes =
+        out->have_done && out->done.peak_rss_bytes > 0 ? out->done.peak_rss_bytes : w->largest_rss;
+    classify(w, w->wstatus, out);
+    return w->samples.failed || fflush(w->samples_fp) != 0 ? -1 : 0;
+}
+
+void runner_free(runner *w)
+{
+    if (w == NULL)
+        return;
+    if (w->data_r >= 0)
+        close(w->data_r);
+    if (w->err_r >= 0)
+        close(w->err_r);
+    if (w->pidfd >= 0)
+        close(w->pidfd);
+    if (w->samples_fp != NULL)
+        fclose(w->samples_fp);
+    free(w);
+}
+
+int runner_run(const plan_run *r, const runner_env *env, int cpu, run_result *out, runner **wp)
+{
+    runner *w = runner_start(r, env, cpu, out);
+    *wp = w;
+    if (w == NULL)
+        return -1;
+    struct pollfd fds[RUNNER_POLLFDS];
+    for (;;) {
+        int64_t due;
+        runner_pollfds(w, fds, &due);
+        int64_t wait_ns = due - gcb_now_ns();
+        if (poll(fds, RUNNER_POLLFDS, wait_ns > 0 ? (int)((wait_ns + 999999) / 1000000) : 0) < 0)
+            for (int i = 0; i < RUNNER_POLLFDS; i++)
+                fds[i].revents = 0; /* EINTR: the flag is looked at in runner_service */
+        if (runner_service(w, fds))
+            break;
+    }
+    int rc = runner_finish(w);
+    pid_t none = 0;
+    runner_reap_strays(&none, 0);
+    if (rc != 0)
+        snprintf(out->message, sizeof out->message, "cannot write the run's samples: %s",
+                 strerror(errno));
+    return rc;
 }

@@ -5,6 +5,7 @@
 
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_perf(int argc, char **argv);
 /* report_main and plot_main: report.h and plot.h */

@@ -18,6 +18,7 @@ static const char usage[] =
     "Commands:\n"
     "  list          list the scenarios\n"
     "  run           run scenarios and write a results folder\n"
+    "  plan          write a run's plan as a job list and a SLURM array script\n"
     "  report DIR    print the tables and verdicts of a results folder\n"
     "  plot DIR      draw the plots of a results folder (gnuplot)\n"
     "  compare DIRS  set two or more results folders side by side: ratios, and which\n"
@@ -36,8 +37,9 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"list", cmd_list},        {"run", cmd_run},   {"report", report_main}, {"plot", plot_main},
-    {"compare", compare_main}, {"info", cmd_info}, {"perf", cmd_perf},
+    {"list", cmd_list},     {"run", cmd_run},         {"plan", cmd_plan},
+    {"report", report_main}, {"plot", plot_main},     {"compare", compare_main},
+    {"info", cmd_info},     {"perf", cmd_perf},
 };
 
 int main(int argc, char **argv)
@@ -58,7 +60,8 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].main(argc - 1, argv + 1);
     gcb_usage_error(NULL,
-                    "unknown command '%s'; commands: list, run, report, plot, compare, info, perf",
+                    "unknown command '%s'; commands: list, run, plan, report, plot, compare, info, "
+                    "perf",
                     argv[1]);
     return GCB_EXIT_USAGE;
 }

@@ -865,37 +865,39 @@ static int parse_one(run_cli *c, int opt, const char *arg)
 }
 
 /* Returns 0, 1 for --help (printed), or -1 after a usage error. */
+/* The options getopt_long reads (run_options_parse, run_options_mark). */
+static const struct option opts[] = {
+    {"scenario", required_argument, NULL, OPT_SCENARIO},
+    {"runtime", required_argument, NULL, OPT_RUNTIME},
+    {"iterations", required_argument, NULL, OPT_ITERATIONS},
+    {"repeat", required_argument, NULL, OPT_REPEAT},
+    {"gc", required_argument, NULL, OPT_GC},
+    {"threshold", required_argument, NULL, OPT_THRESHOLD},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"allocator", required_argument, NULL, OPT_ALLOCATOR},
+    {"param", required_argument, NULL, OPT_PARAM},
+    {"interval-ms", required_argument, NULL, OPT_INTERVAL},
+    {"pin", required_argument, NULL, OPT_PIN},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"max-rss", required_argument, NULL, OPT_MAX_RSS},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"no-plot", no_argument, NULL, OPT_NO_PLOT},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"python-env", no_argument, NULL, OPT_PYTHON_ENV},
+    {"threshold0", required_argument, NULL, OPT_THRESHOLD0},
+    {"interpreter-objects", required_argument, NULL, OPT_INTERPRETER_OBJECTS},
+    {"python", required_argument, NULL, OPT_PYTHON},
+    {"pyodide", required_argument, NULL, OPT_PYODIDE},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"trace-alloc", required_argument, NULL, OPT_TRACE_ALLOC},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
 int run_options_parse(const char *cmd, int argc, char **argv, run_cli *c)
 {
-    static const struct option opts[] = {
-        {"scenario", required_argument, NULL, OPT_SCENARIO},
-        {"runtime", required_argument, NULL, OPT_RUNTIME},
-        {"iterations", required_argument, NULL, OPT_ITERATIONS},
-        {"repeat", required_argument, NULL, OPT_REPEAT},
-        {"gc", required_argument, NULL, OPT_GC},
-        {"threshold", required_argument, NULL, OPT_THRESHOLD},
-        {"policy", required_argument, NULL, OPT_POLICY},
-        {"allocator", required_argument, NULL, OPT_ALLOCATOR},
-        {"param", required_argument, NULL, OPT_PARAM},
-        {"interval-ms", required_argument, NULL, OPT_INTERVAL},
-        {"pin", required_argument, NULL, OPT_PIN},
-        {"jobs", required_argument, NULL, OPT_JOBS},
-        {"shard", required_argument, NULL, OPT_SHARD},
-        {"max-rss", required_argument, NULL, OPT_MAX_RSS},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"out", required_argument, NULL, OPT_OUT},
-        {"no-plot", no_argument, NULL, OPT_NO_PLOT},
-        {"quiet", no_argument, NULL, OPT_QUIET},
-        {"python-env", no_argument, NULL, OPT_PYTHON_ENV},
-        {"threshold0", required_argument, NULL, OPT_THRESHOLD0},
-        {"interpreter-objects", required_argument, NULL, OPT_INTERPRETER_OBJECTS},
-        {"python", required_argument, NULL, OPT_PYTHON},
-        {"pyodide", required_argument, NULL, OPT_PYODIDE},
-        {"fail-on", required_argument, NULL, OPT_FAIL_ON},
-        {"trace-alloc", required_argument, NULL, OPT_TRACE_ALLOC},
-        {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
-    };
     cmd_name = cmd;
     memset(c, 0, sizeof *c);
     c->plan.scenarios = c->scenario_list;
@@ -912,6 +914,7 @@ int run_options_parse(const char *cmd, int argc, char **argv, run_cli *c)
         c->scenarios_dir[0] = '\0';
     bool scenario_given = false, policy_given = false;
     opterr = 0;
+    optind = 0; /* a fresh scan (GNU), whatever scanned argv before */
     int opt;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
@@ -944,4 +947,24 @@ void run_options_free(run_cli *c)
     for (size_t i = 0; i < c->plan.nparams; i++)
         free((char *)c->plan.param_keys[i]);
     c->plan.nparams = 0;
+}
+
+void run_options_mark(int argc, char **argv, const char *const *names, size_t nnames, bool *marked)
+{
+    /* "-": no permutation (a non-option comes back as 1), so the elements an option took are
+     * the ones between optind before and after it */
+    for (int i = 0; i < argc; i++)
+        marked[i] = false;
+    opterr = 0;
+    optind = 0;
+    int before = 1, opt, index;
+    while ((index = -1, opt = getopt_long(argc, argv, "-:", opts, &index)) != -1) {
+        const char *name = index >= 0 ? opts[index].name : NULL;
+        for (size_t k = 0; name != NULL && k < nnames; k++)
+            if (strcmp(name, names[k]) == 0)
+                for (int i = before; i < optind && i < argc; i++)
+                    marked[i] = true;
+        before = optind;
+    }
+    optind = 0;
 }

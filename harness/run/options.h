@@ -67,5 +67,9 @@ void run_options_usage(FILE *out);
  * run_options_free whatever it returns. */
 int run_options_parse(const char *cmd, int argc, char **argv, run_cli *c);
 void run_options_free(run_cli *c);
+/* Marks in marked[0..argc) the elements of argv (argv[0] is the command) that getopt_long
+ * reads as one of the options names[0..nnames) (long names, "out") or as its value: what
+ * `bench plan` leaves out of the `bench run` lines it writes. */
+void run_options_mark(int argc, char **argv, const char *const *names, size_t nnames, bool *marked);
 
 #endif /* GCB_OPTIONS_H */

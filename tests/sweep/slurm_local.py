@@ -219,6 +219,7 @@ class LocalSlurm:
             'AccountingStorageType=accounting_storage/none',
             'JobCompType=jobcomp/none',
             'MpiDefault=none',
+            'MailProg=/bin/true',     # no mailer here: quiets slurmctld's complaint
             'SwitchType=switch/none',
             'SelectType=select/cons_tres',
             'SelectTypeParameters=CR_Core',

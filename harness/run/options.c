@@ -660,6 +660,11 @@ static int parse_pin(run_cli *c, const char *arg)
         c->pin = PIN_NONE;
         return 0;
     }
+    size_t len = strlen(arg);
+    if (len == 0 || len >= 1024 || arg[0] == ',' || arg[len - 1] == ',' || strstr(arg, ",,")) {
+        gcb_usage_error(cmd_name, "bad --pin '%s': use auto, none or CPU numbers (0,2,3)", arg);
+        return -1;
+    }
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", arg);
     char *save = NULL;

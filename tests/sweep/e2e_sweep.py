@@ -10,6 +10,8 @@ its reason).
                 munged, slurmctld, slurmd on free ports in a temporary folder), the plan's
                 slurm.sbatch submitted with sbatch, every array task COMPLETED with exit 0
   gnu_parallel  GNU parallel --jobs 2 --halt now,fail=1 over jobs.txt, every job exit 0
+  gnu_parallel_ssh  the same in parallel's remote mode (--sshloginfile of two hosts,
+                --workdir .) with --ssh a stand-in that runs each line here as sshd would
 
 Both then compare the merged folder with its twin run by `bench run`: the same runs (run_id,
 scenario, runtime, policy, mode, repeat), the same counts (runs.csv's collections,
@@ -281,30 +283,81 @@ def gnu_parallel_program():
     return path
 
 
+# A stand-in for ssh: `FAKESSH [ssh options] HOST [--] COMMAND...` runs COMMAND here through
+# sh -c, as sshd runs it through the login shell; each call is logged with its host.
+FAKE_SSH = """#!/bin/sh
+echo "$*" >> "$0.log"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -[bcDEeFIiJLlmOopQRSWw]) shift 2 ;;
+    --) shift; break ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+host=$1; shift
+[ "${1:-}" = "--" ] && shift
+exec env GCBENCH_FAKE_SSH_HOST="$host" sh -c "$*"
+"""
+
+
+def run_parallel(engine, tmp, *options):
+    """bench plan, then PLAN/jobs.txt on GNU parallel's stdin with OPTIONS (and --joblog,
+    --halt now,fail=1); every job exit 0; bench merge against the plain run's twin. Returns
+    parallel's joblog rows."""
+    program = gnu_parallel_program()
+    plan, jobs = make_plan(tmp)
+    joblog = os.path.join(tmp, "parallel.joblog")
+    t0 = time.monotonic()
+    with open(os.path.join(plan, "jobs.txt")) as stdin:
+        r = subprocess.run([program, "--will-cite", "--halt", "now,fail=1", "--joblog", joblog,
+                            *options], stdin=stdin, capture_output=True, text=True,
+                           timeout=ENGINE_TIMEOUT_S, cwd=plan)
+    print(f"{engine}: {len(jobs)} jobs in {time.monotonic() - t0:.1f} s")
+    check(r.returncode == 0, f"{engine}: parallel {' '.join(options)} exited {r.returncode}\n"
+                             f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}")
+    log = read_csv_tab(joblog)
+    check(len(log) == len(jobs), f"{engine}: parallel's joblog has {len(log)} jobs, jobs.txt "
+                                 f"{len(jobs)}:\n{log}")
+    bad = [j for j in log if j["Exitval"] != "0" or j["Signal"] != "0"]
+    check(not bad, f"{engine}: parallel jobs failed: {bad}\nstderr:\n{r.stderr}")
+    merged = merge(plan, tmp)
+    samples = compare_with_twin(merged, twin(tmp), engine)
+    print(f"{engine}: {PLAN_RUNS} runs, {samples} iter samples equal to the plain run's")
+    return log
+
+
 @test
 def gnu_parallel():
     """bench plan → parallel --jobs 2 --halt now,fail=1 < PLAN/jobs.txt → every job exit 0
     (its --joblog) → bench merge → the plain run's twin."""
-    program = gnu_parallel_program()
     with tempfile.TemporaryDirectory(prefix="gcbench-sweep-") as tmp:
-        plan, jobs = make_plan(tmp)
-        joblog = os.path.join(tmp, "parallel.joblog")
-        t0 = time.monotonic()
-        with open(os.path.join(plan, "jobs.txt")) as stdin:
-            r = subprocess.run([program, "--will-cite", "--jobs", "2", "--halt", "now,fail=1",
-                                "--joblog", joblog], stdin=stdin, capture_output=True,
-                               text=True, timeout=ENGINE_TIMEOUT_S, cwd=plan)
-        print(f"parallel: {len(jobs)} jobs in {time.monotonic() - t0:.1f} s")
-        check(r.returncode == 0, f"parallel exited {r.returncode}\nstdout:\n{r.stdout}\n"
-                                 f"stderr:\n{r.stderr}")
-        log = read_csv_tab(joblog)
-        check(len(log) == len(jobs), f"parallel's joblog has {len(log)} jobs, jobs.txt "
-                                     f"{len(jobs)}:\n{log}")
-        bad = [j for j in log if j["Exitval"] != "0" or j["Signal"] != "0"]
-        check(not bad, f"parallel jobs failed: {bad}\nstderr:\n{r.stderr}")
-        merged = merge(plan, tmp)
-        samples = compare_with_twin(merged, twin(tmp), "parallel")
-        print(f"parallel: {PLAN_RUNS} runs, {samples} iter samples equal to the plain run's")
+        run_parallel("parallel", tmp, "--jobs", "2")
+
+
+@test
+def gnu_parallel_ssh():
+    """The same through GNU parallel's remote mode: --sshloginfile of two hosts, --workdir .,
+    --jobs 1 a host, and --ssh a stand-in that runs each command here as sshd would (so the
+    lines go through parallel's quoting for ssh; the file system is shared, nothing is
+    copied back). Both hosts must have run jobs."""
+    with tempfile.TemporaryDirectory(prefix="gcbench-sweep-") as tmp:
+        ssh = os.path.join(tmp, "fakessh")
+        with open(ssh, "w") as f:
+            f.write(FAKE_SSH)
+        os.chmod(ssh, 0o755)
+        hosts = os.path.join(tmp, "hosts")
+        with open(hosts, "w") as f:
+            f.write("alpha\nbeta\n")
+        log = run_parallel("parallel-ssh", tmp, "--jobs", "1", "--sshloginfile", hosts,
+                           "--workdir", ".", "--ssh", ssh)
+        used = sorted({j["Host"] for j in log})
+        check(used == ["alpha", "beta"], f"parallel-ssh: jobs ran on {used}, expected both "
+                                         f"alpha and beta")
+        with open(ssh + ".log") as f:
+            calls = f.read().splitlines()
+        check(len(calls) >= PLAN_RUNS, f"parallel-ssh: {len(calls)} calls of the ssh stand-in "
+                                       f"for {PLAN_RUNS} jobs")
 
 
 def read_csv_tab(path):

@@ -8,6 +8,7 @@ int cmd_run(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_perf(int argc, char **argv);
+int cmd_merge(int argc, char **argv); /* the merge itself: merge.h */
 /* report_main and plot_main: report.h and plot.h */
 
 #endif /* GCB_COMMANDS_H */

@@ -23,6 +23,7 @@ static const char usage[] =
     "  plot DIR      draw the plots of a results folder (gnuplot)\n"
     "  compare DIRS  set two or more results folders side by side: ratios, and which\n"
     "                differences exceed run-to-run noise\n"
+    "  merge DIRS    merge the results folders of a plan's shards into one (--out OUT)\n"
     "  info          print this machine as results record it\n"
     "  perf          time the native runtime against CPython on the same heaps\n"
     "\n"
@@ -40,6 +41,7 @@ static const command commands[] = {
     {"list", cmd_list},     {"run", cmd_run},         {"plan", cmd_plan},
     {"report", report_main}, {"plot", plot_main},     {"compare", compare_main},
     {"info", cmd_info},     {"perf", cmd_perf},
+    {"merge", cmd_merge},
 };
 
 int main(int argc, char **argv)

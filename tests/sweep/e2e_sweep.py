@@ -254,6 +254,10 @@ def slurm_array():
                 f"  {t}\n{read_log(t.std_out)}" for t in bad) + f"\n  logs: {logs}")
             check([t.task_id for t in tasks] == list(range(1, len(jobs) + 1)),
                   f"task ids {[t.task_id for t in tasks]}")
+            starts = [t.start for t in tasks]
+            side_by_side = max(starts.count(s) for s in starts)
+            print(f"at most {side_by_side} tasks started in the same second "
+                  f"({cluster.cpus} CPUs)")
         finally:
             cluster.stop()
         merged = merge(plan, tmp)

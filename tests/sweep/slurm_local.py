@@ -226,6 +226,9 @@ class LocalSlurm:
             'SelectType=select/cons_tres',
             'SelectTypeParameters=CR_Core',
             'SchedulerType=sched/backfill',
+            # start an array's next tasks as soon as cores free up (the defaults wait ~3 s
+            # between rounds: an 8-task array of short jobs took 12 s, now 5 s)
+            'SchedulerParameters=batch_sched_delay=0,sched_interval=1,sched_min_interval=0',
             'ReturnToService=2',
             'MinJobAge=3600',         # finished jobs stay in scontrol show job for an hour
             'SlurmdTimeout=300',

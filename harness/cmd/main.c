@@ -3,9 +3,6 @@
 #include <string.h>
 
 #include "commands.h"
-#include "compare.h"
-#include "plot.h"
-#include "report.h"
 #include "util.h"
 #include "version.h"
 
@@ -39,7 +36,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"list", cmd_list},     {"run", cmd_run},         {"plan", cmd_plan},
-    {"report", report_main}, {"plot", plot_main},     {"compare", compare_main},
+    {"report", cmd_report}, {"plot", cmd_plot},       {"compare", cmd_compare},
     {"info", cmd_info},     {"perf", cmd_perf},
     {"merge", cmd_merge},
 };

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""perf_cpython.py — the CPython side of `bench perf`: the same heaps as harness/cmd/cmd_perf.c
+"""perf_cpython.py — the CPython side of `bench perf`: the same heaps as harness/run/perf.c
 builds in the native runtime, timed in this interpreter.
 
 Two ways to run it:

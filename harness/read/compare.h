@@ -41,7 +41,7 @@
  * line names them). "—" is a figure a folder does not have. --format markdown prints the
  * same as GitHub tables; --format csv prints one row per row and figure, --format json one
  * document (schemas/compare.schema.json; see the --help
- * text in compare.c for its columns).
+ * text in cmd/cmd_compare.c for its columns).
  *
  * The mark: final RSS and wall time are tested, per row, with a two-sided Mann–Whitney U
  * test over the per-run values of A and of the other folder (compare_mann_whitney_p), '*'
@@ -66,10 +66,6 @@ typedef enum compare_format {
 
 /* The most folders one comparison takes (named A to Z). */
 #define COMPARE_MAX_FOLDERS 26
-
-/* `bench compare DIR_A DIR_B [DIR…] [--format text|markdown|csv]`; argv[0] is "compare".
- * Returns the exit code: 0 printed, 1 a folder unreadable or malformed, 2 usage error. */
-int compare_main(int argc, char **argv);
 
 /* Prints the comparison of folders[0..nfolders) (2 ≤ nfolders ≤ COMPARE_MAX_FOLDERS, the
  * first being A) to out in format. Everything is computed before the first byte is

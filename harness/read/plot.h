@@ -39,9 +39,9 @@
 
 #include "dataset.h"
 
-/* `bench plot DIR [--format png|svg]`; argv[0] is "plot". Returns the exit code: 0 plotted
- * (or gnuplot missing), 1 DIR unreadable or malformed or gnuplot failed, 2 usage error. */
-int plot_main(int argc, char **argv);
+/* Whether plot_results draws in format: "png" and "svg" only (what `bench plot --format`
+ * takes). */
+bool plot_format_known(const char *format);
 
 /* Draws every picture of d into dir/plots in format "png" or "svg"; unless quiet, prints
  * "plot: PATH" on stdout for each image written. Errors go to stderr. Returns 0 (all

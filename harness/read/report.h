@@ -80,10 +80,6 @@ typedef enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV, REPORT_JS
         "rss_comparable", "verdict_basis", "class_objects_final", "class_objects_growth_per_iter", \
         "collections_gen0", "collections_gen1", "collections_gen2"
 
-/* `bench report DIR [--format text|markdown|csv] [--scenario NAME[,NAME…]]`; argv[0] is
- * "report". Returns the exit code: 0 printed, 1 DIR unreadable or malformed, 2 usage error. */
-int report_main(int argc, char **argv);
-
 /* Prints the text report of the settings whose scenario is one of scenarios[0..nscenarios)
  * (all settings when nscenarios is 0) to out: what `bench run` shows at its end. Returns 0, or -1
  * when writing to out failed or summary.csv holds a malformed number ("bench: FILE:LINE: …" on
@@ -97,6 +93,11 @@ int report_write_json(FILE *out, const ds *d, const char *const *scenarios, size
 /* report_print in the given format; returns the same. */
 int report_write(FILE *out, const ds *d, report_format format, const char *const *scenarios,
                  size_t nscenarios);
+
+/* Whether each of scenarios[0..nscenarios) is a scenario of d (what `bench report --scenario`
+ * may name). Returns 0 when all are, else -1 after a usage error naming the first that is
+ * not and the scenarios d has ("bench report: no scenario 'x' in DIR; it has: a, b"). */
+int report_check_scenarios(const ds *d, const char *const *scenarios, size_t nscenarios);
 
 /* "cross_reference (runtime native, policy py311, allocator pymalloc, threshold 700/10/10)":
  * the setting's title as the report and the plots show it; parts absent from runs.csv are

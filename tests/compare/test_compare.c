@@ -1,5 +1,5 @@
 /* test_compare.c — `bench compare`: the Mann–Whitney U test against values listed by hand,
- * and compare_main's exact output (text, markdown, csv) on small results folders written
+ * and cmd_compare's exact output (text, markdown, csv) on small results folders written
  * here: repeats that differ clearly and repeats that do not, too few repeats for a mark, a
  * single repeat, rows in only one folder, a failed run, an older folder without optional
  * files and columns, a quoted comma, malformed files and bad options. */
@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "compare.h"
 #include "fixture.h"
 
@@ -39,7 +40,7 @@ typedef struct cli_result {
     char *out, *err;
 } cli_result;
 
-/* compare_main on "compare" followed by args (NULL-terminated), stdout and stderr captured. */
+/* cmd_compare on "compare" followed by args (NULL-terminated), stdout and stderr captured. */
 static cli_result run_compare(const char *const *args)
 {
     char *argv[40] = {(char *)"compare"};
@@ -52,7 +53,7 @@ static cli_result run_compare(const char *const *args)
     fx_capture_begin(&out, STDOUT_FILENO);
     fx_capture_begin(&err, STDERR_FILENO);
     cli_result r;
-    r.rc = compare_main(argc, argv);
+    r.rc = cmd_compare(argc, argv);
     r.err = fx_capture_end(&err);
     r.out = fx_capture_end(&out);
     return r;

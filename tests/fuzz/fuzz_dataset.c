@@ -6,7 +6,7 @@
  *
  *   ds_load, and on success summary_write (the summaries and verdicts of `bench run`),
  *   compare_print of the folder beside itself (`bench compare`), ds_free;
- *   report_main in one of its formats, picked by the input (`bench report`).
+ *   cmd_report in one of its formats, picked by the input (`bench report`).
  *
  * Output goes to /dev/null; run it with -close_fd_mask=3 to silence the readers' messages
  * (tests/fuzz/run_fuzz.py does). A failed load must say where: its message starts with the
@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "compare.h"
 #include "dataset.h"
 #include "report.h"
@@ -63,7 +64,7 @@ static void setup(void)
         fprintf(stderr, "fuzz_dataset: cannot make %s: %s\n", dir, strerror(errno));
         abort();
     }
-    /* report_main prints to stdout */
+    /* cmd_report prints to stdout */
     if (freopen("/dev/null", "w", stdout) == NULL)
         abort();
     atexit(remove_folder);
@@ -128,6 +129,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     char *argv[] = {"report", dir, "--format", (char *)formats[size % 4], NULL};
-    report_main(4, argv);
+    cmd_report(4, argv);
     return 0;
 }

@@ -2,7 +2,7 @@
  * installed) — per setting with tick samples, the overview, against threshold, native against
  * CPython, several runtimes and policies side by side (live instances; comparable RSS only);
  * each a valid PNG or SVG of a non-trivial size — their names, the "gnuplot not
- * found" path (PATH emptied), a failing or missing script, and plot_main's options.
+ * found" path (PATH emptied), a failing or missing script, and cmd_plot's options.
  * GCBENCH_PLOTS_DIR points at the source plots/ (tests/unit/meson.build).
  */
 #include <setjmp.h>
@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "dataset.h"
 #include "fixture.h"
 #include "plot.h"
@@ -685,7 +686,7 @@ static void test_missing_script(void **state)
     free(scripts);
 }
 
-static int run_plot_main(const char **args, char **errs)
+static int run_cmd_plot(const char **args, char **errs)
 {
     char *argv[16];
     int argc = 0;
@@ -695,7 +696,7 @@ static int run_plot_main(const char **args, char **errs)
     fx_capture out, err;
     fx_capture_begin(&out, STDOUT_FILENO);
     fx_capture_begin(&err, STDERR_FILENO);
-    int rc = plot_main(argc, argv);
+    int rc = cmd_plot(argc, argv);
     *errs = fx_capture_end(&err);
     free(fx_capture_end(&out));
     return rc;
@@ -706,22 +707,22 @@ static void test_main_options(void **state)
     (void)state;
     char *dir = fx_mkdtemp(), *errs;
     fx_write_tiny(dir);
-    assert_int_equal(run_plot_main((const char *[]){"plot", dir, "--format", "pdf", NULL}, &errs),
+    assert_int_equal(run_cmd_plot((const char *[]){"plot", dir, "--format", "pdf", NULL}, &errs),
                      2);
     assert_non_null(strstr(errs, "bench: --format 'pdf' is not available; use png or svg\n"));
     free(errs);
-    assert_int_equal(run_plot_main((const char *[]){"plot", "--help", NULL}, &errs), 0);
+    assert_int_equal(run_cmd_plot((const char *[]){"plot", "--help", NULL}, &errs), 0);
     free(errs);
-    assert_int_equal(run_plot_main((const char *[]){"plot", NULL}, &errs), 2);
+    assert_int_equal(run_cmd_plot((const char *[]){"plot", NULL}, &errs), 2);
     free(errs);
     char *missing = fx_path(dir, "nope");
-    assert_int_equal(run_plot_main((const char *[]){"plot", missing, NULL}, &errs), 1);
+    assert_int_equal(run_cmd_plot((const char *[]){"plot", missing, NULL}, &errs), 1);
     assert_non_null(strstr(errs, "nope/runs.csv: cannot read"));
     free(errs);
     free(missing);
     if (have_gnuplot()) {
         assert_int_equal(
-            run_plot_main((const char *[]){"plot", "--format", "svg", dir, NULL}, &errs), 0);
+            run_cmd_plot((const char *[]){"plot", "--format", "svg", dir, NULL}, &errs), 0);
         assert_string_equal(errs, "");
         free(errs);
         assert_true(exists(dir, "plots/tiny.svg"));

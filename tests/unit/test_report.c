@@ -1,6 +1,6 @@
 /* test_report.c — `bench report`: report_print's exact lines on small folders, every format
  * (text, markdown, csv) cell by cell on hand-made folders (failed runs, missing optional
- * columns, quoted commas, several settings and both runtimes side by side), and report_main's
+ * columns, quoted commas, several settings and both runtimes side by side), and cmd_report's
  * options, exit codes and messages. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "csvio.h"
 #include "dataset.h"
 #include "fixture.h"
@@ -558,14 +559,14 @@ static void test_markdown_failed_runs(void **state)
     free(dir);
 }
 
-/* ==== report_main ========================================================================== */
+/* ==== cmd_report ========================================================================== */
 
 typedef struct cli_result {
     int rc;
     char *out, *err;
 } cli_result;
 
-/* Runs report_main on argv (NULL-terminated) with stdout and stderr captured. */
+/* Runs cmd_report on argv (NULL-terminated) with stdout and stderr captured. */
 static cli_result run_report(const char **args)
 {
     char *argv[16];
@@ -577,7 +578,7 @@ static cli_result run_report(const char **args)
     fx_capture_begin(&out, STDOUT_FILENO);
     fx_capture_begin(&err, STDERR_FILENO);
     cli_result r;
-    r.rc = report_main(argc, argv);
+    r.rc = cmd_report(argc, argv);
     r.err = fx_capture_end(&err);
     r.out = fx_capture_end(&out);
     return r;

@@ -1,7 +1,7 @@
 # lines.gp — one figure of a scenario's settings side by side against iteration: a panel per
 # GC mode, one line per setting (a runtime, a policy, as `bench report` names them) — the
 # live instances of the scenario's class, or the RSS of the settings whose RSS is comparable.
-# Driven by `bench plot` / `bench run` (harness/plot.c) when a scenario ran in several
+# Driven by `bench plot` / `bench run` (harness/read/plot.c) when a scenario ran in several
 # runtimes or policies; usable by hand:
 #
 #   gnuplot -c lines.gp DATAFILE OUTFILE TITLE FORMAT YLABEL STYLES MODES [YMAX]

@@ -1,7 +1,7 @@
 # overview.gp — a results folder on one page: a grid of panels, each drawn as rss.gp draws a
 # setting (lines and bands per GC mode; no tick samples) or as lines.gp draws one mode of a
 # scenario's settings side by side (a line per runtime or policy). Driven by `bench plot` /
-# `bench run` (harness/plot.c) when a results folder has two settings or more; usable by hand:
+# `bench run` (harness/read/plot.c) when a results folder has two settings or more; usable by hand:
 #
 #   gnuplot -c overview.gp LISTFILE OUTFILE TITLE FORMAT [NCOLS]
 #

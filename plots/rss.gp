@@ -2,7 +2,7 @@
 # repeats that succeeded) with its min–max band, a dashed line for each run that stopped
 # early, and, where the runs have tick samples, a thin line per mode of one run's RSS read
 # every --interval-ms (see README.md, "Tick samples on the iteration axis"). Driven by
-# `bench plot` / `bench run` (harness/plot.c); usable by hand:
+# `bench plot` / `bench run` (harness/read/plot.c); usable by hand:
 #
 #   gnuplot -c rss.gp DATAFILE OUTFILE TITLE FORMAT SERIES [TICKFILE TICKSERIES TICKTITLE
 #                     [YLABEL]]

@@ -2,7 +2,7 @@
 # thresholds: four panels against threshold0 (the first generation's threshold, log scale) —
 # RSS after the last iteration, peak RSS, collections per run, total GC pause per run — one
 # line per GC mode, the median over the repeats that succeeded with their min–max as error
-# bars. Driven by `bench plot` / `bench run` (harness/plot.c); usable by hand:
+# bars. Driven by `bench plot` / `bench run` (harness/read/plot.c); usable by hand:
 #
 #   gnuplot -c thresholds.gp DATAFILE OUTFILE TITLE FORMAT MODES [SHOWN]
 #

@@ -2,7 +2,7 @@
 # against iteration, one line per GC mode and runtime — native solid, CPython dashed, the
 # same colour for the same mode — each the median over the repeats that succeeded with its
 # min–max band. Runs that stopped early are left out (rss.gp shows them). Driven by
-# `bench plot` / `bench run` (harness/plot.c) when both runtimes ran; usable by hand:
+# `bench plot` / `bench run` (harness/read/plot.c) when both runtimes ran; usable by hand:
 #
 #   gnuplot -c versus.gp NATIVE_DATAFILE CPYTHON_DATAFILE OUTFILE TITLE FORMAT \
 #       NATIVE_SERIES CPYTHON_SERIES

@@ -5,9 +5,10 @@
  *   check_out        --out is new, empty, or a results folder bench may replace whole
  *   resolve_input    each DIR is a results folder (DIR, or the folder DIR/latest links to), and
  *                    no folder is named twice
- *   load_input       loaded whole by ds_load (damage: FILE:LINE), made by a bench with sweeps
- *                    (plan_id), complete; its three CSV files kept as tables; its runs' plan_index
- *                    and machine_id checked
+ *   check_folder     each loaded whole by ds_load (damage: FILE:LINE), made by a bench with
+ *                    sweeps (plan_id), complete
+ *   load_tables      its three CSV files kept as tables (group_samples: samples by run)
+ *   add_runs         its runs' plan_index (1..plan_runs) and machine_id (in its machine.csv)
  *   check_plan       one plan_id; every plan_index of 1..plan_runs in exactly one folder
  *   write_*          machine.csv, runs.csv and samples.csv in a temporary folder beside OUT, then
  *                    summary.csv from that folder as written (ds_load, summary_write)
@@ -81,7 +82,7 @@ typedef struct merge {
     size_t nin;
     merge_run *runs; /* sorted by plan_index */
     size_t nruns;
-    merge_machine *machines; /* in the order machine.csv lists them */
+    merge_machine *machines; /* in the order the merged machine.csv lists them */
     size_t nmachines;
     const char *plan_id;
     int64_t plan_runs, merged_from;
@@ -974,7 +975,23 @@ static int put_in_place(const char *tmp, const char *out, bool exists)
     return 0;
 }
 
-/* The merged folder written beside out and put in its place. Returns the exit status. */
+/* The merged folder's four files in dir, fsynced. Returns 0, or -1 after the message (none when
+ * *stopped: a stop signal is pending). */
+static int write_files(const merge *m, const char *dir, bool *stopped)
+{
+    if (write_machine(m, dir) != 0 || write_table(m, dir, false, stopped) != 0 ||
+        write_table(m, dir, true, stopped) != 0 || write_summary(dir) != 0)
+        return -1;
+    if (sync_path(dir) != 0) {
+        gcb_error("cannot write %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* The merged folder written in a temporary folder beside out and put in its place; on any
+ * failure the temporary folder is removed. The stop signals are held from before it exists to
+ * after it is gone. Returns the exit status. */
 static int write_merged(const merge *m, const char *out, bool exists)
 {
     char parent[PATH_MAX], tmp[PATH_MAX + 32];
@@ -986,34 +1003,32 @@ static int write_merged(const merge *m, const char *out, bool exists)
         snprintf(parent, sizeof parent, "/");
     else
         snprintf(parent, sizeof parent, "%.*s", (int)(slash - out), out);
+    sigset_t stops, old;
+    stop_signals(&stops);
+    sigprocmask(SIG_BLOCK, &stops, &old);
+    int rc = GCB_EXIT_FAILED;
     if (snprintf(tmp, sizeof tmp, "%s/.%s.merge-XXXXXX", parent, base) >= (int)sizeof tmp ||
         gcb_mkdirs(parent) != 0 || mkdtemp(tmp) == NULL) {
         gcb_error("cannot write the merged folder beside --out '%s': %s", out, strerror(errno));
-        return GCB_EXIT_FAILED;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return rc;
     }
     mode_t mask = umask(0);
     umask(mask);
     chmod(tmp, 0777 & ~mask); /* as bench run's folders: mkdtemp's is the owner's only */
-    sigset_t stops, old;
-    stop_signals(&stops);
-    sigprocmask(SIG_BLOCK, &stops, &old);
     bool stopped = false, again = exists;
-    int rc = write_machine(m, tmp) == 0 && write_table(m, tmp, false, &stopped) == 0 &&
-                     write_table(m, tmp, true, &stopped) == 0 && write_summary(tmp) == 0 &&
-                     sync_path(tmp) == 0
-                 ? GCB_EXIT_OK
-                 : GCB_EXIT_FAILED;
-    if (rc == GCB_EXIT_OK && !stopped && check_out(out, &again) != 0)
-        rc = GCB_EXIT_USAGE; /* out changed meanwhile: refused now */
-    else if (rc == GCB_EXIT_OK && !stopped && put_in_place(tmp, out, again) != 0) {
-        gcb_error("cannot put the merged folder at --out '%s': %s", out, strerror(errno));
+    if (write_files(m, tmp, &stopped) != 0)
         rc = GCB_EXIT_FAILED;
-    }
-    if (rc != GCB_EXIT_OK || stopped) {
+    else if (check_out(out, &again) != 0)
+        rc = GCB_EXIT_USAGE; /* out changed meanwhile: refused now */
+    else if (put_in_place(tmp, out, again) != 0)
+        gcb_error("cannot put the merged folder at --out '%s': %s", out, strerror(errno));
+    else
+        rc = GCB_EXIT_OK;
+    if (rc != GCB_EXIT_OK) {
         remove_tree(tmp);
         if (stopped)
             gcb_error("stopped by a signal: nothing written");
-        rc = rc == GCB_EXIT_OK ? GCB_EXIT_FAILED : rc;
     } else {
         sync_path(parent);
     }

@@ -35,10 +35,9 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"list", cmd_list},     {"run", cmd_run},         {"plan", cmd_plan},
-    {"report", cmd_report}, {"plot", cmd_plot},       {"compare", cmd_compare},
-    {"info", cmd_info},     {"perf", cmd_perf},
-    {"merge", cmd_merge},
+    {"list", cmd_list},     {"run", cmd_run},   {"plan", cmd_plan},
+    {"report", cmd_report}, {"plot", cmd_plot}, {"compare", cmd_compare},
+    {"info", cmd_info},     {"perf", cmd_perf}, {"merge", cmd_merge},
 };
 
 int main(int argc, char **argv)
@@ -60,7 +59,7 @@ int main(int argc, char **argv)
             return commands[i].main(argc - 1, argv + 1);
     gcb_usage_error(NULL,
                     "unknown command '%s'; commands: list, run, plan, report, plot, compare, info, "
-                    "perf",
+                    "perf, merge",
                     argv[1]);
     return GCB_EXIT_USAGE;
 }

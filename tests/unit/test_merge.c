@@ -99,8 +99,7 @@ static const char *cell(const csvt *t, size_t row, const char *column)
 }
 
 /* A refused merge: exit rc, stderr holds needle, nothing at out. */
-static void refused(const char *const *dirs, size_t n, const char *out, int rc,
-                    const char *needle)
+static void refused(const char *const *dirs, size_t n, const char *out, int rc, const char *needle)
 {
     char *err;
     assert_int_equal(merge_capture(dirs, n, out, &err), rc);
@@ -158,9 +157,9 @@ static void test_merge_renumbers_and_orders(void **state)
     load(&machine, out, "machine.csv");
     /* m2's two rows, m1's two, then the folder's seven keys */
     assert_int_equal(machine.nrows, 11);
-    static const char *const keys[] = {"host", "machine_id", "host", "machine_id",
-                                       "plan_id", "plan_runs", "shard", "merged_from",
-                                       "status", "runs_planned", "runs_done"};
+    static const char *const keys[] = {"host",    "machine_id",   "host",     "machine_id",
+                                       "plan_id", "plan_runs",    "shard",    "merged_from",
+                                       "status",  "runs_planned", "runs_done"};
     static const char *const values[] = {"m2",  "m2", "m1",       "m1", "abcd", "4",
                                          "1/1", "2",  "complete", "4",  "4"};
     static const char *const owners[] = {"m2", "m2", "m1", "m1", "", "", "", "", "", "", ""};

@@ -279,8 +279,9 @@ static int run_planned(run_cli *c, machine *m, int argc, char **argv)
         gcb_error("cannot write %s: %s", path, strerror(errno));
     printf("results: %s\n", res.dir);
     if (sig != 0) {
-        gcb_error("stopped by %s; the %zu run(s) that completed are in %s", runner_signal_name(sig),
-                  done, res.dir);
+        gcb_error("stopped by %s; %zu of %zu run(s) are in %s (the ones it cut short with status "
+                  "interrupted)",
+                  runner_signal_name(sig), done, n, res.dir);
         return 128 + sig;
     }
     if (failed != 0 || finished != 0) {

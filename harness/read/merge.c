@@ -640,9 +640,9 @@ static int check_complete(const merge *m)
     char list[1024], shards[600];
     format_gaps(&g, 0, list, sizeof list);
     missing_shards(m, shards, sizeof shards);
-    gcb_error("plan %s has %" PRId64 " runs and %" PRId64 " of them are in none of the folders "
+    gcb_error("plan %s has %" PRId64 " runs and %" PRId64 " of them %s in none of the folders "
               "given: %s%s; give every shard of the plan",
-              m->plan_id, m->plan_runs, g.count, list, shards);
+              m->plan_id, m->plan_runs, g.count, g.count == 1 ? "is" : "are", list, shards);
     return GCB_EXIT_USAGE;
 }
 

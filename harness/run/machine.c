@@ -135,7 +135,8 @@ static bool claim(int pu)
 {
     char path[64];
     snprintf(path, sizeof path, "/tmp/gcbench-pu%d.lock", pu);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    /* read-only: a lock file another user made (mode 0644 after their umask) still opens */
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
     if (fd < 0)
         return false;
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {

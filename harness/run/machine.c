@@ -69,11 +69,6 @@ bool machine_has_cpu(const machine *m, int os_index)
     return os_index >= 0 && allowed_pu(m, os_index) != NULL;
 }
 
-int machine_auto_cpu(const machine *m)
-{
-    return hwloc_bitmap_last(hwloc_topology_get_allowed_cpuset(m->topo));
-}
-
 int machine_bind_self(const machine *m, int os_index)
 {
     hwloc_bitmap_t set = hwloc_bitmap_alloc();
@@ -161,14 +156,6 @@ size_t machine_claim_cores(const machine *m, int *cpus, size_t max)
         if (!taken[i])
             cpus[got++] = all[i];
     return got;
-}
-
-int machine_core_of(const machine *m, int os_index)
-{
-    hwloc_obj_t pu = allowed_pu(m, os_index);
-    hwloc_obj_t core = pu != NULL ? hwloc_get_ancestor_obj_by_type(m->topo, HWLOC_OBJ_CORE, pu)
-                                  : NULL;
-    return core != NULL ? (int)core->logical_index : os_index;
 }
 
 /* ---- what is recorded --------------------------------------------------------------------- */

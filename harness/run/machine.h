@@ -19,8 +19,6 @@ uint64_t machine_memory_bytes(const machine *m);
 
 /* Whether a PU with that OS index is present and allowed. */
 bool machine_has_cpu(const machine *m, int os_index);
-/* The PU a worker is pinned to under --pin auto: the last allowed PU. */
-int machine_auto_cpu(const machine *m);
 /* Binds the calling process (a forked worker before exec) to PU os_index. 0 or -1. */
 int machine_bind_self(const machine *m, int os_index);
 /* Binds the calling process (the parent) to every allowed PU except cpus[0..n), when there
@@ -34,9 +32,6 @@ size_t machine_cores(const machine *m, int *cpus, size_t max);
  * until bench exits), so that benches started side by side (GNU parallel, SLURM tasks on one
  * node) do not pin their workers to one core while others are free. Returns how many. */
 size_t machine_claim_cores(const machine *m, int *cpus, size_t max);
-/* The logical index of the core that holds PU os_index (os_index itself when unknown). */
-int machine_core_of(const machine *m, int os_index);
-
 /* This machine's id in machine.csv and runs.csv (machine_id): its short host name and the
  * first 8 hex digits of /etc/machine-id (else of this boot's id), "node7-3f2a9c1b": what tells
  * the machines of a merged sweep apart. */

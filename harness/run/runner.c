@@ -779,29 +779,3 @@ void runner_free(runner *w)
         fclose(w->samples_fp);
     free(w);
 }
-
-int runner_run(const plan_run *r, const runner_env *env, int cpu, run_result *out, runner **wp)
-{
-    runner *w = runner_start(r, env, cpu, out);
-    *wp = w;
-    if (w == NULL)
-        return -1;
-    struct pollfd fds[RUNNER_POLLFDS];
-    for (;;) {
-        int64_t due;
-        runner_pollfds(w, fds, &due);
-        int64_t wait_ns = due - gcb_now_ns();
-        if (poll(fds, RUNNER_POLLFDS, wait_ns > 0 ? (int)((wait_ns + 999999) / 1000000) : 0) < 0)
-            for (int i = 0; i < RUNNER_POLLFDS; i++)
-                fds[i].revents = 0; /* EINTR: the flag is looked at in runner_service */
-        if (runner_service(w, fds))
-            break;
-    }
-    int rc = runner_finish(w);
-    pid_t none = 0;
-    runner_reap_strays(&none, 0);
-    if (rc != 0)
-        snprintf(out->message, sizeof out->message, "cannot write the run's samples: %s",
-                 strerror(errno));
-    return rc;
-}

@@ -75,11 +75,6 @@ int runner_finish(runner *w);
 FILE *runner_samples(runner *w);
 void runner_free(runner *w);
 
-/* Runs r to its end (start, poll, finish) with no other run beside it. Returns 0 with *out
- * filled (whatever the run's status) and *w the finished runner (free it), or -1 when the run
- * could not be started or its samples not written (message in out->message). */
-int runner_run(const plan_run *r, const runner_env *env, int cpu, run_result *out, runner **w);
-
 /* Kills and reaps every child of bench but the live workers spare[0..nspare): what a scenario
  * left behind and was orphaned onto bench, which makes itself a child subreaper
  * (PR_SET_CHILD_SUBREAPER) before the first run. A worker is a subreaper too, so that what

@@ -525,8 +525,19 @@ static void try_reap(watch *w, bool block)
     pid_t got;
     while ((got = wait4(w->pid, &w->wstatus, block ? 0 : WNOHANG, &w->ru)) < 0 && errno == EINTR)
         ;
-    if (got == w->pid)
+    if (got == w->pid) {
         w->exited = true;
+    } else if (got < 0 && errno == ECHILD) {
+        /* not bench's child any more (reaped elsewhere): the run cannot be waited for; it
+         * ends failed rather than holding the batch */
+        w->exited = true;
+        w->wstatus = 0;
+        if (w->kill_status == NULL) {
+            w->kill_status = "failed";
+            snprintf(w->kill_message, sizeof w->kill_message,
+                     "the worker's exit status was lost (it was reaped elsewhere)");
+        }
+    }
 }
 
 /* After the worker exited: what its pipes hold now, read without waiting (a grandchild that

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """e2e_untrusted.py — bench against scenarios it must not trust, and faults it must survive:
 hostile scenario files (tests/e2e/hostile/: a write to every descriptor, forged records, a
-daemonized grandchild, a bounded fork bomb), each of the signals that stop `bench run`,
+daemonized grandchild, a bounded fork bomb; the same with --jobs 2, beside another run),
+each of the signals that stop `bench run`,
 SIGKILL of bench at random points of a multi-run plan, a disk that fills (a small tmpfs
 mounted by the test), and --out paths bench must refuse. Each test runs `bench run` into a
 temporary folder and reads its CSV back with Python's csv module.
@@ -203,6 +204,40 @@ def fork_bomb():
         check(runs[0]["status"] == "timeout", f"{runs[0]['status']}: {runs[0]['message']}")
         pids = pids_in(out)
         check(len(pids) == 200, f"200 processes started: {len(pids)}")
+        check(not alive(pids), f"{len(alive(pids))} still running after bench")
+
+
+@test
+def strays_of_one_run_beside_another():
+    """--jobs 2: a run that leaves a daemon and a child behind ends while a slow run is still
+    going. bench kills what the first left, and only that: the slow run's worker (a child of
+    bench too) runs on to its end, ok, with all its iterations. Then two fork bombs side by
+    side, each stopped by --timeout: both runs timeout and all 400 of their processes die."""
+    with tempfile.TemporaryDirectory() as out:
+        rc, _, err = bench("run", "--scenario", hostile("daemon") + "," + hostile("slow"),
+                           "--gc", "forced", "--iterations", "5", "--jobs", "2", "--out", out,
+                           "--quiet", "--no-plot", env=hostile_env(out), timeout=120)
+        check(rc == 0, f"exit {rc}: {err}")
+        runs, _, _ = check_whole(folder_of(out))
+        by = {r["scenario"]: r for r in runs}
+        check(by["daemon"]["status"] == "ok" and by["slow"]["status"] == "ok" and
+              by["slow"]["iterations_done"] == "5",
+              f"{[(r['scenario'], r['status'], r['message']) for r in runs]}")
+        check(int(by["daemon"]["wall_ns"]) < int(by["slow"]["wall_ns"]),
+              "the daemon's run did not end first: nothing was left to spare")
+        pids = pids_in(out)
+        check(len(pids) == 2 and not alive(pids), f"left behind: {pids}, alive {alive(pids)}")
+    with tempfile.TemporaryDirectory() as out:
+        rc, _, err = bench("run", "--scenario", hostile("fork_bomb"), "--gc", "forced,auto",
+                           "--iterations", "2", "--timeout", "4", "--jobs", "2", "--out", out,
+                           "--quiet", "--no-plot", env=hostile_env(out), timeout=120)
+        check(rc == 1, f"exit {rc}, expected 1: {err}")
+        runs, _, _ = check_whole(folder_of(out))
+        check([r["status"] for r in runs] == ["timeout", "timeout"],
+              f"statuses {[(r['status'], r['message']) for r in runs]}")
+        check(len({r["cpu"] for r in runs}) == 2, f"CPUs {[r['cpu'] for r in runs]}")
+        pids = pids_in(out)
+        check(len(pids) == 400, f"400 processes started: {len(pids)}")
         check(not alive(pids), f"{len(alive(pids))} still running after bench")
 
 

@@ -288,9 +288,13 @@ def gnu_parallel_program():
 
 
 # A stand-in for ssh: `FAKESSH [ssh options] HOST [--] COMMAND...` runs COMMAND here through
-# sh -c, as sshd runs it through the login shell; each call is logged with its host.
+# sh -c, as sshd runs it through the login shell; each call is logged with its host. Like sshd
+# it sets SHELL to the user's login shell: parallel's remote wrapper execs $SHELL, and with
+# SHELL unset (a CI job's environment) every job "succeeds" without running (seen in CI).
 FAKE_SSH = """#!/bin/sh
 echo "$*" >> "$0.log"
+SHELL=$(getent passwd "$(id -u)" | cut -d: -f7)
+export SHELL="${SHELL:-/bin/sh}"
 while [ $# -gt 0 ]; do
   case "$1" in
     -[bcDEeFIiJLlmOopQRSWw]) shift 2 ;;

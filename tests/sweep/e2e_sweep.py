@@ -294,7 +294,9 @@ def gnu_parallel_program():
 FAKE_SSH = """#!/bin/sh
 echo "$*" >> "$0.log"
 SHELL=$(getent passwd "$(id -u)" | cut -d: -f7)
-export SHELL="${SHELL:-/bin/sh}"
+case "$SHELL" in */nologin|*/false|"") SHELL=/bin/sh ;; esac
+[ -x "$SHELL" ] || SHELL=/bin/sh
+export SHELL
 while [ $# -gt 0 ]; do
   case "$1" in
     -[bcDEeFIiJLlmOopQRSWw]) shift 2 ;;

@@ -99,9 +99,7 @@ static int parse_compare_args(int argc, char **argv, compare_args *a)
         else if (c == 'h')
             a->help = true;
         else {
-            gcb_usage_error("compare",
-                            c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
-                            argv[optind - 1]);
+            gcb_usage_getopt("compare", c, argv[optind - 1]);
             rc = -1;
         }
     }

@@ -64,8 +64,7 @@ int cmd_merge(int argc, char **argv)
         else if (c == 'h')
             help = true;
         else {
-            gcb_usage_error("merge", c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
-                            argv[optind - 1]);
+            gcb_usage_getopt("merge", c, argv[optind - 1]);
             rc = GCB_EXIT_USAGE;
         }
     }

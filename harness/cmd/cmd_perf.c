@@ -197,8 +197,7 @@ static int perf_parse(int argc, char **argv, perf_cli *c)
             return 1;
         }
         if (opt == '?' || opt == ':') {
-            gcb_usage_error("perf", "%s '%s'", opt == ':' ? "missing value for" : "unknown option",
-                            argv[optind - 1]);
+            gcb_usage_getopt("perf", opt, argv[optind - 1]);
             return -1;
         }
         if (perf_parse_one(c, opt, optarg) != 0)

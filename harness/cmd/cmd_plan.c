@@ -52,7 +52,7 @@ static int take_shards(int argc, char **argv, int64_t *shards)
         }
         if (strcmp(argv[i], "--shards") == 0) {
             if (i + 1 >= argc) {
-                gcb_usage_error("plan", "missing value for '--shards'");
+                gcb_usage_error("plan", "option '--shards' needs a value");
                 return -1;
             }
             value = argv[++i];

@@ -79,8 +79,7 @@ static int parse_plot_args(int argc, char **argv, const char **dir, const char *
         } else if (c == 'h') {
             help = true;
         } else {
-            gcb_usage_error("plot", c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
-                            argv[optind - 1]);
+            gcb_usage_getopt("plot", c, argv[optind - 1]);
             rc = -1;
         }
     }

@@ -153,9 +153,7 @@ static int parse_report_args(int argc, char **argv, report_args *a)
         else if (c == 'h')
             a->help = true;
         else {
-            gcb_usage_error("report",
-                            c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
-                            argv[optind - 1]);
+            gcb_usage_getopt("report", c, argv[optind - 1]);
             rc = -1;
         }
     }

@@ -37,6 +37,14 @@ void gcb_usage_error(const char *cmd, const char *fmt, ...)
         fputs("Try 'bench --help'.\n", stderr);
 }
 
+void gcb_usage_getopt(const char *cmd, int c, const char *arg)
+{
+    if (c == ':')
+        gcb_usage_error(cmd, "option '%s' needs a value", arg);
+    else
+        gcb_usage_error(cmd, "unknown option '%s'", arg);
+}
+
 int gcb_parse_choice(const char *cmd, const char *opt, const char *value, const char *const *names,
                      size_t n)
 {

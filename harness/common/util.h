@@ -21,6 +21,10 @@ enum {
 void gcb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "bench: <message>\n" on stderr, plus "Try 'bench CMD --help'." — for usage errors. */
 void gcb_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* getopt_long's refusal of ARG (argv[optind - 1]) for bench CMD, as a usage error: C is what
+   getopt returned, ':' for an option whose value is missing (optstring starts with ':'),
+   anything else for an option it does not know. */
+void gcb_usage_getopt(const char *cmd, int c, const char *arg);
 
 /* The index of value among names[0..n) (an option's choices, e.g. --format's), or -1 after
  * the usage error of command cmd: "OPT 'VALUE' is not one of a, b or c". */

@@ -927,8 +927,7 @@ int run_options_parse(const char *cmd, int argc, char **argv, run_cli *c)
             return 1;
         }
         if (opt == '?' || opt == ':') {
-            gcb_usage_error(cmd_name, "%s '%s'", opt == ':' ? "missing value for" : "unknown option",
-                            argv[optind - 1]);
+            gcb_usage_getopt(cmd_name, opt, argv[optind - 1]);
             return -1;
         }
         scenario_given |= opt == OPT_SCENARIO;

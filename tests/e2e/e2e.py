@@ -993,6 +993,13 @@ def bad_unknown_command():
 def bad_iterations():
     usage_error(["run", "--iterations", "abc"], "abc")
     usage_error(["run", "--iterations", "0"], "--iterations")
+    usage_error(["run", "--bogus"], "unknown option '--bogus'")
+    with tempfile.TemporaryDirectory() as tmp:  # --out first: the option's value is the last word
+        out = os.path.join(tmp, "res")
+        rc, _, se = bench("run", "--out", out, "--iterations")
+        check(rc == 2 and se.startswith("bench: option '--iterations' needs a value\n"),
+              f"exit {rc}, stderr {se!r}")
+        check(not os.path.exists(out), f"{out} was created for a usage error")
 
 
 

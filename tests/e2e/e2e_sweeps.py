@@ -165,7 +165,7 @@ def bad_sweep_options():
         (["plan", "--scenario", "self_cycle", "--gc", "forced", "--shards", "2"],
          "only 1 run(s)"),
         (["plan", "--shards", "0"], "--shards"),
-        (["plan", "--shards"], "--shards"),
+        (["plan", "--shards"], "option '--shards' needs a value"),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         for args, says in cases:

@@ -109,8 +109,8 @@ def bad_options():
         (["--workload", "collect_everything"], "'collect_everything'"),
         (["--workload", "alloc_free,nope"], "'nope'"),
         (["--python", ""], "--python"),
-        (["--frobnicate"], "'--frobnicate'"),
-        (["--rounds"], "'--rounds'"),
+        (["--frobnicate"], "unknown option '--frobnicate'"),
+        (["--rounds"], "option '--rounds' needs a value"),
         (["stray"], "'stray'"),
     ]
     for args, named in cases:
